@@ -1,0 +1,15 @@
+/*
+ * sys_arch_sim.h - what the port offers lwipsim's engines beyond lwIP's
+ * sys_arch API.
+ */
+#ifndef LWIPSIM_SYS_ARCH_SIM_H
+#define LWIPSIM_SYS_ARCH_SIM_H
+
+/* lwIP's LWIP_PLATFORM_DIAG output to stderr (off by default). */
+void sys_arch_set_verbose(int on);
+/* A source path made independent of where the lwIP tree lives. */
+const char *sys_arch_short_path(const char *file);
+/* The lwIP version the port was built against ("2.1.3"). */
+const char *sys_arch_lwip_version(void);
+
+#endif

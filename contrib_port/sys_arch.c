@@ -1,0 +1,363 @@
+/*
+ * sys_arch.c - lwIP's sys_arch API (NO_SYS=0) on the deterministic
+ * scheduler.
+ *
+ * Each call first passes a named scheduling point ("sys_arch_sem_wait",
+ * "sys_mbox_post", ...) where the policy may switch threads and pending
+ * interrupts are delivered; calls that block pass a second point
+ * ("...:done") when they return, so a script can hold a thread right after
+ * it woke.  Timeouts are lwIP milliseconds of virtual time (0 = for ever).
+ * Version differences between lwIP 2.0, 2.1 and 2.2 stay in this directory:
+ * functions a version does not declare are harmless extras.
+ */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "lwip/opt.h"
+#include "lwip/sys.h"
+#include "lwip/err.h"
+#if !NO_SYS && LWIP_TCPIP_CORE_LOCKING
+#include "lwip/tcpip.h"
+#endif
+
+#include "sim_clock.h"
+#include "sim_prng.h"
+#include "sim_sched.h"
+#include "sim_sync.h"
+#include "sys_arch_sim.h"
+
+#define SYS_ARCH_TLS_NETCONN_SEM 0
+
+static bool sys_arch_verbose;
+static sim_thread *sys_arch_tcpip;
+
+void sys_arch_set_verbose(int on)
+{
+  sys_arch_verbose = on != 0;
+}
+
+static uint64_t sys_arch_timeout_us(u32_t timeout_ms)
+{
+  return timeout_ms == 0 ? SIM_FOREVER : (uint64_t)timeout_ms * 1000u;
+}
+
+static u32_t sys_arch_waited_ms(uint64_t since_us)
+{
+  u32_t ms = (u32_t)((sim_clock_now_us() - since_us) / 1000u);
+  return ms == SYS_ARCH_TIMEOUT ? ms - 1 : ms;
+}
+
+void sys_init(void)
+{
+  sys_arch_tcpip = NULL;
+}
+
+u32_t sys_now(void)
+{
+  return sim_clock_now_ms();
+}
+
+u32_t sys_jiffies(void)
+{
+  return sim_clock_now_ms();
+}
+
+/* ------------------------------------------------------------------ */
+/* semaphores                                                          */
+
+err_t sys_sem_new(sys_sem_t *sem, u8_t count)
+{
+  sim_point_silent("sys_sem_new");
+  *sem = sim_sem_new(count);
+  return ERR_OK;
+}
+
+void sys_sem_free(sys_sem_t *sem)
+{
+  sim_point_silent("sys_sem_free");
+  sim_sem_free(*sem);
+}
+
+void sys_sem_signal(sys_sem_t *sem)
+{
+  sim_point_silent("sys_sem_signal");
+  sim_sem_give(*sem);
+}
+
+u32_t sys_arch_sem_wait(sys_sem_t *sem, u32_t timeout)
+{
+  sim_point_silent("sys_arch_sem_wait");
+  uint64_t t0 = sim_clock_now_us();
+  int rc = sim_sem_take(*sem, sys_arch_timeout_us(timeout));
+  sim_point_silent("sys_arch_sem_wait:done");
+  return rc == SIM_OK ? sys_arch_waited_ms(t0) : SYS_ARCH_TIMEOUT;
+}
+
+int sys_sem_valid(sys_sem_t *sem)
+{
+  return sem && *sem;
+}
+
+void sys_sem_set_invalid(sys_sem_t *sem)
+{
+  *sem = NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* mutexes                                                             */
+
+err_t sys_mutex_new(sys_mutex_t *mutex)
+{
+  sim_point_silent("sys_mutex_new");
+  *mutex = sim_mutex_new();
+  return ERR_OK;
+}
+
+void sys_mutex_free(sys_mutex_t *mutex)
+{
+  sim_point_silent("sys_mutex_free");
+  sim_mutex_free(*mutex);
+}
+
+void sys_mutex_lock(sys_mutex_t *mutex)
+{
+  sim_point_silent("sys_mutex_lock");
+  sim_mutex_lock(*mutex);
+  sim_point_silent("sys_mutex_lock:done");
+}
+
+void sys_mutex_unlock(sys_mutex_t *mutex)
+{
+  sim_point_silent("sys_mutex_unlock");
+  sim_mutex_unlock(*mutex);
+}
+
+int sys_mutex_valid(sys_mutex_t *mutex)
+{
+  return mutex && *mutex;
+}
+
+void sys_mutex_set_invalid(sys_mutex_t *mutex)
+{
+  *mutex = NULL;
+}
+
+int sys_mutex_held(sys_mutex_t *mutex)
+{
+  return mutex && *mutex && sim_mutex_held_by_self(*mutex);
+}
+
+/* ------------------------------------------------------------------ */
+/* mailboxes                                                           */
+
+err_t sys_mbox_new(sys_mbox_t *mbox, int size)
+{
+  sim_point_silent("sys_mbox_new");
+  /* As an RTOS queue: a mailbox has the capacity asked for.  A size of 0
+   * (an unset *_MBOX_SIZE option) cannot hold anything. */
+  if (size <= 0) {
+    *mbox = NULL;
+    return ERR_MEM;
+  }
+  *mbox = sim_mbox_new((unsigned)size);
+  return ERR_OK;
+}
+
+void sys_mbox_free(sys_mbox_t *mbox)
+{
+  sim_point_silent("sys_mbox_free");
+  sim_mbox_free(*mbox);
+}
+
+void sys_mbox_post(sys_mbox_t *mbox, void *msg)
+{
+  sim_point_silent("sys_mbox_post");
+  sim_mbox_post(*mbox, msg);
+}
+
+err_t sys_mbox_trypost(sys_mbox_t *mbox, void *msg)
+{
+  sim_point_silent("sys_mbox_trypost");
+  return sim_mbox_trypost(*mbox, msg) == SIM_OK ? ERR_OK : ERR_MEM;
+}
+
+/* From lwIP 2.1: the variant an interrupt handler may call.  It is not a
+ * scheduling point (an ISR never switches); the woken thread runs when the
+ * interrupt returns, if its priority says so. */
+err_t sys_mbox_trypost_fromisr(sys_mbox_t *mbox, void *msg)
+{
+  return sim_mbox_trypost(*mbox, msg) == SIM_OK ? ERR_OK : ERR_MEM;
+}
+
+u32_t sys_arch_mbox_fetch(sys_mbox_t *mbox, void **msg, u32_t timeout)
+{
+  sim_point_silent("sys_arch_mbox_fetch");
+  uint64_t t0 = sim_clock_now_us();
+  int rc = sim_mbox_fetch(*mbox, msg, sys_arch_timeout_us(timeout));
+  sim_point_silent("sys_arch_mbox_fetch:done");
+  if (rc != SIM_OK) {
+    if (msg)
+      *msg = NULL;
+    return SYS_ARCH_TIMEOUT;
+  }
+  return sys_arch_waited_ms(t0);
+}
+
+u32_t sys_arch_mbox_tryfetch(sys_mbox_t *mbox, void **msg)
+{
+  sim_point_silent("sys_arch_mbox_tryfetch");
+  if (sim_mbox_tryfetch(*mbox, msg) != SIM_OK)
+    return SYS_MBOX_EMPTY;
+  return 0;
+}
+
+int sys_mbox_valid(sys_mbox_t *mbox)
+{
+  return mbox && *mbox;
+}
+
+void sys_mbox_set_invalid(sys_mbox_t *mbox)
+{
+  *mbox = NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* threads                                                             */
+
+sys_thread_t sys_thread_new(const char *name, lwip_thread_fn thread,
+                            void *arg, int stacksize, int prio)
+{
+  (void)stacksize; /* sim threads have host-sized stacks */
+  return sim_thread_create(name, prio, thread, arg);
+}
+
+/* ------------------------------------------------------------------ */
+/* per-thread semaphores (LWIP_NETCONN_SEM_PER_THREAD)                 */
+
+static void sys_arch_netconn_sem_dtor(void *p)
+{
+  sys_sem_t *sem = p;
+  sim_sem_free(*sem);
+  free(sem);
+}
+
+sys_sem_t *sys_arch_netconn_sem_get(void)
+{
+  sim_thread *self = sim_thread_self();
+  void **slot = sim_thread_tls(self, SYS_ARCH_TLS_NETCONN_SEM);
+  if (!*slot)
+    sys_arch_netconn_sem_alloc();
+  return *slot;
+}
+
+void sys_arch_netconn_sem_alloc(void)
+{
+  sim_thread *self = sim_thread_self();
+  void **slot = sim_thread_tls(self, SYS_ARCH_TLS_NETCONN_SEM);
+  if (*slot)
+    return;
+  sys_sem_t *sem = malloc(sizeof *sem);
+  if (!sem)
+    sys_arch_assert("out of memory for a per-thread semaphore", __FILE__,
+                    __LINE__);
+  *sem = sim_sem_new(0);
+  sim_sem_set_name(*sem, "netconn per-thread");
+  *slot = sem;
+  sim_thread_set_tls_dtor(SYS_ARCH_TLS_NETCONN_SEM,
+                          sys_arch_netconn_sem_dtor);
+}
+
+void sys_arch_netconn_sem_free(void)
+{
+  sim_thread *self = sim_thread_self();
+  void **slot = sim_thread_tls(self, SYS_ARCH_TLS_NETCONN_SEM);
+  if (*slot) {
+    sys_arch_netconn_sem_dtor(*slot);
+    *slot = NULL;
+  }
+}
+
+/* ------------------------------------------------------------------ */
+/* protection = interrupt masking                                      */
+
+sys_prot_t sys_arch_protect(void)
+{
+  sim_point_silent("sys_arch_protect");
+  sys_prot_t depth = (sys_prot_t)sim_irq_mask_depth();
+  sim_irq_mask();
+  return depth;
+}
+
+void sys_arch_unprotect(sys_prot_t pval)
+{
+  (void)pval; /* nesting is counted by the scheduler */
+  sim_irq_unmask();
+  sim_point_silent("sys_arch_unprotect");
+}
+
+/* ------------------------------------------------------------------ */
+/* core locking checks (lwIP 2.1+)                                     */
+
+void sys_mark_tcpip_thread(void)
+{
+  sys_arch_tcpip = sim_thread_self();
+}
+
+void sys_check_core_locking(void)
+{
+  if (sim_in_isr())
+    sys_arch_assert("Function called from interrupt context", __FILE__,
+                    __LINE__);
+  if (!sys_arch_tcpip)
+    return; /* before tcpip_init(): lwIP is being set up single-threaded */
+#if LWIP_TCPIP_CORE_LOCKING
+  if (!sys_mutex_held(&lock_tcpip_core) &&
+      sim_thread_self() != sys_arch_tcpip)
+    sys_arch_assert("Function called without core lock", __FILE__, __LINE__);
+#else
+  if (sim_thread_self() != sys_arch_tcpip)
+    sys_arch_assert("Function called from wrong thread", __FILE__, __LINE__);
+#endif
+}
+
+/* ------------------------------------------------------------------ */
+/* randomness, diagnostics, assertions                                 */
+
+uint32_t sys_arch_tcp_isn(void)
+{
+  return sim_rand_u32();
+}
+
+void sys_arch_diag(const char *fmt, ...)
+{
+  if (!sys_arch_verbose)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+}
+
+/* "/anywhere/lwip-2.1.3/src/api/sockets.c" -> "src/api/sockets.c": the
+ * reported file must not depend on where the tree lives. */
+const char *sys_arch_short_path(const char *file)
+{
+  const char *best = NULL;
+  for (const char *p = strstr(file, "/src/"); p; p = strstr(p + 1, "/src/"))
+    best = p + 1;
+  if (best)
+    return best;
+  const char *slash = strrchr(file, '/');
+  return slash ? slash + 1 : file;
+}
+
+void sys_arch_assert(const char *msg, const char *file, int line)
+{
+  const char *f = sys_arch_short_path(file);
+  if (!sim_sched_running()) {
+    fprintf(stderr, "lwipsim: lwip assert: %s at %s:%d\n", msg, f, line);
+    abort();
+  }
+  sim_sched_finish(SIM_END_ASSERT, "lwip assert: %s at %s:%d", msg, f, line);
+}

@@ -1,0 +1,192 @@
+/*
+ * engine_main.c - `lwipsim-engine`, one per lwipopts profile: runs one
+ * scenario variant on the deterministic scheduler and prints the result.
+ *
+ * The front end starts it with the user's own arguments; it parses them
+ * with the same code.  Output ends with the two lines of the scenario
+ * contract (or, with --json, one JSON object).  The trace file is written
+ * under a temporary name and renamed only once the run is complete.
+ */
+#define _GNU_SOURCE
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "scn.h"
+#include "scn_registry.h"
+#include "sim_cli.h"
+#include "sim_sched.h"
+#include "sim_trace.h"
+#include "sys_arch_sim.h"
+
+static const scn_impl *engine_impl;
+
+static void engine_main_thread(void *arg)
+{
+  engine_impl->main(arg);
+}
+
+/* The verdict of a run, from the scenario's oracle or from how it ended. */
+static void engine_decide(scn_run *run, const sim_outcome *out)
+{
+  if (out->end != SIM_END_NORMAL) {
+    run->has_verdict = false;
+    if (engine_impl->on_end)
+      engine_impl->on_end(run, out);
+    if (run->has_verdict)
+      return;
+    switch (out->end) {
+    case SIM_END_DEADLOCK:
+    case SIM_END_HANG:
+      scn_verdict(run, SIM_VERDICT_DEADLOCK, "%s: %s", sim_end_name(out->end),
+                  out->message);
+      return;
+    case SIM_END_ASSERT:
+    case SIM_END_FAULT:
+    default:
+      scn_verdict(run, SIM_VERDICT_FAULT, "%s", out->message);
+      return;
+    }
+  }
+  if (!run->has_verdict)
+    scn_verdict(run, SIM_VERDICT_FAULT,
+                "scenario ended without a verdict (internal error)");
+}
+
+static double engine_wall_ms(const struct timespec *a)
+{
+  /* Wall time is reported in --json timings only; it never reaches the
+   * trace or the digest. */
+  struct timespec b;
+  clock_gettime(CLOCK_MONOTONIC, &b);
+  return (double)(b.tv_sec - a->tv_sec) * 1e3 +
+         (double)(b.tv_nsec - a->tv_nsec) / 1e6;
+}
+
+static void engine_print_json(const sim_cli_opts *o, const scn_run *run,
+                              const sim_outcome *out, uint64_t digest,
+                              double wall_ms, int code)
+{
+  char dig[24];
+  snprintf(dig, sizeof dig, "0x%016llx", (unsigned long long)digest);
+  json_t *counters = json_object();
+  for (int i = 0; i < run->ncounters; i++)
+    json_object_set_new(counters, run->counters[i].name,
+                        json_integer(run->counters[i].value));
+  json_t *j = json_pack(
+      "{s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o,"
+      " s:{s:I, s:I, s:I, s:I, s:I, s:f}, s:i}",
+      "scenario", run->scenario->name, "variant", run->variant->name,
+      "profile", run->variant->profile, "seed", (json_int_t)o->seed,
+      "policy", sim_policy_name(o->policy), "lwip", sys_arch_lwip_version(),
+      "verdict", sim_verdict_name(run->verdict), "expected",
+      sim_verdict_name(run->variant->expected), "message", run->message,
+      "end", sim_end_name(out->end), "digest", dig, "counters", counters,
+      "timings", "virtual_us", (json_int_t)out->end_us, "points",
+      (json_int_t)out->points, "switches", (json_int_t)out->switches, "irqs",
+      (json_int_t)out->irqs, "trace_records",
+      (json_int_t)sim_trace_records(), "wall_ms", wall_ms, "exit", code);
+  if (!j) {
+    fprintf(stderr, "lwipsim: cannot build the JSON result\n");
+    return;
+  }
+  char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+  if (s)
+    puts(s);
+  free(s);
+  json_decref(j);
+}
+
+int main(int argc, char **argv)
+{
+  sim_cli_opts o;
+  char err[512];
+  if (sim_cli_parse(argc, argv, &scn_catalog, &o, err, sizeof err) != 0) {
+    fprintf(stderr, "lwipsim: %s\n", err);
+    return SIM_EXIT_USAGE;
+  }
+  if (o.cmd == SIM_CMD_VERSION) {
+    printf("lwipsim-engine (lwIP %s)\n", sys_arch_lwip_version());
+    return SIM_EXIT_OK;
+  }
+  if (o.cmd != SIM_CMD_RUN) {
+    fprintf(stderr, "lwipsim: the engine only runs scenarios; use lwipsim\n");
+    return SIM_EXIT_USAGE;
+  }
+  engine_impl = scn_registry_impl(o.scn->name);
+  if (!engine_impl) {
+    fprintf(stderr, "lwipsim: scenario %s is not built into this engine\n",
+            o.scn->name);
+    return SIM_EXIT_USAGE;
+  }
+
+  scn_run run;
+  memset(&run, 0, sizeof run);
+  run.scenario = o.scn;
+  run.variant = o.var;
+  run.seed = o.seed;
+  run.policy = o.policy;
+  run.verbose = o.verbose;
+  sim_config cfg = {.policy = o.policy,
+                    .seed = o.seed,
+                    .time_limit_us = o.var->time_limit_us,
+                    .pin_cpu = true};
+  if (engine_impl->configure &&
+      engine_impl->configure(&run, &cfg, err, sizeof err) != 0) {
+    fprintf(stderr, "lwipsim: %s\n", err);
+    return SIM_EXIT_USAGE;
+  }
+  sys_arch_set_verbose(o.verbose);
+  if (sim_trace_open(o.trace_path, err, sizeof err) != 0) {
+    fprintf(stderr, "lwipsim: %s\n", err);
+    return SIM_EXIT_USAGE;
+  }
+  if (sim_sched_init(&cfg, err, sizeof err) != 0) {
+    sim_trace_abandon();
+    fprintf(stderr, "lwipsim: %s\n", err);
+    return SIM_EXIT_FAULT;
+  }
+  /* The run's identity opens the trace (no build id: the digest must not
+   * differ between a plain and a sanitizer build). */
+  sim_trace_eventf("run", "%s %s seed %llu policy %s lwip %s",
+                   o.scn->name, o.var->name, (unsigned long long)o.seed,
+                   sim_policy_name(o.policy), sys_arch_lwip_version());
+
+  struct timespec t0;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  sim_outcome out;
+  sim_sched_run(engine_main_thread, &run,
+                engine_impl->main_prio ? engine_impl->main_prio : 1, &out);
+  engine_decide(&run, &out);
+  sim_trace_emit(out.end_us, "sim", "verdict", run.message);
+  uint64_t digest = sim_trace_digest();
+  sim_sched_fini();
+  double wall_ms = engine_wall_ms(&t0);
+  if (sim_trace_close(err, sizeof err) != 0) {
+    fprintf(stderr, "lwipsim: %s\n", err);
+    return SIM_EXIT_USAGE;
+  }
+
+  int code = sim_cli_exit_code(run.verdict, o.var->expected);
+  if (o.verbose && out.end != SIM_END_NORMAL)
+    fprintf(stderr, "lwipsim: run ended (%s): %s\n", sim_end_name(out.end),
+            out.message);
+  if (o.json) {
+    engine_print_json(&o, &run, &out, digest, wall_ms, code);
+  } else {
+    for (int i = 0; i < run.ncounters; i++)
+      printf("counter: %s=%lld\n", run.counters[i].name,
+             run.counters[i].value);
+    printf("virtual: %llu.%06llus points=%llu switches=%llu irqs=%llu\n",
+           (unsigned long long)(out.end_us / 1000000),
+           (unsigned long long)(out.end_us % 1000000),
+           (unsigned long long)out.points, (unsigned long long)out.switches,
+           (unsigned long long)out.irqs);
+    printf("verdict: %s expected: %s %s\n", sim_verdict_name(run.verdict),
+           sim_verdict_name(o.var->expected), run.message);
+    printf("digest: 0x%016llx\n", (unsigned long long)digest);
+  }
+  return code;
+}

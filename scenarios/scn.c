@@ -1,0 +1,42 @@
+/*
+ * scn.c - the runtime a scenario calls into while it runs.  Verdicts and
+ * counters also go to the trace, so they are covered by the digest.
+ */
+#include "scn.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sim_trace.h"
+
+void scn_verdict(scn_run *run, sim_verdict v, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(run->message, sizeof run->message, fmt, ap);
+  va_end(ap);
+  run->verdict = v;
+  run->has_verdict = true;
+}
+
+void scn_counter(scn_run *run, const char *name, long long value)
+{
+  int i;
+  for (i = 0; i < run->ncounters; i++)
+    if (strcmp(run->counters[i].name, name) == 0)
+      break;
+  if (i == SCN_MAX_COUNTERS)
+    return;
+  if (i == run->ncounters) {
+    snprintf(run->counters[i].name, sizeof run->counters[i].name, "%s", name);
+    run->ncounters++;
+  }
+  run->counters[i].value = value;
+  sim_trace_eventf("counter", "%s=%lld", name, value);
+}
+
+bool scn_variant_is(const scn_run *run, const char *name)
+{
+  return strcmp(run->variant->name, name) == 0;
+}

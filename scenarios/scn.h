@@ -1,0 +1,61 @@
+/*
+ * scn.h - what a scenario implements and what it may call while it runs.
+ *
+ * A scenario lives in scenarios/<name>/: desc.c holds its descriptor
+ * (`const sim_scenario scn_<name>_desc`, plain data, no lwIP) and the other
+ * .c files its code, exporting `const scn_impl scn_<name>_impl`.  The build
+ * finds both by the folder name; nothing else needs editing.
+ *
+ * `main` runs as the sim thread "main": it starts lwIP, starts its threads,
+ * waits for them and records a verdict with scn_verdict() before it returns.
+ * If the run ends another way (an lwIP assertion, a deadlock, a fault),
+ * `on_end` (optional) may turn that into a verdict; otherwise an assertion
+ * or fault gives `fault` and a deadlock or hang gives `deadlock`.
+ */
+#ifndef SCN_H
+#define SCN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sim_catalog.h"
+#include "sim_sched.h"
+
+#define SCN_MAX_COUNTERS 32
+
+typedef struct scn_run {
+  const sim_scenario *scenario;
+  const sim_variant *variant;
+  uint64_t seed;
+  sim_policy policy;
+  bool verbose;
+  /* set by the scenario */
+  bool has_verdict;
+  sim_verdict verdict;
+  char message[1024];
+  struct {
+    char name[40];
+    long long value;
+  } counters[SCN_MAX_COUNTERS];
+  int ncounters;
+} scn_run;
+
+typedef struct {
+  const char *name;
+  int main_prio;                                    /* of the "main" thread */
+  void (*main)(scn_run *run);
+  /* Optional: adjust the scheduler set-up (e.g. script steps) per variant;
+   * returns 0, or -1 with a message in err (a usage error). */
+  int (*configure)(scn_run *run, sim_config *cfg, char *err, size_t errlen);
+  /* Optional: decide the verdict of a run that ended abnormally. */
+  void (*on_end)(scn_run *run, const sim_outcome *out);
+} scn_impl;
+
+void scn_verdict(scn_run *run, sim_verdict v, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* A named figure for the JSON result (and the trace). */
+void scn_counter(scn_run *run, const char *name, long long value);
+/* True if the variant is called `name`. */
+bool scn_variant_is(const scn_run *run, const char *name);
+
+#endif

@@ -1,0 +1,70 @@
+/*
+ * scn_lwip.c - starting lwIP and checking its pools for scenarios.
+ */
+#include "scn_lwip.h"
+
+#include <stdio.h>
+
+#include "lwip/stats.h"
+#include "lwip/sys.h"
+#include "lwip/tcpip.h"
+
+/* Pool names, in memp_t order, from the same list lwIP builds its enum
+ * from (stats carry names only with LWIP_DEBUG or LWIP_STATS_DISPLAY). */
+static const char *const scn_pool_names[] = {
+#define LWIP_MEMPOOL(name, num, size, desc) #name,
+#include "lwip/priv/memp_std.h"
+};
+
+static void scn_lwip_init_done(void *arg)
+{
+  sys_sem_signal((sys_sem_t *)arg);
+}
+
+void scn_lwip_start(void)
+{
+  sys_sem_t ready;
+  if (sys_sem_new(&ready, 0) != ERR_OK)
+    LWIP_ASSERT("scn_lwip_start: no semaphore", 0);
+  tcpip_init(scn_lwip_init_done, &ready);
+  sys_arch_sem_wait(&ready, 0);
+  sys_sem_free(&ready);
+}
+
+void scn_pools_snapshot(scn_pools *p)
+{
+  for (int i = 0; i < MEMP_MAX; i++) {
+    p->memp_used[i] = lwip_stats.memp[i] ? lwip_stats.memp[i]->used : 0;
+    p->memp_err[i] = lwip_stats.memp[i] ? lwip_stats.memp[i]->err : 0;
+  }
+  p->mem_used = lwip_stats.mem.used;
+  p->mem_err = lwip_stats.mem.err;
+}
+
+int scn_pools_diff(const scn_pools *before, const scn_pools *after,
+                   char *buf, size_t len)
+{
+  int n = 0;
+  size_t pos = 0;
+  buf[0] = 0;
+  for (int i = 0; i < MEMP_MAX; i++) {
+    const char *name = scn_pool_names[i];
+    if (before->memp_used[i] != after->memp_used[i] && pos < len)
+      pos += (size_t)snprintf(buf + pos, len - pos, "%s%s used %lu->%lu",
+                              n++ ? ", " : "", name, before->memp_used[i],
+                              after->memp_used[i]);
+    if (before->memp_err[i] != after->memp_err[i] && pos < len)
+      pos += (size_t)snprintf(buf + pos, len - pos, "%s%s err +%lu",
+                              n++ ? ", " : "", name,
+                              after->memp_err[i] - before->memp_err[i]);
+  }
+  if (before->mem_used != after->mem_used && pos < len)
+    pos += (size_t)snprintf(buf + pos, len - pos, "%sheap used %lu->%lu",
+                            n++ ? ", " : "", before->mem_used,
+                            after->mem_used);
+  if (before->mem_err != after->mem_err && pos < len)
+    pos += (size_t)snprintf(buf + pos, len - pos, "%sheap err +%lu",
+                            n++ ? ", " : "",
+                            after->mem_err - before->mem_err);
+  return n;
+}

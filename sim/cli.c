@@ -1,0 +1,301 @@
+/*
+ * cli.c - the lwipsim command line.
+ *
+ * sim_cli_parse() is used by the front end and by every engine, so a run's
+ * options are validated once, with the same words, wherever it executes.
+ * The front end never runs lwIP itself: it resolves the variant's profile
+ * to build/engines/<profile>/lwipsim-engine (next to its own executable)
+ * and runs that as a child, so an lwIP abort cannot take the caller down.
+ * Errors are one line on stderr, "lwipsim: ...", and exit code 2.
+ */
+#define _GNU_SOURCE
+#include "sim_cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define LWIPSIM_VERSION "0.1.0"
+
+void sim_cli_usage(FILE *f)
+{
+  fputs(
+      "usage: lwipsim COMMAND [options]\n"
+      "\n"
+      "commands:\n"
+      "  list                       scenarios and their variants\n"
+      "  run SCENARIO [options]     run one scenario variant\n"
+      "      --variant V            variant (may be left out if there is "
+      "one)\n"
+      "      --seed N               PRNG seed, decimal or 0x hex (default "
+      "1)\n"
+      "      --policy P             rtos | random | script (default: the "
+      "variant's)\n"
+      "      --trace F              write the trace as JSON lines to F\n"
+      "      --json                 print the result as one JSON object\n"
+      "      -v, --verbose          lwIP debug output and thread report on "
+      "stderr\n"
+      "  --help                     this text\n"
+      "  --version                  lwipsim and lwIP versions\n"
+      "\n"
+      "exit codes: 0 verdict as expected, 1 verdict differs, 2 usage or "
+      "setup error,\n"
+      "            3 unexpected deadlock or simulator fault\n",
+      f);
+}
+
+int sim_cli_parse_seed(const char *s, uint64_t *out)
+{
+  if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+    return -1;
+  errno = 0;
+  char *end;
+  unsigned long long v = strtoull(s, &end, 0);
+  if (errno || *end)
+    return -1;
+  *out = (uint64_t)v;
+  return 0;
+}
+
+static const struct option sim_cli_run_opts[] = {
+    {"variant", required_argument, NULL, 'V'},
+    {"seed", required_argument, NULL, 's'},
+    {"policy", required_argument, NULL, 'p'},
+    {"trace", required_argument, NULL, 't'},
+    {"json", no_argument, NULL, 'j'},
+    {"verbose", no_argument, NULL, 'v'},
+    {NULL, 0, NULL, 0}};
+
+static int sim_cli_parse_run(int argc, char **argv, const sim_catalog *cat,
+                             sim_cli_opts *o, char *err, size_t errlen)
+{
+  const char *variant = NULL, *policy = NULL, *seed = NULL;
+  opterr = 0;
+  optind = 1;
+  int c;
+  while ((c = getopt_long(argc, argv, ":v", sim_cli_run_opts, NULL)) != -1) {
+    switch (c) {
+    case 'V':
+      variant = optarg;
+      break;
+    case 's':
+      seed = optarg;
+      break;
+    case 'p':
+      policy = optarg;
+      break;
+    case 't':
+      o->trace_path = optarg;
+      break;
+    case 'j':
+      o->json = true;
+      break;
+    case 'v':
+      o->verbose = true;
+      break;
+    case ':':
+      snprintf(err, errlen, "option '%s' needs a value", argv[optind - 1]);
+      return -1;
+    default:
+      snprintf(err, errlen, "unknown option '%s' (see lwipsim --help)",
+               argv[optind - 1]);
+      return -1;
+    }
+  }
+  if (optind >= argc) {
+    snprintf(err, errlen, "run needs a scenario name (see lwipsim list)");
+    return -1;
+  }
+  if (optind + 1 < argc) {
+    snprintf(err, errlen, "unexpected argument '%s'", argv[optind + 1]);
+    return -1;
+  }
+  const char *name = argv[optind];
+  o->scn = sim_catalog_find(cat, name);
+  if (!o->scn) {
+    snprintf(err, errlen, "unknown scenario '%s' (see lwipsim list)", name);
+    return -1;
+  }
+  o->var = sim_catalog_variant(o->scn, variant);
+  if (!o->var) {
+    size_t pos = (size_t)snprintf(
+        err, errlen, variant ? "unknown variant '%s' of %s; variants:"
+                             : "%s%s has several variants; choose one with "
+                               "--variant:",
+        variant ? variant : "", o->scn->name);
+    for (size_t i = 0; i < o->scn->nvariants && pos < errlen; i++)
+      pos += (size_t)snprintf(err + pos, errlen - pos, " %s",
+                              o->scn->variants[i].name);
+    return -1;
+  }
+  o->seed = 1;
+  if (seed && sim_cli_parse_seed(seed, &o->seed) != 0) {
+    snprintf(err, errlen,
+             "bad seed '%s': want an unsigned 64-bit number (decimal or 0x)",
+             seed);
+    return -1;
+  }
+  o->policy = o->var->policy;
+  if (policy && sim_policy_parse(policy, &o->policy) != 0) {
+    snprintf(err, errlen, "unknown policy '%s': want rtos, random or script",
+             policy);
+    return -1;
+  }
+  if (o->trace_path && !*o->trace_path) {
+    snprintf(err, errlen, "--trace needs a file name");
+    return -1;
+  }
+  return 0;
+}
+
+int sim_cli_parse(int argc, char **argv, const sim_catalog *cat,
+                  sim_cli_opts *o, char *err, size_t errlen)
+{
+  memset(o, 0, sizeof *o);
+  if (argc < 2) {
+    snprintf(err, errlen, "no command given (see lwipsim --help)");
+    return -1;
+  }
+  const char *cmd = argv[1];
+  if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
+      strcmp(cmd, "help") == 0) {
+    o->cmd = SIM_CMD_HELP;
+    return 0;
+  }
+  if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+    o->cmd = SIM_CMD_VERSION;
+    return 0;
+  }
+  if (strcmp(cmd, "list") == 0) {
+    o->cmd = SIM_CMD_LIST;
+    if (argc > 2) {
+      snprintf(err, errlen, "list takes no arguments ('%s')", argv[2]);
+      return -1;
+    }
+    return 0;
+  }
+  if (strcmp(cmd, "run") == 0) {
+    o->cmd = SIM_CMD_RUN;
+    return sim_cli_parse_run(argc - 1, argv + 1, cat, o, err, errlen);
+  }
+  snprintf(err, errlen, "unknown command '%s' (see lwipsim --help)", cmd);
+  return -1;
+}
+
+int sim_cli_exit_code(sim_verdict got, sim_verdict expected)
+{
+  if (got == expected)
+    return SIM_EXIT_OK;
+  if (got == SIM_VERDICT_DEADLOCK || got == SIM_VERDICT_FAULT)
+    return SIM_EXIT_FAULT;
+  return SIM_EXIT_MISMATCH;
+}
+
+/* ------------------------------------------------------------------ */
+/* front end                                                           */
+
+static void sim_cli_list(const sim_catalog *cat)
+{
+  for (size_t i = 0; i < cat->n; i++) {
+    const sim_scenario *s = cat->scenarios[i];
+    printf("%s\n  %s\n", s->name, s->summary);
+    for (size_t j = 0; j < s->nvariants; j++) {
+      const sim_variant *v = &s->variants[j];
+      printf("  - %-16s profile %-8s policy %-7s expected %-15s %s\n",
+             v->name, v->profile, sim_policy_name(v->policy),
+             sim_verdict_name(v->expected), v->summary);
+    }
+  }
+}
+
+/* build/engines/<profile>/lwipsim-engine, next to our own executable. */
+static int sim_cli_engine_path(const char *profile, char *out, size_t len)
+{
+  char self[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0)
+    return -1;
+  self[n] = 0;
+  char *slash = strrchr(self, '/');
+  if (!slash)
+    return -1;
+  *slash = 0;
+  int w = snprintf(out, len, "%s/engines/%s/lwipsim-engine", self, profile);
+  return w > 0 && (size_t)w < len ? 0 : -1;
+}
+
+static int sim_cli_run_engine(const sim_cli_opts *o, int argc, char **argv)
+{
+  char engine[PATH_MAX];
+  if (sim_cli_engine_path(o->var->profile, engine, sizeof engine) != 0 ||
+      access(engine, X_OK) != 0) {
+    fprintf(stderr,
+            "lwipsim: no engine for profile '%s' (expected %s); run make\n",
+            o->var->profile, engine);
+    return SIM_EXIT_USAGE;
+  }
+  fflush(stdout);
+  pid_t pid = fork();
+  if (pid < 0) {
+    fprintf(stderr, "lwipsim: cannot start engine: %s\n", strerror(errno));
+    return SIM_EXIT_FAULT;
+  }
+  if (pid == 0) {
+    char **args = calloc((size_t)argc + 1, sizeof *args);
+    if (!args)
+      _exit(SIM_EXIT_FAULT);
+    args[0] = engine;
+    for (int i = 1; i < argc; i++)
+      args[i] = argv[i];
+    execv(engine, args);
+    fprintf(stderr, "lwipsim: cannot run engine %s: %s\n", engine,
+            strerror(errno));
+    _exit(SIM_EXIT_USAGE);
+  }
+  int status;
+  while (waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) {
+      fprintf(stderr, "lwipsim: lost the engine: %s\n", strerror(errno));
+      return SIM_EXIT_FAULT;
+    }
+  }
+  if (WIFEXITED(status))
+    return WEXITSTATUS(status);
+  int sig = WTERMSIG(status);
+  /* The engine died without its two result lines; supply them. */
+  printf("verdict: fault expected: %s engine killed by signal %d (%s)\n",
+         sim_verdict_name(o->var->expected), sig, strsignal(sig));
+  printf("digest: 0x%016llx\n", 0ull);
+  return SIM_EXIT_FAULT;
+}
+
+int sim_cli_frontend(int argc, char **argv, const sim_catalog *cat,
+                     const char *lwip_version)
+{
+  sim_cli_opts o;
+  char err[512];
+  if (sim_cli_parse(argc, argv, cat, &o, err, sizeof err) != 0) {
+    fprintf(stderr, "lwipsim: %s\n", err);
+    return SIM_EXIT_USAGE;
+  }
+  switch (o.cmd) {
+  case SIM_CMD_HELP:
+    sim_cli_usage(stdout);
+    return SIM_EXIT_OK;
+  case SIM_CMD_VERSION:
+    printf("lwipsim %s (lwIP %s)\n", LWIPSIM_VERSION, lwip_version);
+    return SIM_EXIT_OK;
+  case SIM_CMD_LIST:
+    sim_cli_list(cat);
+    return SIM_EXIT_OK;
+  case SIM_CMD_RUN:
+    return sim_cli_run_engine(&o, argc, argv);
+  }
+  return SIM_EXIT_USAGE;
+}

@@ -1,0 +1,1085 @@
+/*
+ * sched.c - the deterministic scheduler.
+ *
+ * Design.  Every sim thread is a pthread with its own wake-up semaphore.
+ * Exactly one of them holds the run token (S.current) at a time; handing the
+ * token over is "post the next thread's semaphore, wait on one's own".  All
+ * scheduler state is touched only by the token holder (or by the process's
+ * own thread before the first and after the last handoff), so it needs no
+ * locks: the semaphores order the memory accesses.
+ *
+ * Invariants.
+ * - A thread is READY, RUNNING (only S.current), BLOCKED or DONE.
+ * - Virtual time moves only in sched_idle(), when no thread can run, and
+ *   jumps to the earliest timer; equal deadlines fire in creation order
+ *   (sequence numbers), never in address order.
+ * - Interrupt handlers run on the stack of whichever pthread holds the token
+ *   (a thread at a scheduling point, or the idle loop) with S.in_isr set;
+ *   they never switch threads and must not block.
+ * - Nothing derived from pointers, wall time or PIDs reaches the trace.
+ *
+ * Ending.  When the run ends (main returns, deadlock, assert, fault), the
+ * ending thread posts S.done and parks for good; sim_sched_fini() wakes every
+ * parked thread with its `killed` flag set, which makes it pthread_exit().
+ */
+#define _GNU_SOURCE
+#include "sim_sched.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <semaphore.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim_clock.h"
+#include "sim_prng.h"
+#include "sim_priv.h"
+#include "sim_trace.h"
+
+#define SIM_DEFAULT_TIME_LIMIT_US (3600ull * 1000000ull)
+#define SIM_STACK_SIZE (512u * 1024u)
+#define SIM_MAX_IRQS 32
+
+typedef enum { TS_READY, TS_RUNNING, TS_BLOCKED, TS_DONE } sim_tstate;
+
+struct sim_thread {
+  int id;
+  char name[32];
+  int prio, base_prio;
+  sim_tstate state;
+  pthread_t pt;
+  sem_t wake;
+  sim_thread_fn fn;
+  void *arg;
+  uint64_t ready_seq;      /* FIFO order among equal priorities */
+  /* while blocked */
+  sim_obj *wait_obj;
+  sim_waitq *wait_q;
+  const char *wait_what;
+  uint64_t wait_seq;
+  uint64_t deadline;
+  int wake_rc;
+  uint64_t timer_gen;      /* stale timer entries carry an older value */
+  sim_thread *wnext;
+  /* control */
+  bool held;               /* script: not runnable until released */
+  bool killed;             /* teardown: pthread_exit when woken */
+  bool tls_done;
+  const char *last_point;
+  unsigned mutexes_held;
+  void *tls[SIM_TLS_SLOTS];
+};
+
+enum { TM_THREAD, TM_IRQ, TM_CALL };
+
+typedef struct {
+  uint64_t t, seq;
+  int kind;
+  int irq;
+  uint64_t gen;
+  sim_thread *thread;
+  void (*fn)(void *);
+  void *arg;
+} sim_timer;
+
+typedef struct {
+  char name[32];
+  int prio;
+  sim_irq_fn fn;
+  void *arg;
+  bool pending;
+} sim_irq;
+
+typedef struct {
+  sim_script_step step;
+  unsigned count;
+  bool fired;
+  int irq; /* >= 0: an IRQ pin instead of a script step */
+} sim_match;
+
+static struct {
+  bool inited;
+  sim_config cfg;
+  sim_prng prng;
+  sim_thread **threads;
+  int nthreads, cap_threads;
+  sim_thread *current;
+  sim_thread *main;
+  sim_thread *run_next;     /* script RUN target */
+  sem_t done;
+  sim_end end;
+  sim_outcome out;
+  /* timers: binary min-heap on (t, seq) */
+  sim_timer *heap;
+  size_t nheap, cap_heap;
+  uint64_t timer_seq;
+  uint64_t ready_counter, wait_counter;
+  /* interrupts */
+  sim_irq irqs[SIM_MAX_IRQS];
+  int nirqs, npending;
+  bool in_isr;
+  const char *isr_label;
+  char isr_label_buf[40];
+  unsigned mask_depth;
+  bool resched_pending;
+  /* script steps and IRQ pins */
+  sim_match *matches;
+  size_t nmatches, cap_matches;
+  /* objects */
+  sim_obj sleep_obj; /* what sim_sleep_us() waits on */
+  sim_waitq sleep_q;
+  sim_obj *live;
+  unsigned obj_seq[3];
+  void (*tls_dtor[SIM_TLS_SLOTS])(void *);
+  /* CPU pinning */
+  bool pinned;
+  cpu_set_t saved_cpus;
+  uint64_t points, switches, nirq_runs;
+} S;
+
+/* ------------------------------------------------------------------ */
+/* small helpers                                                       */
+
+static void sched_oom(void)
+{
+  fputs("lwipsim: out of memory in the scheduler\n", stderr);
+  abort();
+}
+
+static void *sched_grow(void *p, size_t *cap, size_t need, size_t elem)
+{
+  if (need <= *cap)
+    return p;
+  size_t n = *cap ? *cap * 2 : 16;
+  while (n < need)
+    n *= 2;
+  void *q = realloc(p, n * elem);
+  if (!q)
+    sched_oom();
+  *cap = n;
+  return q;
+}
+
+const char *sim__current_label(void)
+{
+  if (S.in_isr)
+    return S.isr_label;
+  if (!S.current)
+    return "sim";
+  if (S.current->state != TS_RUNNING)
+    return "idle";
+  return S.current->name;
+}
+
+static void sched_trace(const char *kind, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void sched_trace(const char *kind, const char *fmt, ...)
+{
+  char detail[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(detail, sizeof detail, fmt, ap);
+  va_end(ap);
+  sim_trace_event(kind, detail);
+}
+
+/* ------------------------------------------------------------------ */
+/* timer heap                                                          */
+
+static bool timer_before(const sim_timer *a, const sim_timer *b)
+{
+  return a->t < b->t || (a->t == b->t && a->seq < b->seq);
+}
+
+static void timer_push(sim_timer tm)
+{
+  S.heap = sched_grow(S.heap, &S.cap_heap, S.nheap + 1, sizeof *S.heap);
+  tm.seq = S.timer_seq++;
+  size_t i = S.nheap++;
+  while (i > 0) {
+    size_t parent = (i - 1) / 2;
+    if (!timer_before(&tm, &S.heap[parent]))
+      break;
+    S.heap[i] = S.heap[parent];
+    i = parent;
+  }
+  S.heap[i] = tm;
+}
+
+static sim_timer timer_pop(void)
+{
+  sim_timer top = S.heap[0];
+  sim_timer last = S.heap[--S.nheap];
+  size_t i = 0;
+  for (;;) {
+    size_t c = 2 * i + 1;
+    if (c >= S.nheap)
+      break;
+    if (c + 1 < S.nheap && timer_before(&S.heap[c + 1], &S.heap[c]))
+      c++;
+    if (!timer_before(&S.heap[c], &last))
+      break;
+    S.heap[i] = S.heap[c];
+    i = c;
+  }
+  if (S.nheap)
+    S.heap[i] = last;
+  return top;
+}
+
+static bool timer_stale(const sim_timer *tm)
+{
+  return tm->kind == TM_THREAD &&
+         (tm->gen != tm->thread->timer_gen ||
+          tm->thread->state != TS_BLOCKED);
+}
+
+/* ------------------------------------------------------------------ */
+/* the run token                                                       */
+
+static void sched_park(sim_thread *self)
+{
+  while (sem_wait(&self->wake) != 0) {
+    /* EINTR: a signal arrived; keep waiting for the token. */
+  }
+  if (self->killed)
+    pthread_exit(NULL);
+}
+
+static __attribute__((noreturn)) void sched_park_forever(sim_thread *self)
+{
+  for (;;)
+    sched_park(self);
+}
+
+/* Hands the token from `cur` (whose state is already set) to `next`. */
+static void sched_switch(sim_thread *cur, sim_thread *next, const char *why)
+{
+  if (next == cur) {
+    cur->state = TS_RUNNING;
+    return;
+  }
+  S.switches++;
+  if (next == S.run_next)
+    S.run_next = NULL;
+  char detail[80];
+  snprintf(detail, sizeof detail, "%s (%s)", next->name, why);
+  sim_trace_emit(sim_clock_now_us(), cur->name, "switch", detail);
+  next->state = TS_RUNNING;
+  S.current = next;
+  int saved_errno = errno;
+  sem_post(&next->wake);
+  if (cur->state == TS_DONE)
+    return;
+  sched_park(cur);
+  errno = saved_errno;
+}
+
+static bool sched_runnable(const sim_thread *t)
+{
+  return t->state == TS_READY && !t->held;
+}
+
+/* Best ready thread by priority, FIFO among equals (rtos, script). */
+static sim_thread *sched_best_ready(void)
+{
+  sim_thread *best = NULL;
+  for (int i = 0; i < S.nthreads; i++) {
+    sim_thread *t = S.threads[i];
+    if (!sched_runnable(t))
+      continue;
+    if (!best || t->prio > best->prio ||
+        (t->prio == best->prio && t->ready_seq < best->ready_seq))
+      best = t;
+  }
+  return best;
+}
+
+/* The thread the policy runs next among the ready ones, `cur` included if
+ * `cur_ok` (cur is RUNNING and may continue).  NULL if none can run. */
+static sim_thread *sched_pick(sim_thread *cur, bool cur_ok)
+{
+  if (S.cfg.policy == SIM_POLICY_RANDOM) {
+    sim_thread *cand[256];
+    int n = 0;
+    if (cur_ok)
+      cand[n++] = cur;
+    for (int i = 0; i < S.nthreads && n < 256; i++)
+      if (sched_runnable(S.threads[i]))
+        cand[n++] = S.threads[i];
+    if (n == 0)
+      return NULL;
+    if (n == 1)
+      return cand[0];
+    return cand[sim_prng_below(&S.prng, (uint64_t)n)];
+  }
+  if (S.run_next && sched_runnable(S.run_next))
+    return S.run_next;
+  sim_thread *best = sched_best_ready();
+  if (cur_ok && (!best || best->prio <= cur->prio))
+    return cur;
+  return best;
+}
+
+static void sched_end(sim_end end, const char *msg);
+static void sched_fire_due(void);
+
+/* No thread can run: advance virtual time to the next event.  Returns false
+ * (after ending the run) on deadlock or when the time limit is passed. */
+static bool sched_idle(void)
+{
+  while (S.nheap && timer_stale(&S.heap[0]))
+    (void)timer_pop();
+  if (!S.nheap) {
+    sched_end(SIM_END_DEADLOCK, NULL);
+    return false;
+  }
+  uint64_t t = S.heap[0].t;
+  if (t > S.cfg.time_limit_us) {
+    sim__clock_set(S.cfg.time_limit_us);
+    sched_end(SIM_END_HANG, NULL);
+    return false;
+  }
+  if (t > sim_clock_now_us())
+    sim__clock_set(t);
+  sched_fire_due();
+  return true;
+}
+
+static void sched_deliver_irqs(void);
+
+/* Gives up the token: `cur` has set its own state (READY, BLOCKED, DONE). */
+static void sched_reschedule(sim_thread *cur, const char *why)
+{
+  for (;;) {
+    sim_thread *next = sched_pick(cur, false);
+    if (next) {
+      sched_switch(cur, next, why);
+      return;
+    }
+    if (!sched_idle())
+      sched_park_forever(cur);
+    sched_deliver_irqs();
+  }
+}
+
+/* At a point where `cur` runs: switch if the policy says so. */
+static void sched_decide(sim_thread *cur, const char *why)
+{
+  if (S.mask_depth || S.in_isr || S.end != SIM_END_NONE) {
+    S.resched_pending = true;
+    return;
+  }
+  S.resched_pending = false;
+  sim_thread *next = sched_pick(cur, !cur->held);
+  if (next == cur)
+    return;
+  cur->state = TS_READY;
+  cur->ready_seq = ++S.ready_counter;
+  if (next)
+    sched_switch(cur, next, why);
+  else
+    sched_reschedule(cur, why);
+}
+
+void sim__resched(void)
+{
+  sim_thread *cur = S.current;
+  if (!cur || cur->state != TS_RUNNING)
+    return;
+  sched_decide(cur, "resched");
+}
+
+/* ------------------------------------------------------------------ */
+/* interrupts                                                          */
+
+static void sched_run_isr(int irq)
+{
+  sim_irq *q = &S.irqs[irq];
+  q->pending = false;
+  S.npending--;
+  S.nirq_runs++;
+  sched_trace("irq", "%s", q->name);
+  bool was = S.in_isr;
+  const char *was_label = S.isr_label;
+  S.in_isr = true;
+  snprintf(S.isr_label_buf, sizeof S.isr_label_buf, "isr:%s", q->name);
+  S.isr_label = S.isr_label_buf;
+  q->fn(q->arg);
+  S.in_isr = was;
+  S.isr_label = was_label;
+}
+
+static void sched_deliver_irqs(void)
+{
+  while (S.npending && !S.in_isr && S.mask_depth == 0 &&
+         S.end == SIM_END_NONE) {
+    int best = -1;
+    for (int i = 0; i < S.nirqs; i++)
+      if (S.irqs[i].pending && (best < 0 || S.irqs[i].prio > S.irqs[best].prio))
+        best = i;
+    sched_run_isr(best);
+  }
+}
+
+int sim_irq_register(const char *name, int prio, sim_irq_fn fn, void *arg)
+{
+  if (S.nirqs >= SIM_MAX_IRQS)
+    sim__fault("too many IRQs registered (max %d)", SIM_MAX_IRQS);
+  sim_irq *q = &S.irqs[S.nirqs];
+  snprintf(q->name, sizeof q->name, "%s", name);
+  q->prio = prio;
+  q->fn = fn;
+  q->arg = arg;
+  q->pending = false;
+  return S.nirqs++;
+}
+
+void sim_irq_raise(int irq)
+{
+  if (irq < 0 || irq >= S.nirqs)
+    sim__fault("raise of unknown IRQ %d", irq);
+  if (!S.irqs[irq].pending) {
+    S.irqs[irq].pending = true;
+    S.npending++;
+  }
+}
+
+void sim_irq_raise_at(int irq, uint64_t t_us)
+{
+  sim_timer tm = {.t = t_us, .kind = TM_IRQ, .irq = irq};
+  timer_push(tm);
+}
+
+void sim_call_at(uint64_t t_us, void (*fn)(void *arg), void *arg)
+{
+  sim_timer tm = {.t = t_us, .kind = TM_CALL, .fn = fn, .arg = arg};
+  timer_push(tm);
+}
+
+void sim_irq_pin(int irq, const char *thread, const char *point,
+                 unsigned nth)
+{
+  S.matches = sched_grow(S.matches, &S.cap_matches, S.nmatches + 1,
+                         sizeof *S.matches);
+  sim_match *m = &S.matches[S.nmatches++];
+  memset(m, 0, sizeof *m);
+  m->step.thread = thread;
+  m->step.point = point;
+  m->step.nth = nth ? nth : 1;
+  m->irq = irq;
+}
+
+void sim_irq_mask(void)
+{
+  S.mask_depth++;
+}
+
+void sim_irq_unmask(void)
+{
+  if (S.mask_depth == 0)
+    sim__fault("interrupts unmasked more often than masked");
+  if (--S.mask_depth == 0 && !S.in_isr) {
+    sched_deliver_irqs();
+    if (S.resched_pending)
+      sim__resched();
+  }
+}
+
+unsigned sim_irq_mask_depth(void)
+{
+  return S.mask_depth;
+}
+
+bool sim_in_isr(void)
+{
+  return S.in_isr;
+}
+
+/* Timers due now (all with the same virtual time, in sequence order). */
+static void sched_fire_due(void)
+{
+  uint64_t now = sim_clock_now_us();
+  while (S.nheap && S.heap[0].t <= now) {
+    sim_timer tm = timer_pop();
+    if (timer_stale(&tm))
+      continue;
+    switch (tm.kind) {
+    case TM_THREAD: {
+      sim_thread *t = tm.thread;
+      /* unlink from the wait queue */
+      sim_thread **pp = &t->wait_q->head;
+      while (*pp && *pp != t)
+        pp = &(*pp)->wnext;
+      if (*pp)
+        *pp = t->wnext;
+      t->wnext = NULL;
+      t->wake_rc = -1; /* SIM_ETIMEDOUT */
+      t->state = TS_READY;
+      t->ready_seq = ++S.ready_counter;
+      t->timer_gen++;
+      sim_trace_emit(now, t->name, "timeout", t->wait_what);
+      break;
+    }
+    case TM_IRQ:
+      sim_irq_raise(tm.irq);
+      break;
+    case TM_CALL: {
+      bool was = S.in_isr;
+      const char *was_label = S.isr_label;
+      S.in_isr = true;
+      S.isr_label = "event";
+      tm.fn(tm.arg);
+      S.in_isr = was;
+      S.isr_label = was_label;
+      break;
+    }
+    }
+  }
+}
+
+/* ------------------------------------------------------------------ */
+/* scheduling points and script steps                                 */
+
+static sim_thread *sched_find(const char *name)
+{
+  for (int i = 0; i < S.nthreads; i++)
+    if (strcmp(S.threads[i]->name, name) == 0 &&
+        S.threads[i]->state != TS_DONE)
+      return S.threads[i];
+  return NULL;
+}
+
+static void sched_apply(sim_match *m, sim_thread *cur, const char *point)
+{
+  if (m->irq >= 0) {
+    sched_trace("pin", "irq %s at %s", S.irqs[m->irq].name, point);
+    sim_irq_raise(m->irq);
+    return;
+  }
+  sim_thread *t = sched_find(m->step.target);
+  if (!t)
+    sim__fault("script: no thread named '%s' when %s reached %s",
+               m->step.target, cur->name, point);
+  static const char *const names[] = {"hold", "release", "run"};
+  sched_trace("script", "%s %s (%s at %s #%u)", names[m->step.action],
+              t->name, cur->name, point, m->count);
+  switch (m->step.action) {
+  case SIM_ACT_HOLD:
+    t->held = true;
+    break;
+  case SIM_ACT_RELEASE:
+    t->held = false;
+    break;
+  case SIM_ACT_RUN:
+    S.run_next = t;
+    break;
+  }
+}
+
+static void sched_match(sim_thread *cur, const char *point)
+{
+  for (size_t i = 0; i < S.nmatches; i++) {
+    sim_match *m = &S.matches[i];
+    if (m->fired || strcmp(m->step.point, point) != 0)
+      continue;
+    if (m->step.thread && strcmp(m->step.thread, cur->name) != 0)
+      continue;
+    if (++m->count < m->step.nth)
+      continue;
+    m->fired = true;
+    sched_apply(m, cur, point);
+  }
+}
+
+static void sched_point(const char *name)
+{
+  sim_thread *cur = S.current;
+  if (!cur || S.in_isr || cur->state != TS_RUNNING || S.end != SIM_END_NONE)
+    return;
+  S.points++;
+  cur->last_point = name;
+  if (S.nmatches)
+    sched_match(cur, name);
+  if (S.mask_depth)
+    return;
+  sched_deliver_irqs();
+  sched_decide(cur, name);
+}
+
+void sim_point(const char *name)
+{
+  if (S.current && !S.in_isr && S.end == SIM_END_NONE)
+    sim_trace_event("point", name);
+  sched_point(name);
+}
+
+void sim_point_silent(const char *name)
+{
+  sched_point(name);
+}
+
+void sim_sleep_us(uint64_t us)
+{
+  sim_point_silent("sleep");
+  if (us == 0)
+    return;
+  (void)sim__block(&S.sleep_obj, &S.sleep_q, "sleep", us);
+}
+
+/* ------------------------------------------------------------------ */
+/* blocking and waking                                                 */
+
+int sim__block(sim_obj *o, sim_waitq *q, const char *what,
+               uint64_t timeout_us)
+{
+  sim_thread *cur = S.current;
+  if (S.in_isr)
+    sim__fault("blocking call (%s %s#%u) in interrupt context %s", what,
+               o->kind, o->seq, S.isr_label);
+  if (!cur || cur->state != TS_RUNNING)
+    sim__fault("blocking call (%s) outside a sim thread", what);
+  if (timeout_us == 0)
+    return -1;
+  if (S.mask_depth)
+    sim__fault("thread %s blocks (%s %s#%u) with interrupts masked",
+               cur->name, what, o->kind, o->seq);
+  if (o->seq)
+    sched_trace("block", "%s %s#%u", what, o->kind, o->seq);
+  else
+    sched_trace("block", "%s %llu us", what, (unsigned long long)timeout_us);
+  cur->state = TS_BLOCKED;
+  cur->wait_obj = o;
+  cur->wait_q = q;
+  cur->wait_what = what;
+  cur->wait_seq = ++S.wait_counter;
+  cur->wake_rc = 0;
+  cur->wnext = NULL;
+  sim_thread **pp = &q->head;
+  while (*pp)
+    pp = &(*pp)->wnext;
+  *pp = cur;
+  cur->timer_gen++;
+  if (timeout_us != SIM_FOREVER) {
+    uint64_t now = sim_clock_now_us();
+    cur->deadline = timeout_us > UINT64_MAX - now ? UINT64_MAX
+                                                  : now + timeout_us;
+    sim_timer tm = {.t = cur->deadline, .kind = TM_THREAD,
+                    .gen = cur->timer_gen, .thread = cur};
+    timer_push(tm);
+  } else {
+    cur->deadline = SIM_FOREVER;
+  }
+  sched_reschedule(cur, what);
+  cur->wait_obj = NULL;
+  cur->wait_q = NULL;
+  return cur->wake_rc;
+}
+
+sim_thread *sim__wake_one(sim_waitq *q)
+{
+  sim_thread *best = NULL, **bestp = NULL;
+  for (sim_thread **pp = &q->head; *pp; pp = &(*pp)->wnext) {
+    sim_thread *t = *pp;
+    if (!best || t->prio > best->prio ||
+        (t->prio == best->prio && t->wait_seq < best->wait_seq)) {
+      best = t;
+      bestp = pp;
+    }
+  }
+  if (!best)
+    return NULL;
+  *bestp = best->wnext;
+  best->wnext = NULL;
+  best->state = TS_READY;
+  best->ready_seq = ++S.ready_counter;
+  best->timer_gen++;
+  best->wake_rc = 0;
+  sched_trace("wake", "%s", best->name);
+  return best;
+}
+
+/* ------------------------------------------------------------------ */
+/* priority inheritance (FreeRTOS mutex semantics, simplified: the base  */
+/* priority comes back when the owner holds no mutex any more)          */
+
+void sim__prio_inherit(sim_thread *owner, const sim_thread *waiter)
+{
+  if (owner && owner->prio < waiter->prio) {
+    sched_trace("inherit", "%s prio %d -> %d", owner->name, owner->prio,
+                waiter->prio);
+    owner->prio = waiter->prio;
+  }
+}
+
+void sim__mutex_acquired(sim_thread *t)
+{
+  if (t)
+    t->mutexes_held++;
+}
+
+void sim__mutex_released(sim_thread *t)
+{
+  if (!t)
+    return;
+  if (t->mutexes_held)
+    t->mutexes_held--;
+  if (t->mutexes_held == 0 && t->prio != t->base_prio) {
+    sched_trace("disinherit", "%s prio %d -> %d", t->name, t->prio,
+                t->base_prio);
+    t->prio = t->base_prio;
+  }
+}
+
+/* ------------------------------------------------------------------ */
+/* threads                                                             */
+
+static void sched_run_tls_dtors(sim_thread *t)
+{
+  if (t->tls_done)
+    return;
+  t->tls_done = true;
+  for (int i = 0; i < SIM_TLS_SLOTS; i++)
+    if (t->tls[i] && S.tls_dtor[i]) {
+      void *v = t->tls[i];
+      t->tls[i] = NULL;
+      S.tls_dtor[i](v);
+    }
+}
+
+static void *sched_trampoline(void *p)
+{
+  sim_thread *t = p;
+  sched_park(t);
+  sim_point_silent("thread_start");
+  t->fn(t->arg);
+  /* The thread function returned. */
+  if (t == S.main) {
+    sched_end(SIM_END_NORMAL, "main returned");
+    sched_park_forever(t);
+  }
+  sched_run_tls_dtors(t);
+  sched_trace("exit", "%s", t->name);
+  t->state = TS_DONE;
+  sched_reschedule(t, "exit");
+  return NULL;
+}
+
+sim_thread *sim_thread_create(const char *name, int prio, sim_thread_fn fn,
+                              void *arg)
+{
+  sim_thread *t = calloc(1, sizeof *t);
+  if (!t)
+    sched_oom();
+  t->id = S.nthreads;
+  snprintf(t->name, sizeof t->name, "%s", name ? name : "thread");
+  t->prio = t->base_prio = prio;
+  t->fn = fn;
+  t->arg = arg;
+  t->state = TS_READY;
+  t->ready_seq = ++S.ready_counter;
+  t->last_point = "created";
+  sem_init(&t->wake, 0, 0);
+  S.threads = sched_grow(S.threads, (size_t *)&S.cap_threads,
+                         (size_t)S.nthreads + 1, sizeof *S.threads);
+  S.threads[S.nthreads++] = t;
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, SIM_STACK_SIZE);
+  int rc = pthread_create(&t->pt, &attr, sched_trampoline, t);
+  pthread_attr_destroy(&attr);
+  if (rc != 0) {
+    fprintf(stderr, "lwipsim: cannot create thread %s: %s\n", t->name,
+            strerror(rc));
+    abort();
+  }
+  if (S.current)
+    sched_trace("thread_new", "%s prio %d", t->name, prio);
+  if (S.current && S.current->state == TS_RUNNING)
+    sched_point("thread_new");
+  return t;
+}
+
+sim_thread *sim_thread_self(void)
+{
+  return S.current;
+}
+
+const char *sim_thread_name(const sim_thread *t)
+{
+  return t->name;
+}
+
+int sim_thread_prio(const sim_thread *t)
+{
+  return t->prio;
+}
+
+void **sim_thread_tls(sim_thread *t, int slot)
+{
+  return &t->tls[slot];
+}
+
+void sim_thread_set_tls_dtor(int slot, void (*dtor)(void *))
+{
+  S.tls_dtor[slot] = dtor;
+}
+
+/* ------------------------------------------------------------------ */
+/* objects                                                             */
+
+void sim__obj_init(sim_obj *o, const char *kind)
+{
+  int k = kind[1] == 'e' ? 0 : kind[1] == 'u' ? 1 : 2; /* sem mutex mbox */
+  o->kind = kind;
+  o->seq = ++S.obj_seq[k];
+  o->name[0] = 0;
+  snprintf(o->creator, sizeof o->creator, "%s",
+           S.current ? S.current->name : "sim");
+  o->created_us = sim_clock_now_us();
+  o->live_prev = NULL;
+  o->live_next = S.live;
+  if (S.live)
+    S.live->live_prev = o;
+  S.live = o;
+}
+
+void sim__obj_fini(sim_obj *o, const sim_waitq *q1, const sim_waitq *q2)
+{
+  if ((q1 && q1->head) || (q2 && q2->head))
+    sim__fault("%s#%u freed while thread %s waits on it", o->kind, o->seq,
+               (q1 && q1->head ? q1->head : q2->head)->name);
+  if (o->live_prev)
+    o->live_prev->live_next = o->live_next;
+  else if (S.live == o)
+    S.live = o->live_next;
+  if (o->live_next)
+    o->live_next->live_prev = o->live_prev;
+  o->live_prev = o->live_next = NULL;
+}
+
+void sim__obj_set_name(sim_obj *o, const char *name)
+{
+  snprintf(o->name, sizeof o->name, "%s", name);
+}
+
+void sim__obj_describe(const sim_obj *o, char *buf, size_t len)
+{
+  char size[24] = "";
+  if (o->size)
+    snprintf(size, sizeof size, "size %u, ", o->size);
+  snprintf(buf, len, "%s#%u%s%s%s (%screated by %s at t=%llu.%06llus)",
+           o->kind, o->seq, o->name[0] ? " '" : "", o->name,
+           o->name[0] ? "'" : "", size, o->creator,
+           (unsigned long long)(o->created_us / 1000000),
+           (unsigned long long)(o->created_us % 1000000));
+}
+
+/* ------------------------------------------------------------------ */
+/* ending a run                                                        */
+
+static void sched_report(sim_end end)
+{
+  char *r = S.out.message;
+  size_t len = sizeof S.out.message, pos = 0;
+  uint64_t now = sim_clock_now_us();
+  pos += (size_t)snprintf(r + pos, len - pos, "%s at t=%llu.%06llus:",
+                          end == SIM_END_DEADLOCK
+                              ? "no thread ready and no event pending"
+                              : "virtual time limit reached",
+                          (unsigned long long)(now / 1000000),
+                          (unsigned long long)(now % 1000000));
+  for (int i = 0; i < S.nthreads && pos < len; i++) {
+    sim_thread *t = S.threads[i];
+    if (t->state == TS_DONE)
+      continue;
+    char what[200];
+    if (t->state == TS_BLOCKED && t->wait_obj && t->wait_obj->seq) {
+      char desc[160];
+      sim__obj_describe(t->wait_obj, desc, sizeof desc);
+      snprintf(what, sizeof what, "waits (%s) on %s", t->wait_what, desc);
+    } else if (t->state == TS_BLOCKED) {
+      snprintf(what, sizeof what, "waits (%s)", t->wait_what);
+    } else {
+      snprintf(what, sizeof what, "%s", t->held ? "held by script" : "ready");
+    }
+    pos += (size_t)snprintf(r + pos, len - pos, "%s %s [prio %d] %s at %s",
+                            pos ? ";" : "", t->name, t->prio, what,
+                            t->last_point);
+  }
+}
+
+static void sched_end(sim_end end, const char *msg)
+{
+  if (S.end != SIM_END_NONE)
+    return;
+  S.end = end;
+  if (msg)
+    snprintf(S.out.message, sizeof S.out.message, "%s", msg);
+  else
+    sched_report(end);
+  sim_trace_emit(sim_clock_now_us(), sim__current_label(), "end",
+                 S.out.message);
+  sim_trace_flush();
+  sem_post(&S.done);
+}
+
+void sim_sched_finish(sim_end end, const char *fmt, ...)
+{
+  char msg[sizeof S.out.message];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  if (!S.current) {
+    fprintf(stderr, "lwipsim: %s (outside a run)\n", msg);
+    abort();
+  }
+  sched_end(end, msg);
+  sched_park_forever(S.current);
+}
+
+void sim__fault(const char *fmt, ...)
+{
+  char msg[sizeof S.out.message];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  sim_sched_finish(SIM_END_FAULT, "%s", msg);
+}
+
+bool sim_sched_running(void)
+{
+  return S.current && S.end == SIM_END_NONE;
+}
+
+/* ------------------------------------------------------------------ */
+/* life cycle                                                          */
+
+int sim_sched_init(const sim_config *cfg, char *err, size_t errlen)
+{
+  if (S.inited) {
+    snprintf(err, errlen, "scheduler already initialised");
+    return -1;
+  }
+  memset(&S, 0, sizeof S);
+  S.inited = true;
+  S.cfg = *cfg;
+  if (!S.cfg.time_limit_us)
+    S.cfg.time_limit_us = SIM_DEFAULT_TIME_LIMIT_US;
+  sim_prng_seed(&S.prng, cfg->seed, SIM_STREAM_SCHED);
+  sim__prng_app_seed(cfg->seed);
+  sim__clock_set(0);
+  sem_init(&S.done, 0, 0);
+  S.isr_label = "isr";
+  S.sleep_obj.kind = "sleep";
+  if (cfg->policy == SIM_POLICY_SCRIPT)
+    for (size_t i = 0; i < cfg->script_len; i++) {
+      S.matches = sched_grow(S.matches, &S.cap_matches, S.nmatches + 1,
+                             sizeof *S.matches);
+      sim_match *m = &S.matches[S.nmatches++];
+      memset(m, 0, sizeof *m);
+      m->step = cfg->script[i];
+      if (!m->step.nth)
+        m->step.nth = 1;
+      m->irq = -1;
+    }
+  if (cfg->pin_cpu && sched_getaffinity(0, sizeof S.saved_cpus,
+                                        &S.saved_cpus) == 0) {
+    /* One CPU for all sim threads: a token handoff then never crosses
+     * cores.  Threads inherit the mask of the thread that creates them. */
+    int cpu = sched_getcpu();
+    if (cpu < 0 || !CPU_ISSET(cpu, &S.saved_cpus))
+      for (cpu = 0; cpu < CPU_SETSIZE && !CPU_ISSET(cpu, &S.saved_cpus);
+           cpu++) {
+      }
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    S.pinned = sched_setaffinity(0, sizeof one, &one) == 0;
+  }
+  return 0;
+}
+
+void sim_sched_run(sim_thread_fn main_fn, void *arg, int prio,
+                   sim_outcome *out)
+{
+  sim_thread *m = sim_thread_create("main", prio, main_fn, arg);
+  S.main = m;
+  m->state = TS_RUNNING;
+  S.current = m;
+  sem_post(&m->wake);
+  while (sem_wait(&S.done) != 0) {
+  }
+  S.out.end = S.end;
+  S.out.end_us = sim_clock_now_us();
+  S.out.points = S.points;
+  S.out.switches = S.switches;
+  S.out.irqs = S.nirq_runs;
+  *out = S.out;
+}
+
+void sim_sched_fini(void)
+{
+  if (!S.inited)
+    return;
+  /* Wake every parked thread with `killed` set; each exits. */
+  for (int i = 0; i < S.nthreads; i++) {
+    sim_thread *t = S.threads[i];
+    t->killed = true;
+    sem_post(&t->wake);
+    pthread_join(t->pt, NULL);
+  }
+  S.current = NULL;
+  for (int i = 0; i < S.nthreads; i++) {
+    sim_thread *t = S.threads[i];
+    sched_run_tls_dtors(t);
+    sem_destroy(&t->wake);
+    free(t);
+  }
+  free(S.threads);
+  free(S.heap);
+  free(S.matches);
+  sem_destroy(&S.done);
+  if (S.pinned)
+    sched_setaffinity(0, sizeof S.saved_cpus, &S.saved_cpus);
+  /* Objects nobody freed (lwIP keeps its mailboxes for ever). */
+  sim__sync_free_live(S.live);
+  memset(&S, 0, sizeof S);
+}
+
+/* ------------------------------------------------------------------ */
+/* names                                                               */
+
+sim_policy sim_sched_policy(void)
+{
+  return S.cfg.policy;
+}
+
+static const char *const sim_policy_names[] = {"rtos", "random", "script"};
+
+const char *sim_policy_name(sim_policy p)
+{
+  return (unsigned)p < 3 ? sim_policy_names[p] : "?";
+}
+
+int sim_policy_parse(const char *s, sim_policy *out)
+{
+  for (int i = 0; i < 3; i++)
+    if (strcmp(s, sim_policy_names[i]) == 0) {
+      *out = (sim_policy)i;
+      return 0;
+    }
+  return -1;
+}
+
+const char *sim_end_name(sim_end e)
+{
+  static const char *const n[] = {"running", "normal", "deadlock",
+                                  "hang",    "fault",  "assert"};
+  return (unsigned)e < 6 ? n[e] : "?";
+}

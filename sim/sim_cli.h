@@ -1,0 +1,59 @@
+/*
+ * sim_cli.h - the lwipsim command line: parsing (shared by the front end
+ * and the engines, so both accept exactly the same options) and the front
+ * end, which validates a run and hands it to the engine built for the
+ * variant's lwipopts profile, as a child process.
+ */
+#ifndef SIM_CLI_H
+#define SIM_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sim_catalog.h"
+#include "sim_sched.h"
+
+typedef enum {
+  SIM_CMD_HELP,
+  SIM_CMD_VERSION,
+  SIM_CMD_LIST,
+  SIM_CMD_RUN
+} sim_cmd;
+
+typedef struct {
+  sim_cmd cmd;
+  const sim_scenario *scn;   /* run: resolved scenario */
+  const sim_variant *var;    /* run: resolved variant */
+  uint64_t seed;             /* default 1 */
+  sim_policy policy;         /* default: the variant's */
+  const char *trace_path;    /* --trace */
+  bool json;                 /* --json */
+  bool verbose;              /* -v */
+} sim_cli_opts;
+
+/* Exit codes of the design. */
+enum {
+  SIM_EXIT_OK = 0,       /* every verdict as expected */
+  SIM_EXIT_MISMATCH = 1, /* a verdict differs */
+  SIM_EXIT_USAGE = 2,    /* usage or setup error */
+  SIM_EXIT_FAULT = 3     /* unexpected deadlock, fault, internal error */
+};
+
+/* Parses argv (argv[0] is the program).  Returns 0, or -1 with a one-line
+ * message in err. */
+int sim_cli_parse(int argc, char **argv, const sim_catalog *cat,
+                  sim_cli_opts *o, char *err, size_t errlen);
+int sim_cli_parse_seed(const char *s, uint64_t *out);
+
+/* Exit code for a verdict against the expected one. */
+int sim_cli_exit_code(sim_verdict got, sim_verdict expected);
+
+/* The front end's main. */
+int sim_cli_frontend(int argc, char **argv, const sim_catalog *cat,
+                     const char *lwip_version);
+
+void sim_cli_usage(FILE *f);
+
+#endif

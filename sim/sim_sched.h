@@ -1,0 +1,145 @@
+/*
+ * sim_sched.h - the deterministic scheduler: sim threads, scheduling points,
+ * virtual time, interrupts, script directives and the end of a run.
+ *
+ * A run behaves like a single-core RTOS inside one process: every sim thread
+ * is a pthread, but only the holder of the run token executes.  The token
+ * moves only at scheduling points (calls into this module), so a run is a
+ * pure function of (build, scenario, variant, seed, external events).
+ *
+ * There is one scheduler per process (lwIP's port needs a global one); it is
+ * set up by sim_sched_init(), driven by sim_sched_run() and torn down by
+ * sim_sched_fini(), which may be repeated (unit tests do).
+ */
+#ifndef SIM_SCHED_H
+#define SIM_SCHED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SIM_FOREVER UINT64_MAX /* "no deadline" for timeouts */
+
+typedef enum {
+  SIM_POLICY_RTOS = 0, /* highest ready priority runs, FIFO among equals */
+  SIM_POLICY_RANDOM,   /* seeded choice among ready threads at each point */
+  SIM_POLICY_SCRIPT    /* rtos, plus the scenario's hold/run/release steps */
+} sim_policy;
+
+/* How a run ended; the scenario's oracle turns this into a verdict. */
+typedef enum {
+  SIM_END_NONE = 0, /* still running */
+  SIM_END_NORMAL,   /* the main thread returned or sim_sched_finish() */
+  SIM_END_DEADLOCK, /* no ready thread and no pending event */
+  SIM_END_HANG,     /* the virtual time limit was reached */
+  SIM_END_FAULT,    /* misuse detected: blocking in an ISR, bad unlock... */
+  SIM_END_ASSERT    /* an lwIP assertion (LWIP_PLATFORM_ASSERT) */
+} sim_end;
+
+/* Script directive: when thread `thread` (NULL: any) reaches point `point`
+ * for the `nth` time (1-based; 0 means 1), apply `action` to `target`. */
+typedef enum {
+  SIM_ACT_HOLD,    /* target may not run until released */
+  SIM_ACT_RELEASE, /* undo a hold */
+  SIM_ACT_RUN      /* target runs next if it is ready, whatever its priority */
+} sim_action;
+
+typedef struct {
+  const char *thread;
+  const char *point;
+  unsigned nth;
+  sim_action action;
+  const char *target;
+} sim_script_step;
+
+typedef struct {
+  sim_policy policy;
+  uint64_t seed;
+  uint64_t time_limit_us;        /* 0: default (one virtual hour) */
+  const sim_script_step *script; /* used under SIM_POLICY_SCRIPT */
+  size_t script_len;
+  bool pin_cpu;                  /* keep every sim thread on one CPU */
+} sim_config;
+
+typedef struct sim_thread sim_thread;
+typedef void (*sim_thread_fn)(void *arg);
+
+/* Outcome of sim_sched_run(). */
+typedef struct {
+  sim_end end;
+  char message[1024];  /* one line: assert text, deadlock summary, fault */
+  uint64_t end_us;     /* virtual time at the end */
+  uint64_t points;     /* scheduling points passed */
+  uint64_t switches;   /* context switches */
+  uint64_t irqs;       /* interrupt handler invocations */
+} sim_outcome;
+
+/* --- life cycle (called from the process's own thread, not a sim thread) */
+int sim_sched_init(const sim_config *cfg, char *err, size_t errlen);
+/* Runs `main_fn` as sim thread "main" with priority `prio`, and everything it
+ * starts, until the run ends.  Fills *out. */
+void sim_sched_run(sim_thread_fn main_fn, void *arg, int prio,
+                   sim_outcome *out);
+/* Stops and joins every sim thread and frees the scheduler's memory. */
+void sim_sched_fini(void);
+
+/* --- threads (from sim threads) */
+sim_thread *sim_thread_create(const char *name, int prio, sim_thread_fn fn,
+                              void *arg);
+sim_thread *sim_thread_self(void); /* NULL outside sim threads */
+const char *sim_thread_name(const sim_thread *t);
+int sim_thread_prio(const sim_thread *t);
+/* Per-thread slots for the port (e.g. lwIP's per-thread semaphore). */
+#define SIM_TLS_SLOTS 4
+void **sim_thread_tls(sim_thread *t, int slot);
+/* Called for each thread's non-NULL slot `slot` when the thread ends. */
+void sim_thread_set_tls_dtor(int slot, void (*dtor)(void *));
+
+/* --- scheduling points */
+/* A named point: the policy may switch threads here, pending IRQs are
+ * delivered, script directives and IRQ pins are matched.  `name` must be a
+ * string with static storage. */
+void sim_point(const char *name);
+/* The same without a trace record, for the very frequent points of the
+ * lwIP port (every sys_arch call). */
+void sim_point_silent(const char *name);
+/* Sleep for `us` microseconds of virtual time. */
+void sim_sleep_us(uint64_t us);
+/* True while an interrupt handler runs. */
+bool sim_in_isr(void);
+
+/* --- interrupts */
+typedef void (*sim_irq_fn)(void *arg);
+/* Higher `prio` is delivered first when several are pending. */
+int sim_irq_register(const char *name, int prio, sim_irq_fn fn, void *arg);
+void sim_irq_raise(int irq);                  /* pending now */
+void sim_irq_raise_at(int irq, uint64_t t_us); /* pending at virtual t */
+/* Raise `irq` when `thread` (NULL: any) reaches `point` for the nth time. */
+void sim_irq_pin(int irq, const char *thread, const char *point,
+                 unsigned nth);
+/* Interrupt masking (nested), as sys_arch_protect/unprotect. */
+void sim_irq_mask(void);
+void sim_irq_unmask(void);
+unsigned sim_irq_mask_depth(void);
+
+/* --- external events: `fn` runs at virtual time t, outside any thread, in
+ * interrupt context (it may give semaphores or raise IRQs, never block). */
+void sim_call_at(uint64_t t_us, void (*fn)(void *arg), void *arg);
+
+/* --- ending a run */
+/* Ends the run now with the given outcome; the calling sim thread never
+ * returns from it.  Later calls (e.g. an assert during shutdown) are
+ * ignored. */
+void sim_sched_finish(sim_end end, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3), noreturn));
+/* Records a fault without ending the run at once when called outside a sim
+ * thread; inside one it is sim_sched_finish(SIM_END_FAULT, ...). */
+bool sim_sched_running(void);
+
+/* --- information for reports and the port */
+sim_policy sim_sched_policy(void);
+const char *sim_policy_name(sim_policy p);
+int sim_policy_parse(const char *s, sim_policy *out);
+const char *sim_end_name(sim_end e);
+
+#endif

@@ -1,0 +1,42 @@
+/*
+ * sim_trace.h - the run's trace and its digest.
+ *
+ * Every scheduling decision and named event is one record with stable fields
+ * (t_us, seq, thread, kind, detail).  All records feed a 64-bit XXH3 digest,
+ * printed at the end of every run; with a trace file open they are also
+ * written as JSON lines.  Nothing that varies between runs of the same
+ * inputs (pointers, wall time, PIDs) may be passed in.
+ */
+#ifndef SIM_TRACE_H
+#define SIM_TRACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Starts a fresh digest; `path` (may be NULL) receives JSONL.  The file is
+ * written as `path`.tmp and renamed by sim_trace_close(), so a run that
+ * fails to set up leaves nothing half-written.  Returns 0 or -1 with err. */
+int sim_trace_open(const char *path, char *err, size_t errlen);
+/* Flushes, renames the file into place.  Returns 0 or -1 with err. */
+int sim_trace_close(char *err, size_t errlen);
+/* Drops the temporary file (setup failed after open). */
+void sim_trace_abandon(void);
+/* Flushes buffered lines (before an abnormal end). */
+void sim_trace_flush(void);
+
+/* A record at the current virtual time by the current thread. */
+void sim_trace_event(const char *kind, const char *detail);
+void sim_trace_eventf(const char *kind, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Low level: explicit time and thread label. */
+void sim_trace_emit(uint64_t t_us, const char *thread, const char *kind,
+                    const char *detail);
+
+uint64_t sim_trace_digest(void);
+uint64_t sim_trace_records(void);
+
+/* Writes `s` as a JSON string literal (with quotes) to `f`. */
+void sim_json_string(FILE *f, const char *s);
+
+#endif

@@ -1,0 +1,288 @@
+/*
+ * sync.c - semaphores, mutexes and mailboxes on the scheduler.
+ *
+ * Each object embeds a sim_obj header (first member, so the live list can
+ * free what lwIP never frees) and one or two wait queues.  Semaphores and
+ * mutexes hand off directly: the giver decides which waiter gets the unit or
+ * the mutex, so no thread can barge in between.  Mailboxes keep messages in
+ * their ring and a woken fetcher re-checks it (an ISR's trypost or another
+ * fetcher may have come first), as FreeRTOS queues do.
+ */
+#include "sim_sync.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim_clock.h"
+#include "sim_priv.h"
+#include "sim_sched.h"
+
+struct sim_sem {
+  sim_obj obj;
+  sim_waitq q;
+  unsigned count;
+};
+
+struct sim_mutex {
+  sim_obj obj;
+  sim_waitq q;
+  sim_thread *owner;
+};
+
+struct sim_mbox {
+  sim_obj obj;
+  sim_waitq rx; /* fetchers waiting for a message */
+  sim_waitq tx; /* posters waiting for room */
+  unsigned size, head, count;
+  void **ring;
+};
+
+static void *sync_alloc(size_t n)
+{
+  void *p = calloc(1, n);
+  if (!p) {
+    fputs("lwipsim: out of memory\n", stderr);
+    abort();
+  }
+  return p;
+}
+
+/* ------------------------------------------------------------------ */
+/* semaphores                                                          */
+
+sim_sem *sim_sem_new(unsigned count)
+{
+  sim_sem *s = sync_alloc(sizeof *s);
+  sim__obj_init(&s->obj, "sem");
+  s->count = count;
+  return s;
+}
+
+void sim_sem_free(sim_sem *s)
+{
+  if (!s)
+    return;
+  sim__obj_fini(&s->obj, &s->q, NULL);
+  free(s);
+}
+
+void sim_sem_set_name(sim_sem *s, const char *name)
+{
+  sim__obj_set_name(&s->obj, name);
+}
+
+void sim_sem_give(sim_sem *s)
+{
+  if (sim__wake_one(&s->q)) {
+    sim__resched();
+    return;
+  }
+  s->count++;
+}
+
+int sim_sem_trytake(sim_sem *s)
+{
+  if (s->count == 0)
+    return SIM_EAGAIN;
+  s->count--;
+  return SIM_OK;
+}
+
+int sim_sem_take(sim_sem *s, uint64_t timeout_us)
+{
+  if (s->count > 0) {
+    s->count--;
+    return SIM_OK;
+  }
+  /* The giver hands the unit over directly: count stays 0. */
+  return sim__block(&s->obj, &s->q, "take", timeout_us) == 0 ? SIM_OK
+                                                               : SIM_ETIMEDOUT;
+}
+
+unsigned sim_sem_count(const sim_sem *s)
+{
+  return s->count;
+}
+
+/* ------------------------------------------------------------------ */
+/* mutexes                                                             */
+
+sim_mutex *sim_mutex_new(void)
+{
+  sim_mutex *m = sync_alloc(sizeof *m);
+  sim__obj_init(&m->obj, "mutex");
+  return m;
+}
+
+void sim_mutex_free(sim_mutex *m)
+{
+  if (!m)
+    return;
+  sim__obj_fini(&m->obj, &m->q, NULL);
+  free(m);
+}
+
+void sim_mutex_set_name(sim_mutex *m, const char *name)
+{
+  sim__obj_set_name(&m->obj, name);
+}
+
+void sim_mutex_lock(sim_mutex *m)
+{
+  sim_thread *self = sim_thread_self();
+  if (sim_in_isr())
+    sim__fault("mutex#%u locked in interrupt context", m->obj.seq);
+  if (!m->owner) {
+    m->owner = self;
+    sim__mutex_acquired(self);
+    return;
+  }
+  /* Locking a mutex one holds is a self-deadlock, as on FreeRTOS with a
+   * non-recursive mutex: block and let the deadlock report say so. */
+  sim__prio_inherit(m->owner, self);
+  (void)sim__block(&m->obj, &m->q, "lock", SIM_FOREVER);
+  /* The unlocker made us the owner. */
+}
+
+void sim_mutex_unlock(sim_mutex *m)
+{
+  sim_thread *self = sim_thread_self();
+  if (m->owner != self)
+    sim__fault("mutex#%u unlocked by %s, which does not hold it", m->obj.seq,
+               self ? sim_thread_name(self) : "?");
+  sim__mutex_released(self);
+  sim_thread *next = sim__wake_one(&m->q);
+  m->owner = next;
+  if (next) {
+    sim__mutex_acquired(next);
+    sim__resched();
+  }
+}
+
+bool sim_mutex_held_by_self(const sim_mutex *m)
+{
+  return m->owner && m->owner == sim_thread_self();
+}
+
+/* ------------------------------------------------------------------ */
+/* mailboxes                                                           */
+
+sim_mbox *sim_mbox_new(unsigned size)
+{
+  if (size == 0)
+    size = 1;
+  sim_mbox *b = sync_alloc(sizeof *b);
+  b->ring = sync_alloc(size * sizeof *b->ring);
+  b->size = size;
+  sim__obj_init(&b->obj, "mbox");
+  b->obj.size = size;
+  return b;
+}
+
+void sim_mbox_free(sim_mbox *b)
+{
+  if (!b)
+    return;
+  sim__obj_fini(&b->obj, &b->rx, &b->tx);
+  free(b->ring);
+  free(b);
+}
+
+void sim_mbox_set_name(sim_mbox *b, const char *name)
+{
+  sim__obj_set_name(&b->obj, name);
+}
+
+static void mbox_put(sim_mbox *b, void *msg)
+{
+  b->ring[(b->head + b->count) % b->size] = msg;
+  b->count++;
+}
+
+static void *mbox_get(sim_mbox *b)
+{
+  void *msg = b->ring[b->head];
+  b->head = (b->head + 1) % b->size;
+  b->count--;
+  return msg;
+}
+
+int sim_mbox_trypost(sim_mbox *b, void *msg)
+{
+  if (b->count == b->size)
+    return SIM_EAGAIN;
+  mbox_put(b, msg);
+  if (sim__wake_one(&b->rx))
+    sim__resched();
+  return SIM_OK;
+}
+
+void sim_mbox_post(sim_mbox *b, void *msg)
+{
+  while (b->count == b->size) {
+    /* Woken by a fetch that made room; the loop re-checks because a
+     * trypost from an ISR may have taken the slot meanwhile. */
+    (void)sim__block(&b->obj, &b->tx, "post", SIM_FOREVER);
+  }
+  mbox_put(b, msg);
+  if (sim__wake_one(&b->rx))
+    sim__resched();
+}
+
+int sim_mbox_tryfetch(sim_mbox *b, void **msg)
+{
+  if (b->count == 0)
+    return SIM_EAGAIN;
+  void *m = mbox_get(b);
+  if (msg)
+    *msg = m;
+  if (sim__wake_one(&b->tx))
+    sim__resched();
+  return SIM_OK;
+}
+
+int sim_mbox_fetch(sim_mbox *b, void **msg, uint64_t timeout_us)
+{
+  uint64_t deadline = timeout_us == SIM_FOREVER
+                          ? SIM_FOREVER
+                          : sim_clock_now_us() + timeout_us;
+  while (b->count == 0) {
+    uint64_t now = sim_clock_now_us();
+    uint64_t left = deadline == SIM_FOREVER ? SIM_FOREVER
+                    : deadline > now        ? deadline - now
+                                            : 0;
+    if (sim__block(&b->obj, &b->rx, "fetch", left) != 0)
+      return SIM_ETIMEDOUT;
+  }
+  return sim_mbox_tryfetch(b, msg);
+}
+
+unsigned sim_mbox_count(const sim_mbox *b)
+{
+  return b->count;
+}
+
+/* ------------------------------------------------------------------ */
+
+void sim__sync_free_live(sim_obj *live)
+{
+  while (live) {
+    sim_obj *next = live->live_next;
+    /* Waiters were killed with their threads; drop them. */
+    if (strcmp(live->kind, "sem") == 0) {
+      sim_sem *s = (sim_sem *)live;
+      s->q.head = NULL;
+      sim_sem_free(s);
+    } else if (strcmp(live->kind, "mutex") == 0) {
+      sim_mutex *m = (sim_mutex *)live;
+      m->q.head = NULL;
+      sim_mutex_free(m);
+    } else {
+      sim_mbox *b = (sim_mbox *)live;
+      b->rx.head = b->tx.head = NULL;
+      sim_mbox_free(b);
+    }
+    live = next;
+  }
+}

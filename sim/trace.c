@@ -1,0 +1,192 @@
+/*
+ * trace.c - trace records, their JSONL file and the run digest.
+ *
+ * A record is formatted once as its JSON line; the digest is XXH3-64 over
+ * the concatenation of those lines, so the digest and the file always agree
+ * and a diff of two traces shows where two runs parted.  The line is built
+ * in a fixed buffer (details are truncated at SIM_TRACE_LINE_MAX) so tracing
+ * never allocates.
+ */
+#include "sim_trace.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "sim_clock.h"
+#include "sim_priv.h"
+
+#define SIM_TRACE_LINE_MAX 1024
+
+static XXH3_state_t *sim_trace_hash;
+static FILE *sim_trace_file;
+static char *sim_trace_path;
+static char *sim_trace_tmp;
+static uint64_t sim_trace_seq;
+
+int sim_trace_open(const char *path, char *err, size_t errlen)
+{
+  if (!sim_trace_hash) {
+    sim_trace_hash = XXH3_createState();
+    if (!sim_trace_hash) {
+      snprintf(err, errlen, "out of memory");
+      return -1;
+    }
+  }
+  XXH3_64bits_reset(sim_trace_hash);
+  sim_trace_seq = 0;
+  if (!path)
+    return 0;
+  size_t n = strlen(path) + 5;
+  sim_trace_path = strdup(path);
+  sim_trace_tmp = malloc(n);
+  if (!sim_trace_path || !sim_trace_tmp) {
+    snprintf(err, errlen, "out of memory");
+    goto err;
+  }
+  snprintf(sim_trace_tmp, n, "%s.tmp", path);
+  sim_trace_file = fopen(sim_trace_tmp, "w");
+  if (!sim_trace_file) {
+    snprintf(err, errlen, "cannot write trace %s: %s", path, strerror(errno));
+    goto err;
+  }
+  return 0;
+err:
+  free(sim_trace_path);
+  free(sim_trace_tmp);
+  sim_trace_path = sim_trace_tmp = NULL;
+  return -1;
+}
+
+static void sim_trace_release(void)
+{
+  free(sim_trace_path);
+  free(sim_trace_tmp);
+  sim_trace_path = sim_trace_tmp = NULL;
+  sim_trace_file = NULL;
+  XXH3_freeState(sim_trace_hash);
+  sim_trace_hash = NULL;
+}
+
+int sim_trace_close(char *err, size_t errlen)
+{
+  int rc = 0;
+  if (sim_trace_file) {
+    if (fclose(sim_trace_file) != 0) {
+      snprintf(err, errlen, "cannot write trace %s: %s", sim_trace_path,
+               strerror(errno));
+      unlink(sim_trace_tmp);
+      rc = -1;
+    } else if (rename(sim_trace_tmp, sim_trace_path) != 0) {
+      snprintf(err, errlen, "cannot write trace %s: %s", sim_trace_path,
+               strerror(errno));
+      unlink(sim_trace_tmp);
+      rc = -1;
+    }
+  }
+  sim_trace_release();
+  return rc;
+}
+
+void sim_trace_abandon(void)
+{
+  if (sim_trace_file) {
+    fclose(sim_trace_file);
+    unlink(sim_trace_tmp);
+  }
+  sim_trace_release();
+}
+
+void sim_trace_flush(void)
+{
+  if (sim_trace_file)
+    fflush(sim_trace_file);
+}
+
+/* Appends `s` JSON-escaped to buf[*pos..cap), keeping room for the tail. */
+static void sim_trace_put_escaped(char *buf, size_t *pos, size_t cap,
+                                  const char *s)
+{
+  static const char hex[] = "0123456789abcdef";
+  size_t p = *pos;
+  for (; *s && p + 8 < cap; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c == '"' || c == '\\') {
+      buf[p++] = '\\';
+      buf[p++] = (char)c;
+    } else if (c < 0x20) {
+      buf[p++] = '\\';
+      buf[p++] = 'u';
+      buf[p++] = '0';
+      buf[p++] = '0';
+      buf[p++] = hex[c >> 4];
+      buf[p++] = hex[c & 15];
+    } else {
+      buf[p++] = (char)c;
+    }
+  }
+  *pos = p;
+}
+
+void sim_trace_emit(uint64_t t_us, const char *thread, const char *kind,
+                    const char *detail)
+{
+  char line[SIM_TRACE_LINE_MAX + 128];
+  size_t cap = sizeof line - 4;
+  int n = snprintf(line, sizeof line,
+                   "{\"t_us\":%llu,\"seq\":%llu,\"thread\":\"",
+                   (unsigned long long)t_us,
+                   (unsigned long long)sim_trace_seq++);
+  size_t pos = (size_t)n;
+  sim_trace_put_escaped(line, &pos, cap, thread);
+  memcpy(line + pos, "\",\"kind\":\"", 10);
+  pos += 10;
+  sim_trace_put_escaped(line, &pos, cap, kind);
+  memcpy(line + pos, "\",\"detail\":\"", 12);
+  pos += 12;
+  sim_trace_put_escaped(line, &pos, cap, detail ? detail : "");
+  memcpy(line + pos, "\"}\n", 3);
+  pos += 3;
+  if (sim_trace_hash)
+    XXH3_64bits_update(sim_trace_hash, line, pos);
+  if (sim_trace_file)
+    fwrite(line, 1, pos, sim_trace_file);
+}
+
+void sim_trace_event(const char *kind, const char *detail)
+{
+  sim_trace_emit(sim_clock_now_us(), sim__current_label(), kind, detail);
+}
+
+void sim_trace_eventf(const char *kind, const char *fmt, ...)
+{
+  char detail[SIM_TRACE_LINE_MAX];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(detail, sizeof detail, fmt, ap);
+  va_end(ap);
+  sim_trace_event(kind, detail);
+}
+
+uint64_t sim_trace_digest(void)
+{
+  return sim_trace_hash ? XXH3_64bits_digest(sim_trace_hash) : 0;
+}
+
+uint64_t sim_trace_records(void)
+{
+  return sim_trace_seq;
+}
+
+void sim_json_string(FILE *f, const char *s)
+{
+  char buf[SIM_TRACE_LINE_MAX + 16];
+  size_t pos = 0;
+  sim_trace_put_escaped(buf, &pos, sizeof buf, s ? s : "");
+  buf[pos] = 0;
+  fprintf(f, "\"%s\"", buf);
+}
