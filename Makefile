@@ -206,8 +206,7 @@ endif
 # tests
 
 TEST_CFLAGS := $(filter-out -Werror,$(OUR_CFLAGS)) -Werror -Wno-unused-parameter
-UNIT_TESTS := $(B)/tests/test_sched $(B)/tests/test_sync $(B)/tests/test_trace \
-  $(B)/tests/test_cli $(B)/tests/test_port
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
 
 $(B)/tests/%.o: tests/unit/%.c
 	@mkdir -p $(@D)
@@ -247,7 +246,11 @@ asan:
 tsan:
 	@$(MAKE) --no-print-directory B=build/tsan SAN=tsan OPT="-O1 -g" all unit-tests
 
-bench: all
+$(B)/bench/%: bench/%.c $(LIBSIM)
+	@mkdir -p $(@D)
+	$(CC) $(OUR_CFLAGS) -Isim -o $@ $^ $(LDFLAGS_ALL) $(LIBS)
+
+bench: all $(patsubst bench/%.c,$(B)/bench/%,$(wildcard bench/*.c))
 	@bench/run.sh $(B)
 
 clean:

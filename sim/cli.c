@@ -29,7 +29,9 @@ void sim_cli_usage(FILE *f)
       "usage: lwipsim COMMAND [options]\n"
       "\n"
       "commands:\n"
-      "  list                       scenarios and their variants\n"
+      "  list [--names]             scenarios and their variants (--names: "
+      "one\n"
+      "                             'scenario variant expected' per line)\n"
       "  run SCENARIO [options]     run one scenario variant\n"
       "      --variant V            variant (may be left out if there is "
       "one)\n"
@@ -174,8 +176,11 @@ int sim_cli_parse(int argc, char **argv, const sim_catalog *cat,
   }
   if (strcmp(cmd, "list") == 0) {
     o->cmd = SIM_CMD_LIST;
-    if (argc > 2) {
-      snprintf(err, errlen, "list takes no arguments ('%s')", argv[2]);
+    if (argc > 2 && strcmp(argv[2], "--names") == 0)
+      o->names_only = true;
+    if (argc > 2 + (o->names_only ? 1 : 0)) {
+      snprintf(err, errlen, "list takes only --names ('%s')",
+               argv[2 + (o->names_only ? 1 : 0)]);
       return -1;
     }
     return 0;
@@ -200,10 +205,16 @@ int sim_cli_exit_code(sim_verdict got, sim_verdict expected)
 /* ------------------------------------------------------------------ */
 /* front end                                                           */
 
-static void sim_cli_list(const sim_catalog *cat)
+static void sim_cli_list(const sim_catalog *cat, bool names_only)
 {
   for (size_t i = 0; i < cat->n; i++) {
     const sim_scenario *s = cat->scenarios[i];
+    if (names_only) {
+      for (size_t j = 0; j < s->nvariants; j++)
+        printf("%s %s %s\n", s->name, s->variants[j].name,
+               sim_verdict_name(s->variants[j].expected));
+      continue;
+    }
     printf("%s\n  %s\n", s->name, s->summary);
     for (size_t j = 0; j < s->nvariants; j++) {
       const sim_variant *v = &s->variants[j];
@@ -292,7 +303,7 @@ int sim_cli_frontend(int argc, char **argv, const sim_catalog *cat,
     printf("lwipsim %s (lwIP %s)\n", LWIPSIM_VERSION, lwip_version);
     return SIM_EXIT_OK;
   case SIM_CMD_LIST:
-    sim_cli_list(cat);
+    sim_cli_list(cat, o.names_only);
     return SIM_EXIT_OK;
   case SIM_CMD_RUN:
     return sim_cli_run_engine(&o, argc, argv);

@@ -105,7 +105,8 @@ static struct {
   sim_config cfg;
   sim_prng prng;
   sim_thread **threads;
-  int nthreads, cap_threads;
+  int nthreads;
+  size_t cap_threads;
   sim_thread *current;
   sim_thread *main;
   sim_thread *run_next;     /* script RUN target */
@@ -783,7 +784,7 @@ sim_thread *sim_thread_create(const char *name, int prio, sim_thread_fn fn,
   t->ready_seq = ++S.ready_counter;
   t->last_point = "created";
   sem_init(&t->wake, 0, 0);
-  S.threads = sched_grow(S.threads, (size_t *)&S.cap_threads,
+  S.threads = sched_grow(S.threads, &S.cap_threads,
                          (size_t)S.nthreads + 1, sizeof *S.threads);
   S.threads[S.nthreads++] = t;
   pthread_attr_t attr;

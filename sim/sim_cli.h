@@ -31,6 +31,7 @@ typedef struct {
   const char *trace_path;    /* --trace */
   bool json;                 /* --json */
   bool verbose;              /* -v */
+  bool names_only;           /* list --names */
 } sim_cli_opts;
 
 /* Exit codes of the design. */

@@ -1,0 +1,43 @@
+#!/bin/bash
+# tests/run.sh BUILD [--asan PLAIN_BUILD]
+#
+# Runs every test against one build directory: the CMocka unit tests
+# (BUILD/tests/test_*), the CLI shell tests and the scenario regression
+# table (tests/scenarios.tsv).  With --asan, BUILD is a sanitizer build and
+# its digests must equal those of PLAIN_BUILD for the same runs.
+# Each step prints one line; the first failure stops with exit 1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+B=${1:?usage: tests/run.sh BUILD [--asan PLAIN_BUILD]}
+PLAIN=
+if [ "${2:-}" = --asan ]; then
+  PLAIN=${3:?--asan needs the plain build directory}
+  # Leak checks on, and any report fails the process.
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
+  export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+fi
+label=${PLAIN:+asan }
+label=${label:-}
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+for t in "$B"/tests/test_*; do
+  case $t in *.o|*.d) continue ;; esac
+  out=$(timeout 120 "$t" 2>&1) || { echo "$out" >&2; fail "${label}unit $(basename "$t")"; }
+  echo "ok   ${label}unit $(basename "$t"): $(grep -c '^\[       OK \]' <<<"$out") tests"
+done
+
+tests/cli/test_cli.sh "$B"
+tests/cli/test_scenarios.sh "$B"
+
+if [ -n "$PLAIN" ]; then
+  for args in "--seed 7" "--seed 3 --policy random"; do
+    # shellcheck disable=SC2086
+    a=$(timeout 120 "$B/lwipsim" run udp_loopback $args | tail -1)
+    # shellcheck disable=SC2086
+    p=$(timeout 120 "$PLAIN/lwipsim" run udp_loopback $args | tail -1)
+    [ "$a" = "$p" ] || fail "asan digest '$a' differs from plain '$p' ($args)"
+    echo "ok   asan and plain builds give the same $a for udp_loopback $args"
+  done
+fi
