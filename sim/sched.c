@@ -272,8 +272,11 @@ static void sched_switch(sim_thread *cur, sim_thread *next, const char *why)
   next->state = TS_RUNNING;
   S.current = next;
   int saved_errno = errno;
+  /* Read before the post: from then on `next` owns the scheduler and may
+   * change cur's state. */
+  bool exiting = cur->state == TS_DONE;
   sem_post(&next->wake);
-  if (cur->state == TS_DONE)
+  if (exiting)
     return;
   sched_park(cur);
   errno = saved_errno;
@@ -935,12 +938,14 @@ void sim_sched_finish(sim_end end, const char *fmt, ...)
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
-  if (!S.current) {
+  sim_thread *self = S.current;
+  if (!self) {
     fprintf(stderr, "lwipsim: %s (outside a run)\n", msg);
     abort();
   }
+  /* After sched_end() the process's thread may tear S down: use `self`. */
   sched_end(end, msg);
-  sched_park_forever(S.current);
+  sched_park_forever(self);
 }
 
 void sim__fault(const char *fmt, ...)
