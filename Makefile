@@ -248,7 +248,7 @@ tsan:
 
 $(B)/bench/%: bench/%.c $(LIBSIM)
 	@mkdir -p $(@D)
-	$(CC) $(OUR_CFLAGS) -Isim -o $@ $^ $(LDFLAGS_ALL) $(LIBS)
+	$(CC) $(OUR_CFLAGS) -Isim -o $@ $(filter %.c %.a,$^) $(LDFLAGS_ALL) $(LIBS)
 
 bench: all $(patsubst bench/%.c,$(B)/bench/%,$(wildcard bench/*.c))
 	@bench/run.sh $(B)

@@ -63,6 +63,7 @@ struct sim_thread {
   uint64_t deadline;
   int wake_rc;
   uint64_t timer_gen;      /* stale timer entries carry an older value */
+  size_t heap_idx;         /* slot of its timeout in S.heap, or SIZE_MAX */
   sim_thread *wnext;
   /* control */
   bool held;               /* script: not runnable until released */
@@ -195,40 +196,77 @@ static bool timer_before(const sim_timer *a, const sim_timer *b)
   return a->t < b->t || (a->t == b->t && a->seq < b->seq);
 }
 
-static void timer_push(sim_timer tm)
+/* Every slot write goes through here, so a thread always knows where its
+ * timeout sits and a wake can take it out (no stale entries pile up while
+ * lwIP's threads wait with timeouts and are woken early). */
+static void timer_place(size_t i, sim_timer tm)
 {
-  S.heap = sched_grow(S.heap, &S.cap_heap, S.nheap + 1, sizeof *S.heap);
-  tm.seq = S.timer_seq++;
-  size_t i = S.nheap++;
+  S.heap[i] = tm;
+  if (tm.kind == TM_THREAD)
+    tm.thread->heap_idx = i;
+}
+
+static void timer_sift_up(size_t i, sim_timer tm)
+{
   while (i > 0) {
     size_t parent = (i - 1) / 2;
     if (!timer_before(&tm, &S.heap[parent]))
       break;
-    S.heap[i] = S.heap[parent];
+    timer_place(i, S.heap[parent]);
     i = parent;
   }
-  S.heap[i] = tm;
+  timer_place(i, tm);
 }
 
-static sim_timer timer_pop(void)
+static void timer_sift_down(size_t i, sim_timer tm)
 {
-  sim_timer top = S.heap[0];
-  sim_timer last = S.heap[--S.nheap];
-  size_t i = 0;
   for (;;) {
     size_t c = 2 * i + 1;
     if (c >= S.nheap)
       break;
     if (c + 1 < S.nheap && timer_before(&S.heap[c + 1], &S.heap[c]))
       c++;
-    if (!timer_before(&S.heap[c], &last))
+    if (!timer_before(&S.heap[c], &tm))
       break;
-    S.heap[i] = S.heap[c];
+    timer_place(i, S.heap[c]);
     i = c;
   }
-  if (S.nheap)
-    S.heap[i] = last;
-  return top;
+  timer_place(i, tm);
+}
+
+static void timer_push(sim_timer tm)
+{
+  S.heap = sched_grow(S.heap, &S.cap_heap, S.nheap + 1, sizeof *S.heap);
+  tm.seq = S.timer_seq++;
+  timer_sift_up(S.nheap++, tm);
+}
+
+/* Removes slot i and returns its entry. */
+static sim_timer timer_remove(size_t i)
+{
+  sim_timer out = S.heap[i];
+  if (out.kind == TM_THREAD)
+    out.thread->heap_idx = SIZE_MAX;
+  sim_timer last = S.heap[--S.nheap];
+  if (i < S.nheap) {
+    if (i > 0 && timer_before(&last, &S.heap[(i - 1) / 2]))
+      timer_sift_up(i, last);
+    else
+      timer_sift_down(i, last);
+  }
+  return out;
+}
+
+static sim_timer timer_pop(void)
+{
+  return timer_remove(0);
+}
+
+/* A thread's pending timeout, if any, is no longer wanted. */
+static void timer_cancel(sim_thread *t)
+{
+  if (t->heap_idx != SIZE_MAX)
+    (void)timer_remove(t->heap_idx);
 }
 
 static bool timer_stale(const sim_timer *tm)
@@ -335,6 +373,10 @@ static void sched_fire_due(void);
  * (after ending the run) on deadlock or when the time limit is passed. */
 static bool sched_idle(void)
 {
+  /* An IRQ raised by a thread that then blocked or exited is an event due
+   * now: the caller delivers it before time may move. */
+  if (S.npending && S.mask_depth == 0)
+    return true;
   while (S.nheap && timer_stale(&S.heap[0]))
     (void)timer_pop();
   if (!S.nheap) {
@@ -701,6 +743,7 @@ sim_thread *sim__wake_one(sim_waitq *q)
   best->state = TS_READY;
   best->ready_seq = ++S.ready_counter;
   best->timer_gen++;
+  timer_cancel(best);
   best->wake_rc = 0;
   sched_trace("wake", "%s", best->name);
   return best;
@@ -786,6 +829,7 @@ sim_thread *sim_thread_create(const char *name, int prio, sim_thread_fn fn,
   t->state = TS_READY;
   t->ready_seq = ++S.ready_counter;
   t->last_point = "created";
+  t->heap_idx = SIZE_MAX;
   sem_init(&t->wake, 0, 0);
   S.threads = sched_grow(S.threads, &S.cap_threads,
                          (size_t)S.nthreads + 1, sizeof *S.threads);
@@ -896,6 +940,7 @@ static void sched_report(sim_end end)
                               : "virtual time limit reached",
                           (unsigned long long)(now / 1000000),
                           (unsigned long long)(now % 1000000));
+  size_t head = pos;
   for (int i = 0; i < S.nthreads && pos < len; i++) {
     sim_thread *t = S.threads[i];
     if (t->state == TS_DONE)
@@ -911,7 +956,7 @@ static void sched_report(sim_end end)
       snprintf(what, sizeof what, "%s", t->held ? "held by script" : "ready");
     }
     pos += (size_t)snprintf(r + pos, len - pos, "%s %s [prio %d] %s at %s",
-                            pos ? ";" : "", t->name, t->prio, what,
+                            pos > head ? ";" : "", t->name, t->prio, what,
                             t->last_point);
   }
 }

@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# bench/run.sh BUILD_DIR - the benchmarks behind `make bench`.
+#
+# Design: everything is already built by make (BUILD_DIR/lwipsim, the
+# engines, BUILD_DIR/bench/*); this script only measures and prints, in
+# four parts:
+#   1. the machine (figures mean nothing without it);
+#   2. the scheduler alone: BUILD_DIR/bench/sched_bench;
+#   3. whole scenario runs: hyperfine for wall time (process start to exit,
+#      front end and engine), /usr/bin/time -v for peak RSS, and the run's
+#      own --json timings for points, switches and virtual time;
+#   4. a summary against the targets.
+# Every scenario run must end with its expected verdict (exit code 0), or
+# the benchmark fails: a fast wrong run is not a result.  Temporary files
+# live in one directory, removed on exit.  Needs hyperfine, jq and GNU time
+# (/usr/bin/time); a missing one is one clear line and exit 2.
+set -euo pipefail
+
+B=${1:-build}
+LWIPSIM=$B/lwipsim
+SCHED_BENCH=$B/bench/sched_bench
+RUNS=10
+# name|arguments after "lwipsim run"
+SCENARIOS=("udp_loopback|udp_loopback --seed 7" "idle_timers|idle_timers")
+
+for tool in hyperfine jq /usr/bin/time; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    echo "lwipsim bench: $tool is missing (make deps installs it)" >&2
+    exit 2
+  fi
+done
+for f in "$LWIPSIM" "$SCHED_BENCH"; do
+  if [[ ! -x $f ]]; then
+    echo "lwipsim bench: $f is not built (run make bench)" >&2
+    exit 2
+  fi
+done
+
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+section() { printf '\n== %s\n' "$1"; }
+
+# 1234567.8 -> 1,234,568 (no locale needed).
+group() {
+  awk -v x="$1" 'BEGIN {
+    s = sprintf("%.0f", x); out = "";
+    while (length(s) > 3) {
+      out = "," substr(s, length(s) - 2) out; s = substr(s, 1, length(s) - 3)
+    }
+    print s out }'
+}
+
+# ok|MISSED for "value >= target" or "value <= target".
+verdict_ge() {
+  awk -v v="$1" -v t="$2" 'BEGIN { print (v >= t ? "ok" : "MISSED") }'
+}
+verdict_le() {
+  awk -v v="$1" -v t="$2" 'BEGIN { print (v <= t ? "ok" : "MISSED") }'
+}
+
+# ------------------------------------------------------------------
+section "machine"
+model=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+echo "cpus:   $(nproc) (${model:-unknown model})"
+echo "kernel: $(uname -srm)"
+echo "gcc:    $(gcc --version | head -n 1)"
+echo "lwipsim: $("$LWIPSIM" --version | head -n 1)"
+
+# ------------------------------------------------------------------
+section "scheduler alone ($SCHED_BENCH)"
+"$SCHED_BENCH" | tee "$TMP/sched.txt"
+rate_of() { awk -v m="$1" '$1 == m { print $4 }' "$TMP/sched.txt"; }
+points_rate=$(rate_of rtos_points)
+handoff_rate=$(rate_of rtos_handoffs)
+preempt_rate=$(rate_of rtos_handoffs_preempt)
+random_rate=$(rate_of random_handoffs)
+
+# ------------------------------------------------------------------
+section "scenario runs: wall time (hyperfine, $RUNS runs after 1 warm-up)"
+cmds=()
+for s in "${SCENARIOS[@]}"; do
+  cmds+=("$LWIPSIM run ${s#*|}")
+done
+# --shell=none: the runs take milliseconds, a shell per run would dominate.
+hyperfine --shell=none --style basic --warmup 1 --runs "$RUNS" \
+  --export-json "$TMP/hyperfine.json" "${cmds[@]}"
+
+section "scenario runs: peak RSS (/usr/bin/time -v) and the run's own timings"
+printf '%-14s %10s %12s %10s %12s %12s %14s\n' scenario rss_kib virtual_s \
+  switches points engine_ms points_per_s
+i=0
+for s in "${SCENARIOS[@]}"; do
+  name=${s%%|*}
+  read -r -a args <<<"${s#*|}"
+  /usr/bin/time -v -o "$TMP/time.$name" "$LWIPSIM" run "${args[@]}" \
+    >/dev/null
+  rss=$(awk -F': *' '/Maximum resident set size/ { print $2 }' \
+    "$TMP/time.$name")
+  "$LWIPSIM" run "${args[@]}" --json >"$TMP/run.$name.json"
+  jq -r --arg rss "$rss" --arg name "$name" '.timings |
+    [$name, $rss, (.virtual_us / 1e6), .switches, .points, .wall_ms,
+     (if .wall_ms > 0 then .points / (.wall_ms / 1e3) else 0 end)] |
+    @tsv' "$TMP/run.$name.json" |
+    awk -F'\t' '{ printf "%-14s %10s %12.3f %10s %12s %12.3f %14.0f\n",
+                  $1, $2, $3, $4, $5, $6, $7 }'
+  mean=$(jq -r ".results[$i].mean" "$TMP/hyperfine.json")
+  echo "$mean" >"$TMP/mean.$name"
+  i=$((i + 1))
+done
+
+# ------------------------------------------------------------------
+section "summary"
+echo "scheduling points/s (one thread, pinned): $(group "$points_rate")" \
+  "  target ≥ 1,000,000 points/s  [$(verdict_ge "$points_rate" 1000000)]"
+echo "handoffs/s (rtos, equal priorities):      $(group "$handoff_rate")"
+echo "handoffs/s (rtos, giver preempted):       $(group "$preempt_rate")"
+echo "handoffs/s (random policy):               $(group "$random_rate")"
+
+it_json=$TMP/run.idle_timers.json
+it_virtual=$(jq -r '.timings.virtual_us / 1e6' "$it_json")
+it_mean=$(cat "$TMP/mean.idle_timers")
+it_engine=$(jq -r '.timings.wall_ms / 1e3' "$it_json")
+# Wall for one virtual hour, from the mean process time (front end,
+# engine start-up and the run itself).
+hour_wall=$(awk -v w="$it_mean" -v v="$it_virtual" \
+  'BEGIN { printf "%.4f", w * 3600 / v }')
+awk -v v="$it_virtual" -v w="$it_mean" -v e="$it_engine" 'BEGIN {
+  printf "idle_timers: %.3f virtual s in %.4f s wall (process mean; " \
+         "engine %.4f s)\n", v, w, e
+  printf "virtual-time compression (idle_timers): %.0fx process, " \
+         "%.0fx engine\n", v / w, v / e }'
+echo "1 virtual hour takes $hour_wall s wall   target: 1 virtual hour in" \
+  "≤ 3.6 s  [$(verdict_le "$hour_wall" 3.6)]"
+jq -r '.timings | "idle_timers per virtual second: \(.points * 1e6 /
+  .virtual_us | . * 10 | round / 10) points, \(.switches * 1e6 /
+  .virtual_us | . * 1000 | round / 1000) switches"' "$it_json"
+ul_mean=$(cat "$TMP/mean.udp_loopback")
+jq -r --arg w "$ul_mean" '.timings |
+  "udp_loopback: \(.points) points, \(.switches) switches in \($w | tonumber *
+  1e4 | round / 10) ms wall (process mean)"' "$TMP/run.udp_loopback.json"
