@@ -69,6 +69,7 @@ struct sim_thread {
   bool held;               /* script: not runnable until released */
   bool killed;             /* teardown: pthread_exit when woken */
   bool tls_done;
+  bool started;            /* has passed its "thread_start" point */
   const char *last_point;
   unsigned mutexes_held;
   void *tls[SIM_TLS_SLOTS];
@@ -302,7 +303,9 @@ static void sched_switch(sim_thread *cur, sim_thread *next, const char *why)
     return;
   }
   S.switches++;
-  if (next == S.run_next)
+  /* A RUN target that has not started keeps its claim until its first
+   * point (thread_start), or priority order would switch straight back. */
+  if (next == S.run_next && next->started)
     S.run_next = NULL;
   char detail[80];
   snprintf(detail, sizeof detail, "%s (%s)", next->name, why);
@@ -357,6 +360,10 @@ static sim_thread *sched_pick(sim_thread *cur, bool cur_ok)
     if (n == 1)
       return cand[0];
     return cand[sim_prng_below(&S.prng, (uint64_t)n)];
+  }
+  if (S.run_next && S.run_next == cur && cur_ok) {
+    S.run_next = NULL;
+    return cur;
   }
   if (S.run_next && sched_runnable(S.run_next))
     return S.run_next;
@@ -801,6 +808,7 @@ static void *sched_trampoline(void *p)
 {
   sim_thread *t = p;
   sched_park(t);
+  t->started = true;
   sim_point_silent("thread_start");
   t->fn(t->arg);
   /* The thread function returned. */

@@ -1,0 +1,1185 @@
+/*
+ * test_sched.c - unit tests of the deterministic scheduler (sim/sched.c):
+ * priorities, FIFO among equals, preemption, the random and script
+ * policies, virtual time, interrupts and the ways a run ends.
+ *
+ * Each test owns a fresh scheduler.  Setup allocates the test's state with
+ * a default configuration (rtos, seed 1); the test adjusts the
+ * configuration and calls run_main(), which opens the trace, initialises
+ * the scheduler and runs the test's main thread; teardown calls
+ * sim_sched_fini() and closes the trace whatever happened.
+ *
+ * Sim threads never call cmocka's asserts: a failed assert longjmps, which
+ * must not happen on a sim thread's stack.  They append what they see to the
+ * state's log instead, and the test asserts the exact log once the run is
+ * over.  Only the holder of the run token executes, so the log needs no lock.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "sim_clock.h"
+#include "sim_sched.h"
+#include "sim_sync.h"
+#include "sim_trace.h"
+
+#define LOG_MAX 2048
+
+typedef struct {
+  sim_config cfg;
+  bool started;       /* sim_sched_init() done, sim_sched_fini() pending */
+  sim_outcome out;
+  uint64_t digest;
+  char log[LOG_MAX];  /* space-separated events, in execution order */
+  size_t len;
+  /* Shared between the sim threads of one test. */
+  sim_sem *done;      /* workers give it once each when they finish */
+  sim_sem *sem;
+  sim_sem *gate[4];
+  sim_mutex *mtx[2];
+  int irq, irq2;
+  int rc, rc2;
+  uint64_t t[4];
+  int dtor_calls;
+} ts;
+
+/* ------------------------------------------------------------------ */
+/* harness                                                             */
+
+static int setup(void **state)
+{
+  ts *st = calloc(1, sizeof *st);
+  if (!st)
+    return -1;
+  st->cfg.policy = SIM_POLICY_RTOS;
+  st->cfg.seed = 1;
+  st->cfg.pin_cpu = false;
+  *state = st;
+  return 0;
+}
+
+/* Ends the current run's scheduler and trace, if any. */
+static void stop(ts *st)
+{
+  char err[256];
+  if (!st->started)
+    return;
+  sim_sched_fini();
+  (void)sim_trace_close(err, sizeof err);
+  st->started = false;
+}
+
+static int teardown(void **state)
+{
+  ts *st = *state;
+  stop(st);
+  free(st);
+  return 0;
+}
+
+/* One run of `fn` as thread "main" with priority `prio`. */
+static void run_main(ts *st, sim_thread_fn fn, int prio)
+{
+  char err[256] = "";
+  assert_int_equal(sim_trace_open(NULL, err, sizeof err), 0);
+  if (sim_sched_init(&st->cfg, err, sizeof err) != 0) {
+    sim_trace_abandon();
+    fail_msg("sim_sched_init: %s", err);
+  }
+  st->started = true;
+  sim_sched_run(fn, st, prio, &st->out);
+  st->digest = sim_trace_digest();
+}
+
+static void reset_log(ts *st)
+{
+  st->log[0] = 0;
+  st->len = 0;
+}
+
+static void note(ts *st, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void note(ts *st, const char *fmt, ...)
+{
+  char item[160];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(item, sizeof item, fmt, ap);
+  va_end(ap);
+  int n = snprintf(st->log + st->len, LOG_MAX - st->len, "%s%s",
+                   st->len ? " " : "", item);
+  if (n > 0)
+    st->len += (size_t)n < LOG_MAX - st->len ? (size_t)n
+                                             : LOG_MAX - 1 - st->len;
+}
+
+static const char *me(void)
+{
+  return sim_thread_name(sim_thread_self());
+}
+
+static unsigned long long now(void)
+{
+  return (unsigned long long)sim_clock_now_us();
+}
+
+static void wait_done(ts *st, int n)
+{
+  for (int i = 0; i < n; i++)
+    (void)sim_sem_take(st->done, SIM_FOREVER);
+}
+
+static void assert_normal_end(const ts *st)
+{
+  assert_string_equal(sim_end_name(st->out.end),
+                      sim_end_name(SIM_END_NORMAL));
+  assert_string_equal(st->out.message, "main returned");
+}
+
+/* A worker that says who it is and reports done. */
+static void named_worker(void *arg)
+{
+  ts *st = arg;
+  note(st, "%s", me());
+  sim_sem_give(st->done);
+}
+
+/* ------------------------------------------------------------------ */
+/* 1. priorities                                                       */
+
+static void prio_main(void *arg)
+{
+  ts *st = arg;
+  st->done = sim_sem_new(0);
+  sim_thread_create("low", 1, named_worker, st);
+  sim_thread_create("mid", 2, named_worker, st);
+  sim_thread_create("high", 3, named_worker, st);
+  note(st, "main:created");
+  wait_done(st, 3);
+  note(st, "main:done");
+}
+
+static void test_highest_priority_runs_first(void **state)
+{
+  ts *st = *state;
+  run_main(st, prio_main, 10);
+  assert_normal_end(st);
+  assert_string_equal(st->log, "main:created high mid low main:done");
+}
+
+/* ------------------------------------------------------------------ */
+/* 2. FIFO among equal priorities                                      */
+
+/* Threads "a", "b", "c" wait on gate[0], gate[1], gate[2]. */
+static void fifo_worker(void *arg)
+{
+  ts *st = arg;
+  note(st, "%s:wait", me());
+  (void)sim_sem_take(st->gate[me()[0] - 'a'], SIM_FOREVER);
+  note(st, "%s:run", me());
+  sim_sem_give(st->done);
+}
+
+static void fifo_main(void *arg)
+{
+  ts *st = arg;
+  st->done = sim_sem_new(0);
+  for (int i = 0; i < 3; i++)
+    st->gate[i] = sim_sem_new(0);
+  sim_thread_create("a", 5, fifo_worker, st);
+  sim_thread_create("b", 5, fifo_worker, st);
+  sim_thread_create("c", 5, fifo_worker, st);
+  note(st, "main:created");
+  sim_sleep_us(1);
+  /* Ready order b, c, a differs from creation order a, b, c; main has the
+   * higher priority, so none of them runs before main blocks. */
+  sim_sem_give(st->gate[1]);
+  sim_sem_give(st->gate[2]);
+  sim_sem_give(st->gate[0]);
+  note(st, "main:gave");
+  wait_done(st, 3);
+}
+
+static void test_equal_priorities_run_fifo(void **state)
+{
+  ts *st = *state;
+  run_main(st, fifo_main, 10);
+  assert_normal_end(st);
+  assert_string_equal(st->log, "main:created a:wait b:wait c:wait main:gave "
+                               "b:run c:run a:run");
+}
+
+/* ------------------------------------------------------------------ */
+/* 3. preemption by sim_sem_give                                       */
+
+static void give_high_waiter(void *arg)
+{
+  ts *st = arg;
+  (void)sim_sem_take(st->sem, SIM_FOREVER);
+  note(st, "high:got");
+  sim_sem_give(st->done);
+}
+
+static void give_low_giver(void *arg)
+{
+  ts *st = arg;
+  note(st, "low:before");
+  sim_sem_give(st->sem);
+  note(st, "low:after");
+  sim_sem_give(st->done);
+}
+
+static void give_up_main(void *arg)
+{
+  ts *st = arg;
+  st->done = sim_sem_new(0);
+  st->sem = sim_sem_new(0);
+  sim_thread_create("high", 5, give_high_waiter, st);
+  sim_thread_create("low", 1, give_low_giver, st);
+  wait_done(st, 2);
+}
+
+static void test_give_to_higher_waiter_preempts(void **state)
+{
+  ts *st = *state;
+  run_main(st, give_up_main, 10);
+  assert_normal_end(st);
+  /* "high" runs between the giver's two statements. */
+  assert_string_equal(st->log, "low:before high:got low:after");
+}
+
+static void give_low_waiter(void *arg)
+{
+  ts *st = arg;
+  note(st, "low:wait");
+  (void)sim_sem_take(st->sem, SIM_FOREVER);
+  note(st, "low:got@%llu", now());
+  sim_sem_give(st->done);
+}
+
+static void give_high_giver(void *arg)
+{
+  ts *st = arg;
+  sim_sleep_us(10); /* lets "low" reach its take first */
+  note(st, "high:before");
+  sim_sem_give(st->sem);
+  note(st, "high:after count=%u", sim_sem_count(st->sem));
+  sim_sem_give(st->done);
+}
+
+static void give_down_main(void *arg)
+{
+  ts *st = arg;
+  st->done = sim_sem_new(0);
+  st->sem = sim_sem_new(0);
+  sim_thread_create("low", 1, give_low_waiter, st);
+  sim_thread_create("high", 5, give_high_giver, st);
+  wait_done(st, 2);
+}
+
+static void test_give_to_lower_waiter_does_not_switch(void **state)
+{
+  ts *st = *state;
+  run_main(st, give_down_main, 10);
+  assert_normal_end(st);
+  /* The unit went straight to the waiter (count stays 0), and the waiter
+   * runs only after the giver is done. */
+  assert_string_equal(st->log,
+                      "low:wait high:before high:after count=0 low:got@10");
+}
+
+/* ------------------------------------------------------------------ */
+/* 4. thread creation                                                  */
+
+static void create_child(void *arg)
+{
+  ts *st = arg;
+  note(st, "%s:run", me());
+}
+
+static void create_main(void *arg)
+{
+  ts *st = arg;
+  note(st, "main:1");
+  sim_thread_create("high", 5, create_child, st);
+  note(st, "main:2");
+  sim_thread_create("peer", 1, create_child, st);
+  note(st, "main:3");
+  sim_thread_create("low", 0, create_child, st);
+  note(st, "main:4");
+  sim_sleep_us(1);
+  note(st, "main:5");
+}
+
+static void test_create_higher_priority_preempts(void **state)
+{
+  ts *st = *state;
+  run_main(st, create_main, 1);
+  assert_normal_end(st);
+  /* Only the higher-priority child runs at once; an equal or lower one
+   * waits until main blocks. */
+  assert_string_equal(st->log, "main:1 high:run main:2 main:3 main:4 "
+                               "peer:run low:run main:5");
+}
+
+/* ------------------------------------------------------------------ */
+/* 5. the random policy                                                */
+
+static void rnd_worker(void *arg)
+{
+  ts *st = arg;
+  for (int i = 0; i < 4; i++) {
+    note(st, "%s%d", me(), i);
+    sim_point("step");
+  }
+  sim_sem_give(st->done);
+}
+
+static void rnd_main(void *arg)
+{
+  ts *st = arg;
+  st->done = sim_sem_new(0);
+  sim_thread_create("a", 1, rnd_worker, st);
+  sim_thread_create("b", 1, rnd_worker, st);
+  sim_thread_create("c", 1, rnd_worker, st);
+  wait_done(st, 3);
+}
+
+/* One complete run under the random policy; copies the log out. */
+static uint64_t rnd_run(ts *st, uint64_t seed, char *log, size_t len)
+{
+  reset_log(st);
+  st->cfg.policy = SIM_POLICY_RANDOM;
+  st->cfg.seed = seed;
+  run_main(st, rnd_main, 1);
+  assert_normal_end(st);
+  uint64_t digest = st->digest;
+  snprintf(log, len, "%s", st->log);
+  stop(st);
+  return digest;
+}
+
+static void test_random_policy_reproducible_per_seed(void **state)
+{
+  ts *st = *state;
+  char a[LOG_MAX], b[LOG_MAX];
+  uint64_t da = rnd_run(st, 7, a, sizeof a);
+  uint64_t db = rnd_run(st, 7, b, sizeof b);
+  assert_string_equal(a, b);
+  assert_int_equal(da, db);
+  assert_int_not_equal(da, 0);
+
+  /* Among a handful of seeds at least two interleavings differ, and runs
+   * whose interleavings differ have different digests. */
+  char logs[6][LOG_MAX];
+  uint64_t digests[6];
+  int distinct = 0;
+  for (int i = 0; i < 6; i++) {
+    digests[i] = rnd_run(st, (uint64_t)i + 1, logs[i], sizeof logs[i]);
+    /* Every worker step ran exactly once, in its own order. */
+    assert_int_equal(strlen(logs[i]), strlen("a0 a1 a2 a3 b0 b1 b2 b3 "
+                                             "c0 c1 c2 c3"));
+    bool seen = false;
+    for (int j = 0; j < i; j++) {
+      if (strcmp(logs[i], logs[j]) == 0) {
+        seen = true;
+        assert_int_equal(digests[i], digests[j]);
+      } else {
+        assert_int_not_equal(digests[i], digests[j]);
+      }
+    }
+    if (!seen)
+      distinct++;
+  }
+  assert_in_range(distinct, 2, 6);
+}
+
+/* ------------------------------------------------------------------ */
+/* 6. timeouts and virtual time                                        */
+
+static void tmo_giver(void *arg)
+{
+  ts *st = arg;
+  sim_sleep_us(400);
+  sim_sem_give(st->gate[0]);
+}
+
+static void tmo_main(void *arg)
+{
+  ts *st = arg;
+  sim_sem *s = sim_sem_new(0);
+  sim_sleep_us(250);
+  st->t[0] = sim_clock_now_us();
+  st->rc = sim_sem_take(s, 1500);
+  st->t[1] = sim_clock_now_us();
+  sim_sleep_us(700);
+  st->t[2] = sim_clock_now_us();
+  /* A take woken before its deadline; its stale timer must not cut the
+   * next take short. */
+  st->gate[0] = sim_sem_new(0);
+  sim_thread_create("giver", 1, tmo_giver, st);
+  int rc = sim_sem_take(st->gate[0], 1000);
+  note(st, "take1=%d@%llu", rc, now());
+  rc = sim_sem_take(st->gate[0], 2000);
+  note(st, "take2=%d@%llu", rc, now());
+}
+
+static void test_timeouts_fire_at_exact_virtual_time(void **state)
+{
+  ts *st = *state;
+  run_main(st, tmo_main, 5);
+  assert_normal_end(st);
+  assert_int_equal(st->t[0], 250);
+  assert_int_equal(st->rc, SIM_ETIMEDOUT);
+  assert_int_equal(st->t[1], 250 + 1500);
+  assert_int_equal(st->t[2], 250 + 1500 + 700);
+  assert_string_equal(st->log, "take1=0@2850 take2=-1@4850");
+  assert_int_equal(st->out.end_us, 4850);
+}
+
+/* "a", "b", "c" (equal priority) first sleep 300, 200, 100 us, then until
+ * t = 1000: their second timers are created in the order c, b, a. */
+static void deadline_worker(void *arg)
+{
+  ts *st = arg;
+  uint64_t first = (uint64_t)(3 - (me()[0] - 'a')) * 100;
+  sim_sleep_us(first);
+  sim_sleep_us(1000 - first);
+  note(st, "%s@%llu", me(), now());
+  sim_sem_give(st->done);
+}
+
+static void deadline_main(void *arg)
+{
+  ts *st = arg;
+  st->done = sim_sem_new(0);
+  sim_thread_create("a", 3, deadline_worker, st);
+  sim_thread_create("b", 3, deadline_worker, st);
+  sim_thread_create("c", 3, deadline_worker, st);
+  wait_done(st, 3);
+}
+
+static void test_equal_deadlines_fire_in_creation_order(void **state)
+{
+  ts *st = *state;
+  run_main(st, deadline_main, 10);
+  assert_normal_end(st);
+  assert_string_equal(st->log, "c@1000 b@1000 a@1000");
+}
+
+static void hour_main(void *arg)
+{
+  ts *st = arg;
+  sim_sleep_us(3600ull * 1000000ull);
+  st->t[0] = sim_clock_now_us();
+}
+
+static double wall_ms_since(const struct timespec *t0)
+{
+  struct timespec t1;
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  return (double)(t1.tv_sec - t0->tv_sec) * 1e3 +
+         (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+static void test_virtual_time_jumps(void **state)
+{
+  ts *st = *state;
+  st->cfg.time_limit_us = 2 * 3600ull * 1000000ull;
+  struct timespec t0;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  run_main(st, hour_main, 1);
+  int ms = (int)wall_ms_since(&t0);
+  assert_normal_end(st);
+  assert_int_equal(st->t[0], 3600ull * 1000000ull);
+  assert_int_equal(st->out.end_us, 3600ull * 1000000ull);
+  /* A virtual hour costs no wall time (generous bound for sanitizers). */
+  assert_in_range(ms, 0, 500);
+}
+
+/* ------------------------------------------------------------------ */
+/* 7. interrupts                                                       */
+
+static void isr_note(void *arg)
+{
+  ts *st = arg;
+  note(st, "isr(in_isr=%d)", sim_in_isr());
+}
+
+static void irq_raise_main(void *arg)
+{
+  ts *st = arg;
+  st->irq = sim_irq_register("rx", 1, isr_note, st);
+  note(st, "main(in_isr=%d)", sim_in_isr());
+  sim_irq_raise(st->irq);
+  note(st, "raised");
+  sim_point("p");
+  note(st, "after");
+}
+
+static void test_irq_runs_at_next_point(void **state)
+{
+  ts *st = *state;
+  run_main(st, irq_raise_main, 1);
+  assert_normal_end(st);
+  assert_string_equal(st->log, "main(in_isr=0) raised isr(in_isr=1) after");
+  assert_int_equal(st->out.irqs, 1);
+}
+
+static void irq_mask_main(void *arg)
+{
+  ts *st = arg;
+  st->irq = sim_irq_register("rx", 1, isr_note, st);
+  sim_irq_mask();
+  sim_irq_mask();
+  note(st, "depth=%u", sim_irq_mask_depth());
+  sim_irq_raise(st->irq);
+  sim_point("masked");
+  note(st, "point");
+  sim_irq_unmask();
+  note(st, "unmask depth=%u", sim_irq_mask_depth());
+  sim_point("still_masked");
+  note(st, "point");
+  sim_irq_unmask();
+  note(st, "unmask depth=%u", sim_irq_mask_depth());
+  sim_point("unmasked");
+  note(st, "end");
+}
+
+static void test_irq_held_back_while_masked(void **state)
+{
+  ts *st = *state;
+  run_main(st, irq_mask_main, 1);
+  assert_normal_end(st);
+  /* Only the outer unmask delivers, inside the unmask call itself. */
+  assert_string_equal(st->log, "depth=2 point unmask depth=1 point "
+                               "isr(in_isr=1) unmask depth=0 end");
+  assert_int_equal(st->out.irqs, 1);
+}
+
+static void isr_time_give(void *arg)
+{
+  ts *st = arg;
+  note(st, "isr@%llu(in_isr=%d)", now(), sim_in_isr());
+  sim_sem_give(st->sem);
+}
+
+static void irq_at_waiter(void *arg)
+{
+  ts *st = arg;
+  (void)sim_sem_take(st->sem, SIM_FOREVER);
+  note(st, "waiter@%llu", now());
+}
+
+static void irq_at_main(void *arg)
+{
+  ts *st = arg;
+  st->sem = sim_sem_new(0);
+  st->irq = sim_irq_register("timer", 1, isr_time_give, st);
+  sim_thread_create("waiter", 5, irq_at_waiter, st);
+  sim_irq_raise_at(st->irq, 5000);
+  sim_sleep_us(10000);
+  note(st, "main@%llu", now());
+}
+
+static void test_irq_raise_at_fires_while_all_sleep(void **state)
+{
+  ts *st = *state;
+  run_main(st, irq_at_main, 1);
+  assert_normal_end(st);
+  assert_string_equal(st->log, "isr@5000(in_isr=1) waiter@5000 main@10000");
+}
+
+static void pin_isr(void *arg)
+{
+  ts *st = arg;
+  note(st, "isr");
+}
+
+static void pin_isr_any(void *arg)
+{
+  ts *st = arg;
+  note(st, "isr_any");
+}
+
+static void pin_worker(void *arg)
+{
+  ts *st = arg;
+  int n = strcmp(me(), "worker") == 0 ? 5 : 3;
+  for (int i = 1; i <= n; i++) {
+    sim_point("loop");
+    note(st, "%s%d", me(), i);
+  }
+  sim_sem_give(st->done);
+}
+
+static void pin_main(void *arg)
+{
+  ts *st = arg;
+  st->done = sim_sem_new(0);
+  st->irq = sim_irq_register("pinned", 1, pin_isr, st);
+  st->irq2 = sim_irq_register("any", 1, pin_isr_any, st);
+  /* "other" hits "loop" first; only worker's hits count for the first pin,
+   * every thread's for the second. */
+  sim_irq_pin(st->irq, "worker", "loop", 3);
+  sim_irq_pin(st->irq2, NULL, "loop", 2);
+  sim_thread_create("other", 5, pin_worker, st);
+  sim_thread_create("worker", 5, pin_worker, st);
+  wait_done(st, 2);
+}
+
+static void test_irq_pin_fires_at_nth_hit(void **state)
+{
+  ts *st = *state;
+  run_main(st, pin_main, 10);
+  assert_normal_end(st);
+  assert_string_equal(st->log, "other1 isr_any other2 other3 "
+                               "worker1 worker2 isr worker3 worker4 worker5");
+  assert_int_equal(st->out.irqs, 2);
+}
+
+static void isr_give_high(void *arg)
+{
+  ts *st = arg;
+  note(st, "isr:give");
+  sim_sem_give(st->sem);
+  note(st, "isr:return");
+}
+
+static void isr_high_waiter(void *arg)
+{
+  ts *st = arg;
+  (void)sim_sem_take(st->sem, SIM_FOREVER);
+  note(st, "high:woke(in_isr=%d)", sim_in_isr());
+  sim_sem_give(st->done);
+}
+
+static void isr_low_raiser(void *arg)
+{
+  ts *st = arg;
+  note(st, "low:raise");
+  sim_irq_raise(st->irq);
+  sim_point("p");
+  note(st, "low:after");
+  sim_sem_give(st->done);
+}
+
+static void isr_preempt_main(void *arg)
+{
+  ts *st = arg;
+  st->done = sim_sem_new(0);
+  st->sem = sim_sem_new(0);
+  st->irq = sim_irq_register("rx", 1, isr_give_high, st);
+  sim_thread_create("high", 5, isr_high_waiter, st);
+  sim_thread_create("low", 1, isr_low_raiser, st);
+  wait_done(st, 2);
+}
+
+static void test_irq_give_preempts_after_return(void **state)
+{
+  ts *st = *state;
+  run_main(st, isr_preempt_main, 10);
+  assert_normal_end(st);
+  /* No switch inside the handler; "high" runs as soon as it returns, before
+   * the interrupted thread's next statement. */
+  assert_string_equal(st->log, "low:raise isr:give isr:return "
+                               "high:woke(in_isr=0) low:after");
+}
+
+static void call_at_fn(void *arg)
+{
+  ts *st = arg;
+  note(st, "event@%llu(in_isr=%d)", now(), sim_in_isr());
+  sim_sem_give(st->sem);
+}
+
+static void call_at_main(void *arg)
+{
+  ts *st = arg;
+  st->sem = sim_sem_new(0);
+  sim_call_at(3000, call_at_fn, st);
+  st->rc = sim_sem_take(st->sem, SIM_FOREVER);
+  note(st, "main@%llu", now());
+}
+
+static void test_call_at_runs_at_virtual_time(void **state)
+{
+  ts *st = *state;
+  run_main(st, call_at_main, 1);
+  assert_normal_end(st);
+  assert_int_equal(st->rc, SIM_OK);
+  assert_string_equal(st->log, "event@3000(in_isr=1) main@3000");
+}
+
+/* An IRQ raised just before its thread blocks is still pending when no
+ * thread is ready: it must be delivered at that virtual time (it is a
+ * pending event), not ignored or delivered after the clock jumped.  Before
+ * sched_idle() learnt this, the handler ran at t = 5100 after the take had
+ * timed out (and with no timeout the run ended as a false deadlock). */
+static void pending_main(void *arg)
+{
+  ts *st = arg;
+  st->sem = sim_sem_new(0);
+  st->irq = sim_irq_register("rx", 1, isr_time_give, st);
+  sim_sleep_us(100);
+  sim_irq_raise(st->irq);
+  st->rc = sim_sem_take(st->sem, 5000);
+  note(st, "main=%d@%llu", st->rc, now());
+}
+
+static void test_irq_pending_when_thread_blocks(void **state)
+{
+  ts *st = *state;
+  run_main(st, pending_main, 1);
+  assert_normal_end(st);
+  assert_string_equal(st->log, "isr@100(in_isr=1) main=0@100");
+}
+
+/* ------------------------------------------------------------------ */
+/* 8. blocking in an ISR                                               */
+
+static void isr_blocks(void *arg)
+{
+  ts *st = arg;
+  note(st, "isr:enter");
+  (void)sim_sem_take(st->sem, SIM_FOREVER);
+  note(st, "isr:after");
+}
+
+static void isr_block_main(void *arg)
+{
+  ts *st = arg;
+  st->sem = sim_sem_new(0);
+  st->irq = sim_irq_register("bad", 1, isr_blocks, st);
+  sim_sleep_us(20);
+  sim_irq_raise(st->irq);
+  sim_point("p");
+  note(st, "main:after");
+}
+
+static void test_blocking_in_isr_is_a_fault(void **state)
+{
+  ts *st = *state;
+  run_main(st, isr_block_main, 1);
+  assert_string_equal(sim_end_name(st->out.end),
+                      sim_end_name(SIM_END_FAULT));
+  assert_string_equal(st->out.message, "blocking call (take sem#1) in "
+                                       "interrupt context isr:bad");
+  assert_string_equal(st->log, "isr:enter");
+  assert_int_equal(st->out.end_us, 20);
+}
+
+/* ------------------------------------------------------------------ */
+/* 9. deadlock reports                                                 */
+
+static void dl_alpha(void *arg)
+{
+  ts *st = arg;
+  sim_point("alpha_wait");
+  (void)sim_sem_take(st->sem, SIM_FOREVER);
+}
+
+static void dl_beta(void *arg)
+{
+  (void)arg;
+  sim_sleep_us(2500);
+  sim_sem *own = sim_sem_new(0);
+  sim_point("beta_wait");
+  (void)sim_sem_take(own, SIM_FOREVER);
+}
+
+static void dl_sem_main(void *arg)
+{
+  ts *st = arg;
+  st->done = sim_sem_new(0);
+  st->sem = sim_sem_new(0);
+  sim_sem_set_name(st->sem, "gate");
+  sim_thread_create("alpha", 3, dl_alpha, st);
+  sim_thread_create("beta", 2, dl_beta, st);
+  wait_done(st, 1);
+}
+
+static void test_deadlock_report_names_every_waiter(void **state)
+{
+  ts *st = *state;
+  run_main(st, dl_sem_main, 10);
+  assert_string_equal(sim_end_name(st->out.end),
+                      sim_end_name(SIM_END_DEADLOCK));
+  assert_string_equal(
+      st->out.message,
+      "no thread ready and no event pending at t=0.002500s:"
+      " main [prio 10] waits (take) on sem#1 (created by main at "
+      "t=0.000000s) at thread_new;"
+      " alpha [prio 3] waits (take) on sem#2 'gate' (created by main at "
+      "t=0.000000s) at alpha_wait;"
+      " beta [prio 2] waits (take) on sem#3 (created by beta at "
+      "t=0.002500s) at beta_wait");
+  assert_int_equal(st->out.end_us, 2500);
+}
+
+static void dl_t1(void *arg)
+{
+  ts *st = arg;
+  sim_mutex_lock(st->mtx[0]);
+  sim_sleep_us(10);
+  sim_point("t1_wants_m2");
+  sim_mutex_lock(st->mtx[1]);
+}
+
+static void dl_t2(void *arg)
+{
+  ts *st = arg;
+  sim_mutex_lock(st->mtx[1]);
+  sim_sleep_us(10);
+  sim_point("t2_wants_m1");
+  sim_mutex_lock(st->mtx[0]);
+}
+
+static void dl_mutex_main(void *arg)
+{
+  ts *st = arg;
+  st->done = sim_sem_new(0);
+  st->mtx[0] = sim_mutex_new();
+  st->mtx[1] = sim_mutex_new();
+  sim_thread_create("t1", 2, dl_t1, st);
+  sim_thread_create("t2", 3, dl_t2, st);
+  wait_done(st, 1);
+}
+
+static void test_deadlock_report_mutex_cycle(void **state)
+{
+  ts *st = *state;
+  run_main(st, dl_mutex_main, 10);
+  assert_string_equal(sim_end_name(st->out.end),
+                      sim_end_name(SIM_END_DEADLOCK));
+  /* t1 shows the priority it inherited from t2. */
+  assert_string_equal(
+      st->out.message,
+      "no thread ready and no event pending at t=0.000010s:"
+      " main [prio 10] waits (take) on sem#1 (created by main at "
+      "t=0.000000s) at thread_new;"
+      " t1 [prio 3] waits (lock) on mutex#2 (created by main at "
+      "t=0.000000s) at t1_wants_m2;"
+      " t2 [prio 3] waits (lock) on mutex#1 (created by main at "
+      "t=0.000000s) at t2_wants_m1");
+}
+
+/* ------------------------------------------------------------------ */
+/* 10. the virtual time limit                                          */
+
+static void hang_main(void *arg)
+{
+  ts *st = arg;
+  for (;;) {
+    sim_sleep_us(100000);
+    st->rc++;
+  }
+}
+
+static void test_time_limit_ends_in_hang(void **state)
+{
+  ts *st = *state;
+  st->cfg.time_limit_us = 1000000;
+  run_main(st, hang_main, 1);
+  assert_string_equal(sim_end_name(st->out.end), sim_end_name(SIM_END_HANG));
+  assert_int_equal(st->out.end_us, 1000000);
+  /* The wake-up at exactly the limit still happens; the next does not. */
+  assert_int_equal(st->rc, 10);
+  assert_string_equal(st->out.message,
+                      "virtual time limit reached at t=1.000000s:"
+                      " main [prio 1] waits (sleep) at sleep");
+}
+
+/* ------------------------------------------------------------------ */
+/* 11. the script policy                                               */
+
+static void scr_t(void *arg)
+{
+  ts *st = arg;
+  note(st, "T:1");
+  sim_point("P");
+  note(st, "T:2");
+  sim_point("P");
+  note(st, "T:3");
+  sim_sem_give(st->done);
+}
+
+static void scr_u(void *arg)
+{
+  ts *st = arg;
+  note(st, "U:1");
+  sim_point("Q");
+  note(st, "U:2");
+  sim_sem_give(st->done);
+}
+
+static void scr_hold_main(void *arg)
+{
+  ts *st = arg;
+  st->done = sim_sem_new(0);
+  sim_thread_create("T", 5, scr_t, st);
+  sim_thread_create("U", 1, scr_u, st);
+  wait_done(st, 2);
+}
+
+static const sim_script_step scr_hold_steps[] = {
+    {.thread = "T", .point = "P", .nth = 2, .action = SIM_ACT_HOLD,
+     .target = "T"},
+    {.thread = "U", .point = "Q", .nth = 1, .action = SIM_ACT_RELEASE,
+     .target = "T"},
+};
+
+static void test_script_hold_and_release(void **state)
+{
+  ts *st = *state;
+  st->cfg.policy = SIM_POLICY_SCRIPT;
+  st->cfg.script = scr_hold_steps;
+  st->cfg.script_len = 2;
+  run_main(st, scr_hold_main, 10);
+  assert_normal_end(st);
+  /* T is held at its second P until U reaches Q. */
+  assert_string_equal(st->log, "T:1 T:2 U:1 T:3 U:2");
+}
+
+static void test_script_ignored_under_rtos(void **state)
+{
+  ts *st = *state;
+  st->cfg.script = scr_hold_steps;
+  st->cfg.script_len = 2;
+  run_main(st, scr_hold_main, 10);
+  assert_normal_end(st);
+  assert_string_equal(st->log, "T:1 T:2 T:3 U:1 U:2");
+}
+
+/* "lo" starts, then main preempts it at its give: "lo" is a started thread,
+ * ready at a low priority, when main reaches "go". */
+static void scr_lo(void *arg)
+{
+  ts *st = arg;
+  note(st, "lo:1");
+  sim_sem_give(st->sem);
+  note(st, "lo:2");
+  sim_point("lo_p");
+  note(st, "lo:3");
+  sim_sem_give(st->done);
+}
+
+static void scr_run_main(void *arg)
+{
+  ts *st = arg;
+  st->done = sim_sem_new(0);
+  st->sem = sim_sem_new(0);
+  sim_thread_create("lo", 1, scr_lo, st);
+  (void)sim_sem_take(st->sem, SIM_FOREVER);
+  sim_thread_create("mid", 5, named_worker, st);
+  note(st, "main:before");
+  sim_point("go");
+  note(st, "main:after");
+  wait_done(st, 2);
+}
+
+static const sim_script_step scr_run_steps[] = {
+    {.thread = "main", .point = "go", .nth = 1, .action = SIM_ACT_RUN,
+     .target = "lo"},
+};
+
+static void test_script_run_overrides_priority_once(void **state)
+{
+  ts *st = *state;
+  st->cfg.policy = SIM_POLICY_SCRIPT;
+  st->cfg.script = scr_run_steps;
+  st->cfg.script_len = 1;
+  run_main(st, scr_run_main, 10);
+  assert_normal_end(st);
+  /* "lo" runs at "go" ahead of main and mid, up to its next point; then the
+   * rtos order resumes.  Without the step: "lo:1 main:before main:after mid
+   * lo:2 lo:3". */
+  assert_string_equal(st->log, "lo:1 main:before lo:2 main:after mid lo:3");
+}
+
+/* A RUN step whose target has not started yet: the target keeps its claim
+ * through its "thread_start" point (where priority order would otherwise
+ * switch straight back) and runs up to its first point of its own. */
+static void scr_unstarted_lo(void *arg)
+{
+  ts *st = arg;
+  note(st, "lo:1");
+  sim_point("lo_p");
+  note(st, "lo:2");
+  sim_sem_give(st->done);
+}
+
+static void scr_unstarted_main(void *arg)
+{
+  ts *st = arg;
+  st->done = sim_sem_new(0);
+  sim_thread_create("lo", 1, scr_unstarted_lo, st);
+  sim_thread_create("mid", 5, named_worker, st);
+  note(st, "main:before");
+  sim_point("go");
+  note(st, "main:after");
+  wait_done(st, 2);
+}
+
+static void test_script_run_unstarted_thread(void **state)
+{
+  ts *st = *state;
+  st->cfg.policy = SIM_POLICY_SCRIPT;
+  st->cfg.script = scr_run_steps;
+  st->cfg.script_len = 1;
+  run_main(st, scr_unstarted_main, 10);
+  assert_normal_end(st);
+  assert_string_equal(st->log, "main:before lo:1 main:after mid lo:2");
+}
+
+/* ------------------------------------------------------------------ */
+/* 12. sim_sched_finish                                                */
+
+static void fin_asserter(void *arg)
+{
+  ts *st = arg;
+  note(st, "asserter");
+  sim_sched_finish(SIM_END_ASSERT, "boom %d", 42);
+}
+
+static void fin_sleeper(void *arg)
+{
+  ts *st = arg;
+  sim_sleep_us(10);
+  note(st, "sleeper");
+}
+
+static void fin_main(void *arg)
+{
+  ts *st = arg;
+  st->done = sim_sem_new(0);
+  sim_thread_create("sleeper", 5, fin_sleeper, st);
+  sim_thread_create("asserter", 1, fin_asserter, st);
+  sim_thread_create("other", 1, named_worker, st);
+  wait_done(st, 1);
+  note(st, "main:after");
+}
+
+static void test_finish_ends_run_at_once(void **state)
+{
+  ts *st = *state;
+  run_main(st, fin_main, 10);
+  assert_string_equal(sim_end_name(st->out.end),
+                      sim_end_name(SIM_END_ASSERT));
+  assert_string_equal(st->out.message, "boom 42");
+  assert_int_equal(st->out.end_us, 0);
+  /* Neither the ready "other" nor the sleeper nor main ran afterwards. */
+  assert_string_equal(st->log, "asserter");
+}
+
+/* ------------------------------------------------------------------ */
+/* 13. main returning; clean-up and a second run                       */
+
+static void count_dtor(void *v)
+{
+  (*(int *)v)++;
+}
+
+static void ret_waiter(void *arg)
+{
+  ts *st = arg;
+  *sim_thread_tls(sim_thread_self(), 0) = &st->dtor_calls;
+  note(st, "waiter:wait");
+  (void)sim_sem_take(st->sem, SIM_FOREVER);
+  note(st, "waiter:woke");
+}
+
+static void ret_sleeper(void *arg)
+{
+  ts *st = arg;
+  *sim_thread_tls(sim_thread_self(), 0) = &st->dtor_calls;
+  note(st, "sleeper:sleep");
+  sim_sleep_us(1000000);
+  note(st, "sleeper:woke");
+}
+
+static void ret_main(void *arg)
+{
+  ts *st = arg;
+  sim_thread_set_tls_dtor(0, count_dtor);
+  st->sem = sim_sem_new(0);
+  sim_thread_create("waiter", 5, ret_waiter, st);
+  sim_thread_create("sleeper", 5, ret_sleeper, st);
+  note(st, "main:return");
+}
+
+static void second_main(void *arg)
+{
+  (void)arg;
+  (void)sim_sem_take(sim_sem_new(0), SIM_FOREVER);
+}
+
+static void test_main_return_ends_run_and_fini_cleans_up(void **state)
+{
+  ts *st = *state;
+  run_main(st, ret_main, 1);
+  assert_normal_end(st);
+  assert_int_equal(st->out.end_us, 0);
+  assert_string_equal(st->log, "waiter:wait sleeper:sleep main:return");
+  assert_int_equal(st->dtor_calls, 0);
+  stop(st);
+  /* Tearing down ended both blocked threads (their TLS destructors ran). */
+  assert_int_equal(st->dtor_calls, 2);
+  assert_string_equal(st->log, "waiter:wait sleeper:sleep main:return");
+
+  /* A second run starts from scratch: clock at 0, objects numbered from 1,
+   * no thread or timer left over from the first run. */
+  run_main(st, second_main, 1);
+  assert_string_equal(sim_end_name(st->out.end),
+                      sim_end_name(SIM_END_DEADLOCK));
+  assert_string_equal(st->out.message,
+                      "no thread ready and no event pending at t=0.000000s:"
+                      " main [prio 1] waits (take) on sem#1 (created by main "
+                      "at t=0.000000s) at thread_start");
+  assert_int_equal(st->dtor_calls, 2);
+}
+
+/* ------------------------------------------------------------------ */
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      T(test_highest_priority_runs_first),
+      T(test_equal_priorities_run_fifo),
+      T(test_give_to_higher_waiter_preempts),
+      T(test_give_to_lower_waiter_does_not_switch),
+      T(test_create_higher_priority_preempts),
+      T(test_random_policy_reproducible_per_seed),
+      T(test_timeouts_fire_at_exact_virtual_time),
+      T(test_equal_deadlines_fire_in_creation_order),
+      T(test_virtual_time_jumps),
+      T(test_irq_runs_at_next_point),
+      T(test_irq_held_back_while_masked),
+      T(test_irq_raise_at_fires_while_all_sleep),
+      T(test_irq_pin_fires_at_nth_hit),
+      T(test_irq_give_preempts_after_return),
+      T(test_call_at_runs_at_virtual_time),
+      T(test_irq_pending_when_thread_blocks),
+      T(test_blocking_in_isr_is_a_fault),
+      T(test_deadlock_report_names_every_waiter),
+      T(test_deadlock_report_mutex_cycle),
+      T(test_time_limit_ends_in_hang),
+      T(test_script_hold_and_release),
+      T(test_script_ignored_under_rtos),
+      T(test_script_run_overrides_priority_once),
+      T(test_script_run_unstarted_thread),
+      T(test_finish_ends_run_at_once),
+      T(test_main_return_ends_run_and_fini_cleans_up),
+  };
+  return cmocka_run_group_tests_name("sched", tests, NULL, NULL);
+}
