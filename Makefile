@@ -56,6 +56,8 @@ SCENARIOS := $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard scenarios/*/desc.c
 
 .PHONY: all run test deps lwip asan tsan bench clean unit-tests check-lwip-dir
 .DEFAULT_GOAL := all
+# Keep intermediate objects (test and bench .o files) between runs.
+.SECONDARY:
 
 # ------------------------------------------------------------------
 # the lwIP tree
@@ -232,7 +234,7 @@ test:
 	@$(MAKE) --no-print-directory all unit-tests
 	@tests/run.sh $(B)
 	@$(MAKE) --no-print-directory asan
-	@tests/run.sh --asan build/asan $(B)
+	@tests/run.sh build/asan --asan $(B)
 
 run:
 	@$(MAKE) --no-print-directory deps
