@@ -56,13 +56,14 @@ SCENARIOS := $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard scenarios/*/desc.c
 
 .PHONY: all run test deps lwip asan tsan bench clean unit-tests check-lwip-dir
 .DEFAULT_GOAL := all
-# Keep intermediate objects (test and bench .o files) between runs.
-.SECONDARY:
+# Keep the test objects between runs (they are intermediates of a chain).
+.PRECIOUS: $(B)/tests/%.o
 
 # ------------------------------------------------------------------
 # the lwIP tree
 
-lwip: $(LWIP_FETCH) check-lwip-dir
+lwip: $(LWIP_FETCH)
+	@$(MAKE) --no-print-directory check-lwip-dir
 
 $(LWIP_DEFAULT_DIR)/.lwipsim-stamp:
 	@contrib_port/scripts/fetch-lwip.sh $(TOP)/build
