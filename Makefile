@@ -182,7 +182,40 @@ $$(E_$(1))/lwipsim-engine: $$(SCN_OBJS_$(1)) $(B)/obj/gen/scn_impls.o $(DESC_OBJ
 
 ENGINES += $$(E_$(1))/lwipsim-engine
 endef
+
+# A profile whose folder holds a `bugmodel` file (the name of a model in
+# contrib_port/bugs/) compiles the files that model touches from its own
+# copy, made by lwipsim-bugmodel: patched, or unchanged when the tree
+# already has the defect.  A model that does not apply stops the build.
+define BUGMODEL_template
+BUG_$(1) := $(strip $(shell cat contrib_port/lwipopts/$(1)/bugmodel))
+$$(E_$(1))/patched.stamp: contrib_port/bugs/$$(BUG_$(1)).bug $(LWIP_TREE_STAMP) \
+    $(B)/tools/lwipsim-bugmodel | $(LWIP_FETCH)
+	@rm -rf $$(E_$(1))/patched
+	@$(B)/tools/lwipsim-bugmodel $$< $(LWIP) $$(E_$(1))/patched
+	@touch $$@
+$$(foreach f,$$(shell sed -n 's/^file //p' contrib_port/bugs/$$(BUG_$(1)).bug),\
+  $$(eval $$(call PATCHED_template,$(1),$$(f))))
+endef
+
+define PATCHED_template
+$$(E_$(1))/lwip/$(patsubst src/%.c,%.o,$(2)): $$(E_$(1))/patched.stamp
+	@mkdir -p $$(@D)
+	@$(CC) $(LWIP_CFLAGS) $(call port_inc,$(1)) -c $$(E_$(1))/patched/$(2) -o $$@
+endef
+
 $(foreach p,$(PROFILES),$(eval $(call ENGINE_template,$(p))))
+$(foreach p,$(PROFILES),$(if $(wildcard contrib_port/lwipopts/$(p)/bugmodel),\
+  $(eval $(call BUGMODEL_template,$(p)))))
+
+BUGMODEL_SRCS := $(wildcard contrib_port/bugmodel/*.c)
+$(B)/tools/lwipsim-bugmodel: $(patsubst contrib_port/bugmodel/%.c,$(B)/obj/bugmodel/%.o,$(BUGMODEL_SRCS))
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^
+
+$(B)/obj/bugmodel/%.o: contrib_port/bugmodel/%.c
+	@mkdir -p $(@D)
+	$(CC) $(OUR_CFLAGS) -Icontrib_port/bugmodel -c $< -o $@
 
 # The front end links lwIP's headers only (for the version string).
 $(B)/obj/fe/version.o: contrib_port/version.c $(LWIP_TREE_STAMP) | $(LWIP_FETCH)
@@ -221,6 +254,13 @@ $(B)/tests/test_port.o: tests/unit/test_port.c $(LWIP_TREE_STAMP) | $(LWIP_FETCH
 
 $(B)/tests/test_%: $(B)/tests/test_%.o $(LIBSIM)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka $(LIBS)
+
+$(B)/tests/test_bugmodel.o: tests/unit/test_bugmodel.c
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -Icontrib_port/bugmodel -Itests/unit -c $< -o $@
+
+$(B)/tests/test_bugmodel: $(B)/tests/test_bugmodel.o $(B)/obj/bugmodel/bugmodel.o
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka
 
 $(B)/tests/test_port: $(B)/tests/test_port.o $(PORT_OBJS_board) $(E_board)/liblwip.a $(LIBSIM)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka $(LIBS)

@@ -9,6 +9,8 @@
 #include "lwip/sys.h"
 #include "lwip/tcpip.h"
 
+#include "sim_sched.h"
+
 /* Pool names, in memp_t order, from the same list lwIP builds its enum
  * from (stats carry names only with LWIP_DEBUG or LWIP_STATS_DISPLAY). */
 static const char *const scn_pool_names[] = {
@@ -25,7 +27,7 @@ void scn_lwip_start(void)
 {
   sys_sem_t ready;
   if (sys_sem_new(&ready, 0) != ERR_OK)
-    LWIP_ASSERT("scn_lwip_start: no semaphore", 0);
+    sim_sched_finish(SIM_END_FAULT, "scn_lwip_start: no semaphore");
   tcpip_init(scn_lwip_init_done, &ready);
   sys_arch_sem_wait(&ready, 0);
   sys_sem_free(&ready);

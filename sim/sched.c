@@ -67,6 +67,7 @@ struct sim_thread {
   sim_thread *wnext;
   /* control */
   bool held;               /* script: not runnable until released */
+  uint64_t hold_seq;       /* order of holds, for the idle release */
   bool killed;             /* teardown: pthread_exit when woken */
   bool tls_done;
   bool started;            /* has passed its "thread_start" point */
@@ -119,7 +120,7 @@ static struct {
   sim_timer *heap;
   size_t nheap, cap_heap;
   uint64_t timer_seq;
-  uint64_t ready_counter, wait_counter;
+  uint64_t ready_counter, wait_counter, hold_counter;
   /* interrupts */
   sim_irq irqs[SIM_MAX_IRQS];
   int nirqs, npending;
@@ -404,6 +405,31 @@ static bool sched_idle(void)
 
 static void sched_deliver_irqs(void);
 
+/* Nothing can run and nothing is due now: a script hold gives way (the
+ * longest-held ready thread is released) rather than let time move on or
+ * report a deadlock the script made.  Returns true if it released one. */
+static bool sched_release_held(void)
+{
+  if (S.npending)
+    return false;
+  while (S.nheap && timer_stale(&S.heap[0]))
+    (void)timer_pop();
+  if (S.nheap && S.heap[0].t <= sim_clock_now_us())
+    return false;
+  sim_thread *oldest = NULL;
+  for (int i = 0; i < S.nthreads; i++) {
+    sim_thread *t = S.threads[i];
+    if (t->held && t->state == TS_READY &&
+        (!oldest || t->hold_seq < oldest->hold_seq))
+      oldest = t;
+  }
+  if (!oldest)
+    return false;
+  oldest->held = false;
+  sched_trace("script", "release %s (nothing else can run)", oldest->name);
+  return true;
+}
+
 /* Gives up the token: `cur` has set its own state (READY, BLOCKED, DONE). */
 static void sched_reschedule(sim_thread *cur, const char *why)
 {
@@ -413,6 +439,8 @@ static void sched_reschedule(sim_thread *cur, const char *why)
       sched_switch(cur, next, why);
       return;
     }
+    if (sched_release_held())
+      continue;
     if (!sched_idle())
       sched_park_forever(cur);
     sched_deliver_irqs();
@@ -622,6 +650,8 @@ static void sched_apply(sim_match *m, sim_thread *cur, const char *point)
               t->name, cur->name, point, m->count);
   switch (m->step.action) {
   case SIM_ACT_HOLD:
+    if (!t->held)
+      t->hold_seq = ++S.hold_counter;
     t->held = true;
     break;
   case SIM_ACT_RELEASE:
@@ -643,7 +673,7 @@ static void sched_match(sim_thread *cur, const char *point)
       continue;
     if (++m->count < m->step.nth)
       continue;
-    m->fired = true;
+    m->fired = !m->step.every;
     sched_apply(m, cur, point);
   }
 }

@@ -37,7 +37,10 @@ typedef enum {
 } sim_end;
 
 /* Script directive: when thread `thread` (NULL: any) reaches point `point`
- * for the `nth` time (1-based; 0 means 1), apply `action` to `target`. */
+ * for the `nth` time (1-based; 0 means 1), apply `action` to `target`; with
+ * `every`, also at every later hit.  A hold never makes a deadlock of its
+ * own: when no other thread can run and nothing is due now, the scheduler
+ * releases the longest-held thread (and traces it) before time moves. */
 typedef enum {
   SIM_ACT_HOLD,    /* target may not run until released */
   SIM_ACT_RELEASE, /* undo a hold */
@@ -50,6 +53,7 @@ typedef struct {
   unsigned nth;
   sim_action action;
   const char *target;
+  bool every;
 } sim_script_step;
 
 typedef struct {
