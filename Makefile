@@ -300,3 +300,6 @@ clean:
 	rm -rf build
 
 -include $(shell find $(B) -name '*.d' -type f -not -path '*/apt/*' 2>/dev/null)
+
+# Free-running engines for benchmarks (same scenario code, OS scheduler).
+-include bench/free.mk
