@@ -1,7 +1,7 @@
 # lwipsim - the one build entry.
 #
 #   make            build build/lwipsim and one engine per lwipopts profile
-#   make run        build, then replay every scenario variant (virtual wire)
+#   make run        build, then `lwipsim suite`: every scenario variant
 #   make test       install what is missing, build, run every test
 #   make deps       install missing Debian packages (root), else say how
 #   make lwip       fetch lwIP 2.1.3 (Debian source package) to build/deps/
@@ -281,7 +281,7 @@ run:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory lwip
 	@$(MAKE) --no-print-directory all
-	@tests/run-all.sh $(B)/lwipsim
+	@$(B)/lwipsim suite --jobs 2
 
 asan:
 	@$(MAKE) --no-print-directory B=build/asan SAN=asan OPT="-O1 -g" all unit-tests

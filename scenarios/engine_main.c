@@ -133,6 +133,10 @@ int main(int argc, char **argv)
                     .seed = o.seed,
                     .time_limit_us = o.var->time_limit_us,
                     .pin_cpu = true};
+  /* `suite` and `explore` spread parallel engines over the CPUs. */
+  const char *cpu = getenv("LWIPSIM_CPU");
+  if (cpu)
+    cfg.cpu_hint = atoi(cpu) + 1;
   if (engine_impl->configure &&
       engine_impl->configure(&run, &cfg, err, sizeof err) != 0) {
     fprintf(stderr, "lwipsim: %s\n", err);

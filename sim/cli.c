@@ -43,6 +43,17 @@ void sim_cli_usage(FILE *f)
       "      --json                 print the result as one JSON object\n"
       "      -v, --verbose          lwIP debug output and thread report on "
       "stderr\n"
+      "  suite [--junit F] [--jobs N]\n"
+      "                             every scenario variant, a table; "
+      "--junit writes\n"
+      "                             JUnit XML, --jobs runs N at once\n"
+      "  explore SCENARIO [--variant V] --runs N [--policy P] [--seed S] "
+      "[--jobs N]\n"
+      "                             N runs with seeds S, S+1, ... (policy "
+      "default\n"
+      "                             random): how many reproduce, the first "
+      "seed,\n"
+      "                             and the command that replays it\n"
       "  --help                     this text\n"
       "  --version                  lwipsim and lwIP versions\n"
       "\n"
@@ -72,17 +83,60 @@ static const struct option sim_cli_run_opts[] = {
     {"trace", required_argument, NULL, 't'},
     {"json", no_argument, NULL, 'j'},
     {"verbose", no_argument, NULL, 'v'},
+    {"junit", required_argument, NULL, 'J'},
+    {"jobs", required_argument, NULL, 'n'},
+    {"runs", required_argument, NULL, 'r'},
     {NULL, 0, NULL, 0}};
+
+/* Which options each command takes. */
+static const char *sim_cli_allowed(sim_cmd cmd)
+{
+  switch (cmd) {
+  case SIM_CMD_RUN:
+    return "Vsptjv";
+  case SIM_CMD_SUITE:
+    return "Jn";
+  case SIM_CMD_EXPLORE:
+    return "Vsprn";
+  default:
+    return "";
+  }
+}
+
+static int sim_cli_parse_count(const char *s, uint64_t max, uint64_t *out)
+{
+  uint64_t v;
+  if (sim_cli_parse_seed(s, &v) != 0 || v == 0 || v > max)
+    return -1;
+  *out = v;
+  return 0;
+}
 
 static int sim_cli_parse_run(int argc, char **argv, const sim_catalog *cat,
                              sim_cli_opts *o, char *err, size_t errlen)
 {
   const char *variant = NULL, *policy = NULL, *seed = NULL;
+  const char *jobs = NULL, *runs = NULL;
+  const char *cmdname = argv[0];
   opterr = 0;
   optind = 1;
   int c;
   while ((c = getopt_long(argc, argv, ":v", sim_cli_run_opts, NULL)) != -1) {
+    if (c != ':' && c != '?' && !strchr(sim_cli_allowed(o->cmd), c)) {
+      snprintf(err, errlen, "%s does not take option '%s' (see lwipsim "
+               "--help)", cmdname, argv[optind - 1]);
+      return -1;
+    }
     switch (c) {
+    case 'J':
+      o->junit_path = optarg;
+      break;
+    case 'n':
+      jobs = optarg;
+      break;
+    case 'r':
+      runs = optarg;
+      break;
     case 'V':
       variant = optarg;
       break;
@@ -110,8 +164,39 @@ static int sim_cli_parse_run(int argc, char **argv, const sim_catalog *cat,
       return -1;
     }
   }
+  o->jobs = 1;
+  if (jobs) {
+    uint64_t j;
+    if (sim_cli_parse_count(jobs, 256, &j) != 0) {
+      snprintf(err, errlen, "bad --jobs '%s': want 1 to 256", jobs);
+      return -1;
+    }
+    o->jobs = (int)j;
+  }
+  if (o->junit_path && !*o->junit_path) {
+    snprintf(err, errlen, "--junit needs a file name");
+    return -1;
+  }
+  if (o->cmd == SIM_CMD_SUITE) {
+    if (optind < argc) {
+      snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
+      return -1;
+    }
+    return 0;
+  }
+  if (o->cmd == SIM_CMD_EXPLORE) {
+    if (!runs) {
+      snprintf(err, errlen, "explore needs --runs N");
+      return -1;
+    }
+    if (sim_cli_parse_count(runs, 100000000, &o->runs) != 0) {
+      snprintf(err, errlen, "bad --runs '%s': want 1 to 100000000", runs);
+      return -1;
+    }
+  }
   if (optind >= argc) {
-    snprintf(err, errlen, "run needs a scenario name (see lwipsim list)");
+    snprintf(err, errlen, "%s needs a scenario name (see lwipsim list)",
+             cmdname);
     return -1;
   }
   if (optind + 1 < argc) {
@@ -143,7 +228,8 @@ static int sim_cli_parse_run(int argc, char **argv, const sim_catalog *cat,
              seed);
     return -1;
   }
-  o->policy = o->var->policy;
+  o->policy = o->cmd == SIM_CMD_EXPLORE ? SIM_POLICY_RANDOM : o->var->policy;
+  o->policy_set = policy != NULL;
   if (policy && sim_policy_parse(policy, &o->policy) != 0) {
     snprintf(err, errlen, "unknown policy '%s': want rtos, random or script",
              policy);
@@ -185,8 +271,11 @@ int sim_cli_parse(int argc, char **argv, const sim_catalog *cat,
     }
     return 0;
   }
-  if (strcmp(cmd, "run") == 0) {
-    o->cmd = SIM_CMD_RUN;
+  if (strcmp(cmd, "run") == 0 || strcmp(cmd, "suite") == 0 ||
+      strcmp(cmd, "explore") == 0) {
+    o->cmd = cmd[0] == 'r' ? SIM_CMD_RUN
+             : cmd[0] == 's' ? SIM_CMD_SUITE
+                             : SIM_CMD_EXPLORE;
     return sim_cli_parse_run(argc - 1, argv + 1, cat, o, err, errlen);
   }
   snprintf(err, errlen, "unknown command '%s' (see lwipsim --help)", cmd);
@@ -226,7 +315,7 @@ static void sim_cli_list(const sim_catalog *cat, bool names_only)
 }
 
 /* build/engines/<profile>/lwipsim-engine, next to our own executable. */
-static int sim_cli_engine_path(const char *profile, char *out, size_t len)
+int sim_cli_engine_path(const char *profile, char *out, size_t len)
 {
   char self[PATH_MAX];
   ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
@@ -295,6 +384,7 @@ int sim_cli_frontend(int argc, char **argv, const sim_catalog *cat,
     fprintf(stderr, "lwipsim: %s\n", err);
     return SIM_EXIT_USAGE;
   }
+  o.self = argv[0];
   switch (o.cmd) {
   case SIM_CMD_HELP:
     sim_cli_usage(stdout);
@@ -307,6 +397,10 @@ int sim_cli_frontend(int argc, char **argv, const sim_catalog *cat,
     return SIM_EXIT_OK;
   case SIM_CMD_RUN:
     return sim_cli_run_engine(&o, argc, argv);
+  case SIM_CMD_SUITE:
+    return sim_cli_suite(&o, cat);
+  case SIM_CMD_EXPLORE:
+    return sim_cli_explore(&o);
   }
   return SIM_EXIT_USAGE;
 }

@@ -1082,7 +1082,14 @@ int sim_sched_init(const sim_config *cfg, char *err, size_t errlen)
     /* One CPU for all sim threads: a token handoff then never crosses
      * cores.  Threads inherit the mask of the thread that creates them. */
     int cpu = sched_getcpu();
-    if (cpu < 0 || !CPU_ISSET(cpu, &S.saved_cpus))
+    int allowed = CPU_COUNT(&S.saved_cpus);
+    if (cfg->cpu_hint > 0 && allowed > 0) {
+      int want = (cfg->cpu_hint - 1) % allowed;
+      for (cpu = 0; cpu < CPU_SETSIZE; cpu++)
+        if (CPU_ISSET(cpu, &S.saved_cpus) && want-- == 0)
+          break;
+    }
+    if (cpu < 0 || cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, &S.saved_cpus))
       for (cpu = 0; cpu < CPU_SETSIZE && !CPU_ISSET(cpu, &S.saved_cpus);
            cpu++) {
       }

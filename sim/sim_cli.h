@@ -19,7 +19,9 @@ typedef enum {
   SIM_CMD_HELP,
   SIM_CMD_VERSION,
   SIM_CMD_LIST,
-  SIM_CMD_RUN
+  SIM_CMD_RUN,
+  SIM_CMD_SUITE,
+  SIM_CMD_EXPLORE
 } sim_cmd;
 
 typedef struct {
@@ -32,6 +34,12 @@ typedef struct {
   bool json;                 /* --json */
   bool verbose;              /* -v */
   bool names_only;           /* list --names */
+  bool policy_set;           /* --policy given */
+  /* suite and explore */
+  const char *junit_path;    /* suite --junit */
+  int jobs;                  /* --jobs, default 1 */
+  uint64_t runs;             /* explore --runs */
+  const char *self;          /* how the front end was called (argv[0]) */
 } sim_cli_opts;
 
 /* Exit codes of the design. */
@@ -50,6 +58,13 @@ int sim_cli_parse_seed(const char *s, uint64_t *out);
 
 /* Exit code for a verdict against the expected one. */
 int sim_cli_exit_code(sim_verdict got, sim_verdict expected);
+
+/* suite and explore (cli_jobs.c): run engines as child processes, up to
+ * o->jobs at a time, and report.  `self` is the front end's path. */
+int sim_cli_suite(const sim_cli_opts *o, const sim_catalog *cat);
+int sim_cli_explore(const sim_cli_opts *o);
+/* build/engines/<profile>/lwipsim-engine next to the front end. */
+int sim_cli_engine_path(const char *profile, char *out, size_t len);
 
 /* The front end's main. */
 int sim_cli_frontend(int argc, char **argv, const sim_catalog *cat,

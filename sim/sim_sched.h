@@ -63,6 +63,9 @@ typedef struct {
   const sim_script_step *script; /* used under SIM_POLICY_SCRIPT */
   size_t script_len;
   bool pin_cpu;                  /* keep every sim thread on one CPU */
+  int cpu_hint;                  /* with pin_cpu: > 0 picks the (hint-1 mod
+                                    n)-th allowed CPU (parallel workers
+                                    spread out); 0: the current one */
 } sim_config;
 
 typedef struct sim_thread sim_thread;

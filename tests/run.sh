@@ -2,8 +2,9 @@
 # tests/run.sh BUILD [--asan PLAIN_BUILD]
 #
 # Runs every test against one build directory: the CMocka unit tests
-# (BUILD/tests/test_*), the CLI shell tests and the scenario regression
-# table (tests/scenarios.tsv).  With --asan, BUILD is a sanitizer build and
+# (BUILD/tests/test_*) and the shell tests (tests/cli/test_*.sh: the CLI,
+# the scenario regression table tests/scenarios.tsv, suite and explore,
+# the bug-model tool).  With --asan, BUILD is a sanitizer build and
 # its digests must equal those of PLAIN_BUILD for the same runs.
 # Each step prints one line; the first failure stops with exit 1.
 set -euo pipefail
@@ -28,8 +29,9 @@ for t in "$B"/tests/test_*; do
   echo "ok   ${label}unit $(basename "$t"): $(grep -c '^\[       OK \]' <<<"$out") tests"
 done
 
-tests/cli/test_cli.sh "$B"
-tests/cli/test_scenarios.sh "$B"
+for t in tests/cli/test_*.sh; do
+  "$t" "$B"
+done
 
 if [ -n "$PLAIN" ]; then
   for args in "--seed 7" "--seed 3 --policy random"; do

@@ -1,0 +1,486 @@
+/*
+ * cli_jobs.c - `lwipsim suite` and `lwipsim explore`: many engine runs as
+ * child processes, up to --jobs at a time.
+ *
+ * Each run is `lwipsim-engine run S --variant V --seed N --policy P --json`
+ * with its stdout and stderr in anonymous memory files (memfd), so nothing
+ * is left on disk and a chatty child can never block on a full pipe.  Each
+ * child gets LWIPSIM_CPU=<slot>, so parallel engines pin themselves to
+ * different CPUs.  Results are reported in a fixed order (catalog order,
+ * seed order) whatever order the children finish in, so the output of
+ * `--jobs 4` equals that of `--jobs 1` but for wall times.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <jansson.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sim_cli.h"
+
+typedef struct {
+  const sim_scenario *scn;
+  const sim_variant *var;
+  uint64_t seed;
+  sim_policy policy;
+  /* while running */
+  pid_t pid;
+  int out_fd, err_fd, slot;
+  struct timespec t0;
+  /* result */
+  bool done;
+  int exit_code;
+  sim_verdict verdict;
+  char message[1024];
+  char digest[24];
+  long long virtual_us;
+  double wall_ms;
+} sim_job;
+
+static double sim_jobs_ms_since(const struct timespec *t0)
+{
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)(t.tv_sec - t0->tv_sec) * 1e3 +
+         (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* Reads a whole memfd; the caller frees. */
+static char *sim_jobs_slurp(int fd)
+{
+  off_t size = lseek(fd, 0, SEEK_END);
+  if (size < 0)
+    return NULL;
+  char *buf = malloc((size_t)size + 1);
+  if (!buf)
+    return NULL;
+  ssize_t n = pread(fd, buf, (size_t)size, 0);
+  buf[n > 0 ? n : 0] = 0;
+  return buf;
+}
+
+static int sim_jobs_start(sim_job *j, int slot, char *err, size_t errlen)
+{
+  char engine[PATH_MAX];
+  if (sim_cli_engine_path(j->var->profile, engine, sizeof engine) != 0 ||
+      access(engine, X_OK) != 0) {
+    snprintf(err, errlen, "no engine for profile '%s' (expected %.300s); run "
+             "make", j->var->profile, engine);
+    return -1;
+  }
+  j->out_fd = memfd_create("lwipsim-out", MFD_CLOEXEC);
+  j->err_fd = memfd_create("lwipsim-err", MFD_CLOEXEC);
+  if (j->out_fd < 0 || j->err_fd < 0) {
+    snprintf(err, errlen, "cannot start engine: %s", strerror(errno));
+    return -1;
+  }
+  char seed[24], cpu[16];
+  snprintf(seed, sizeof seed, "%llu", (unsigned long long)j->seed);
+  snprintf(cpu, sizeof cpu, "%d", slot);
+  char *argv[] = {engine,
+                  "run",
+                  (char *)j->scn->name,
+                  "--variant",
+                  (char *)j->var->name,
+                  "--seed",
+                  seed,
+                  "--policy",
+                  (char *)sim_policy_name(j->policy),
+                  "--json",
+                  NULL};
+  clock_gettime(CLOCK_MONOTONIC, &j->t0);
+  fflush(stdout);
+  fflush(stderr);
+  pid_t pid = fork();
+  if (pid < 0) {
+    snprintf(err, errlen, "cannot start engine: %s", strerror(errno));
+    return -1;
+  }
+  if (pid == 0) {
+    dup2(j->out_fd, STDOUT_FILENO);
+    dup2(j->err_fd, STDERR_FILENO);
+    setenv("LWIPSIM_CPU", cpu, 1);
+    execv(engine, argv);
+    fprintf(stderr, "cannot run %s: %s\n", engine, strerror(errno));
+    _exit(SIM_EXIT_USAGE);
+  }
+  j->pid = pid;
+  j->slot = slot;
+  return 0;
+}
+
+/* Fills the result of a finished job from its output and status. */
+static void sim_jobs_finish(sim_job *j, int status)
+{
+  j->wall_ms = sim_jobs_ms_since(&j->t0);
+  j->done = true;
+  char *out = sim_jobs_slurp(j->out_fd);
+  char *errtext = sim_jobs_slurp(j->err_fd);
+  close(j->out_fd);
+  close(j->err_fd);
+  j->verdict = SIM_VERDICT_FAULT;
+  snprintf(j->digest, sizeof j->digest, "-");
+  json_t *res = NULL;
+  if (out) {
+    /* The result is the last line. */
+    char *last = out, *p;
+    while ((p = strchr(last, '\n')) && p[1])
+      last = p + 1;
+    res = json_loads(last, 0, NULL);
+  }
+  const char *verdict = NULL, *message = NULL, *digest = NULL;
+  json_int_t vus = 0;
+  if (res && json_unpack(res, "{s:s, s:s, s:s, s:{s:I}}", "verdict", &verdict,
+                         "message", &message, "digest", &digest, "timings",
+                         "virtual_us", &vus) == 0 &&
+      sim_verdict_parse(verdict, &j->verdict) == 0) {
+    snprintf(j->message, sizeof j->message, "%s", message);
+    snprintf(j->digest, sizeof j->digest, "%s", digest);
+    j->virtual_us = (long long)vus;
+    j->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : SIM_EXIT_FAULT;
+  } else if (WIFSIGNALED(status)) {
+    snprintf(j->message, sizeof j->message, "engine killed by signal %d (%s)",
+             WTERMSIG(status), strsignal(WTERMSIG(status)));
+    j->exit_code = SIM_EXIT_FAULT;
+  } else {
+    /* No result: the engine's own error line says why. */
+    char *nl = errtext ? strchr(errtext, '\n') : NULL;
+    if (nl)
+      *nl = 0;
+    snprintf(j->message, sizeof j->message, "engine gave no result (exit %d)"
+             "%s%s", WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+             errtext && *errtext ? ": " : "", errtext ? errtext : "");
+    j->exit_code = SIM_EXIT_FAULT;
+  }
+  json_decref(res);
+  free(out);
+  free(errtext);
+}
+
+/* Runs every job, `parallel` at a time; calls `report` for each job in
+ * index order as soon as it and all before it are done.  Returns 0, or -1
+ * with err if a job could not be started. */
+static int sim_jobs_run(sim_job *jobs, size_t n, int parallel,
+                        void (*report)(sim_job *j, size_t i, void *ctx),
+                        void *ctx, char *err, size_t errlen)
+{
+  bool busy[256] = {false};
+  size_t next = 0, reported = 0;
+  int running = 0;
+  int rc = 0;
+  while (reported < n) {
+    while (rc == 0 && running < parallel && next < n) {
+      int slot = 0;
+      while (busy[slot])
+        slot++;
+      if (sim_jobs_start(&jobs[next], slot, err, errlen) != 0) {
+        rc = -1;
+        break;
+      }
+      busy[slot] = true;
+      next++;
+      running++;
+    }
+    if (running == 0)
+      break;
+    int status;
+    pid_t pid = waitpid(-1, &status, 0);
+    if (pid < 0) {
+      if (errno == EINTR)
+        continue;
+      snprintf(err, errlen, "lost an engine: %s", strerror(errno));
+      return -1;
+    }
+    for (size_t i = 0; i < next; i++)
+      if (!jobs[i].done && jobs[i].pid == pid) {
+        sim_jobs_finish(&jobs[i], status);
+        busy[jobs[i].slot] = false;
+        running--;
+        break;
+      }
+    while (reported < next && jobs[reported].done) {
+      report(&jobs[reported], reported, ctx);
+      reported++;
+    }
+  }
+  return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* suite                                                               */
+
+static void sim_suite_row(sim_job *j, size_t i, void *ctx)
+{
+  (void)i;
+  (void)ctx;
+  bool ok = j->verdict == j->var->expected && j->exit_code == SIM_EXIT_OK;
+  printf("%-24s %-26s %-15s %-15s %-18s %10lld.%06llds %8.0f ms  %s\n",
+         j->scn->name, j->var->name, sim_verdict_name(j->var->expected),
+         sim_verdict_name(j->verdict), j->digest, j->virtual_us / 1000000,
+         (long long)(j->virtual_us % 1000000), j->wall_ms,
+         ok ? "ok" : "FAIL");
+  if (!ok)
+    printf("    %s\n", j->message);
+  fflush(stdout);
+}
+
+static void sim_xml_escaped(FILE *f, const char *s)
+{
+  for (; *s; s++) {
+    switch (*s) {
+    case '&':
+      fputs("&amp;", f);
+      break;
+    case '<':
+      fputs("&lt;", f);
+      break;
+    case '>':
+      fputs("&gt;", f);
+      break;
+    case '"':
+      fputs("&quot;", f);
+      break;
+    default:
+      if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
+        fputc(' ', f);
+      else
+        fputc(*s, f);
+    }
+  }
+}
+
+static int sim_suite_junit(const char *path, const sim_job *jobs, size_t n,
+                           double wall_ms)
+{
+  char tmp[PATH_MAX];
+  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  FILE *f = fopen(tmp, "w");
+  if (!f) {
+    fprintf(stderr, "lwipsim: cannot write %s: %s\n", path, strerror(errno));
+    return -1;
+  }
+  int failures = 0, errors = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (jobs[i].verdict == jobs[i].var->expected)
+      continue;
+    if (jobs[i].exit_code == SIM_EXIT_FAULT)
+      errors++;
+    else
+      failures++;
+  }
+  fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+  fprintf(f, "<testsuites name=\"lwipsim\" tests=\"%zu\" failures=\"%d\" "
+             "errors=\"%d\" time=\"%.3f\">\n", n, failures, errors,
+          wall_ms / 1e3);
+  fprintf(f, "  <testsuite name=\"lwipsim suite\" tests=\"%zu\" "
+             "failures=\"%d\" errors=\"%d\" time=\"%.3f\">\n", n, failures,
+          errors, wall_ms / 1e3);
+  for (size_t i = 0; i < n; i++) {
+    const sim_job *j = &jobs[i];
+    fprintf(f, "    <testcase classname=\"lwipsim.");
+    sim_xml_escaped(f, j->scn->name);
+    fprintf(f, "\" name=\"");
+    sim_xml_escaped(f, j->var->name);
+    fprintf(f, "\" time=\"%.3f\">\n", j->wall_ms / 1e3);
+    if (j->verdict != j->var->expected) {
+      const char *tag = j->exit_code == SIM_EXIT_FAULT ? "error" : "failure";
+      fprintf(f, "      <%s message=\"verdict %s, expected %s\">", tag,
+              sim_verdict_name(j->verdict),
+              sim_verdict_name(j->var->expected));
+      sim_xml_escaped(f, j->message);
+      fprintf(f, "\nreplay: lwipsim run %s --variant %s --seed %llu "
+                 "--policy %s</%s>\n", j->scn->name, j->var->name,
+              (unsigned long long)j->seed, sim_policy_name(j->policy), tag);
+    }
+    fprintf(f, "      <system-out>verdict: %s expected: %s ",
+            sim_verdict_name(j->verdict), sim_verdict_name(j->var->expected));
+    sim_xml_escaped(f, j->message);
+    fprintf(f, "\ndigest: %s</system-out>\n", j->digest);
+    fprintf(f, "    </testcase>\n");
+  }
+  fprintf(f, "  </testsuite>\n</testsuites>\n");
+  if (fclose(f) != 0 || rename(tmp, path) != 0) {
+    fprintf(stderr, "lwipsim: cannot write %s: %s\n", path, strerror(errno));
+    unlink(tmp);
+    return -1;
+  }
+  return 0;
+}
+
+int sim_cli_suite(const sim_cli_opts *o, const sim_catalog *cat)
+{
+  size_t n = 0;
+  for (size_t i = 0; i < cat->n; i++)
+    n += cat->scenarios[i]->nvariants;
+  sim_job *jobs = calloc(n ? n : 1, sizeof *jobs);
+  if (!jobs) {
+    fprintf(stderr, "lwipsim: out of memory\n");
+    return SIM_EXIT_FAULT;
+  }
+  size_t k = 0;
+  for (size_t i = 0; i < cat->n; i++)
+    for (size_t v = 0; v < cat->scenarios[i]->nvariants; v++) {
+      jobs[k].scn = cat->scenarios[i];
+      jobs[k].var = &cat->scenarios[i]->variants[v];
+      jobs[k].seed = 1;
+      jobs[k].policy = jobs[k].var->policy;
+      k++;
+    }
+  /* Check the JUnit file can be written before spending time. */
+  if (o->junit_path) {
+    char tmp[PATH_MAX];
+    snprintf(tmp, sizeof tmp, "%s.tmp", o->junit_path);
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+      fprintf(stderr, "lwipsim: cannot write %s: %s\n", o->junit_path,
+              strerror(errno));
+      free(jobs);
+      return SIM_EXIT_USAGE;
+    }
+    fclose(f);
+    unlink(tmp);
+  }
+  printf("%-24s %-26s %-15s %-15s %-18s %18s %11s\n", "scenario", "variant",
+         "expected", "got", "digest", "virtual", "wall");
+  struct timespec t0;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  char err[512];
+  if (sim_jobs_run(jobs, n, o->jobs, sim_suite_row, NULL, err, sizeof err) !=
+      0) {
+    fprintf(stderr, "lwipsim: %s\n", err);
+    free(jobs);
+    return SIM_EXIT_USAGE;
+  }
+  double wall = sim_jobs_ms_since(&t0);
+  int worst = SIM_EXIT_OK, matched = 0, faults = 0;
+  for (size_t i = 0; i < n; i++) {
+    int code = jobs[i].exit_code;
+    if (jobs[i].verdict != jobs[i].var->expected && code == SIM_EXIT_OK)
+      code = SIM_EXIT_MISMATCH;
+    if (code == SIM_EXIT_OK)
+      matched++;
+    if (code == SIM_EXIT_FAULT)
+      faults++;
+    if (code > worst && code != SIM_EXIT_USAGE)
+      worst = code;
+    if (code == SIM_EXIT_USAGE && worst < SIM_EXIT_FAULT)
+      worst = SIM_EXIT_FAULT;
+  }
+  printf("suite: %zu variants, %d as expected, %zu differ (%d faults), "
+         "%.1f s wall with %d job%s\n",
+         n, matched, n - (size_t)matched, faults, wall / 1e3, o->jobs,
+         o->jobs == 1 ? "" : "s");
+  if (o->junit_path && sim_suite_junit(o->junit_path, jobs, n, wall) != 0)
+    worst = SIM_EXIT_USAGE;
+  free(jobs);
+  return worst;
+}
+
+/* ------------------------------------------------------------------ */
+/* explore                                                             */
+
+typedef struct {
+  uint64_t counts[4];
+  uint64_t done, total;
+  bool tty;
+} sim_explore_ctx;
+
+static void sim_explore_seen(sim_job *j, size_t i, void *vctx)
+{
+  (void)i;
+  sim_explore_ctx *ctx = vctx;
+  ctx->counts[j->verdict]++;
+  ctx->done++;
+  if (ctx->tty && (ctx->done % 16 == 0 || ctx->done == ctx->total)) {
+    fprintf(stderr, "\rexplore: %llu/%llu runs, %llu reproduced",
+            (unsigned long long)ctx->done, (unsigned long long)ctx->total,
+            (unsigned long long)ctx->counts[SIM_VERDICT_REPRODUCED]);
+    fflush(stderr);
+  }
+}
+
+int sim_cli_explore(const sim_cli_opts *o)
+{
+  /* Runs go in batches, so --runs may be large without a large table. */
+  const uint64_t batch_max = 1024;
+  sim_job *jobs = calloc(batch_max, sizeof *jobs);
+  if (!jobs) {
+    fprintf(stderr, "lwipsim: out of memory\n");
+    return SIM_EXIT_FAULT;
+  }
+  sim_explore_ctx ctx = {.total = o->runs, .tty = isatty(STDERR_FILENO)};
+  uint64_t first_repro = 0, first_fault = 0;
+  bool found = false, fault = false;
+  char fault_msg[1024] = "", repro_msg[1024] = "";
+  char err[512];
+  struct timespec t0;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  for (uint64_t base = 0; base < o->runs; base += batch_max) {
+    uint64_t n = o->runs - base < batch_max ? o->runs - base : batch_max;
+    memset(jobs, 0, n * sizeof *jobs);
+    for (uint64_t i = 0; i < n; i++) {
+      jobs[i].scn = o->scn;
+      jobs[i].var = o->var;
+      jobs[i].seed = o->seed + base + i;
+      jobs[i].policy = o->policy;
+    }
+    if (sim_jobs_run(jobs, (size_t)n, o->jobs, sim_explore_seen, &ctx, err,
+                     sizeof err) != 0) {
+      fprintf(stderr, "lwipsim: %s\n", err);
+      free(jobs);
+      return SIM_EXIT_USAGE;
+    }
+    for (uint64_t i = 0; i < n; i++) {
+      if (!found && jobs[i].verdict == SIM_VERDICT_REPRODUCED) {
+        found = true;
+        first_repro = jobs[i].seed;
+        snprintf(repro_msg, sizeof repro_msg, "%s", jobs[i].message);
+      }
+      if (!fault && jobs[i].exit_code == SIM_EXIT_FAULT &&
+          jobs[i].verdict != o->var->expected) {
+        fault = true;
+        first_fault = jobs[i].seed;
+        snprintf(fault_msg, sizeof fault_msg, "%s", jobs[i].message);
+      }
+    }
+  }
+  double wall = sim_jobs_ms_since(&t0);
+  if (ctx.tty)
+    fputc('\n', stderr);
+  printf("explore %s/%s: %llu runs, policy %s, seeds %llu..%llu, %.1f s "
+         "wall\n",
+         o->scn->name, o->var->name, (unsigned long long)o->runs,
+         sim_policy_name(o->policy), (unsigned long long)o->seed,
+         (unsigned long long)(o->seed + o->runs - 1), wall / 1e3);
+  for (int v = 0; v < 4; v++)
+    if (ctx.counts[v])
+      printf("  %-15s %llu\n", sim_verdict_name((sim_verdict)v),
+             (unsigned long long)ctx.counts[v]);
+  if (found) {
+    printf("first reproduction: seed %llu: %s\n",
+           (unsigned long long)first_repro, repro_msg);
+    printf("replay: %s run %s --variant %s --seed %llu --policy %s\n",
+           o->self, o->scn->name, o->var->name,
+           (unsigned long long)first_repro, sim_policy_name(o->policy));
+  } else {
+    printf("no reproduction in %llu runs\n", (unsigned long long)o->runs);
+  }
+  if (fault)
+    printf("first fault: seed %llu: %s\nreplay: %s run %s --variant %s "
+           "--seed %llu --policy %s\n",
+           (unsigned long long)first_fault, fault_msg, o->self, o->scn->name,
+           o->var->name, (unsigned long long)first_fault,
+           sim_policy_name(o->policy));
+  free(jobs);
+  if (fault)
+    return SIM_EXIT_FAULT;
+  return ctx.counts[o->var->expected] == o->runs ? SIM_EXIT_OK
+                                                 : SIM_EXIT_MISMATCH;
+}
