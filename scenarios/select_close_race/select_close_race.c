@@ -329,12 +329,14 @@ static void scr_main(scn_run *run)
     else
       scn_verdict(run, SIM_VERDICT_REPRODUCED,
                   "socket() failed with ENFILE in cycle %d: %d cycles of "
-                  "close() during %s leaked %d of %d slots (%d in use)%s%s%s",
-                  scr.enfile_cycle, scr.enfile_cycle - 1, api, lost,
+                  "close() during %s leaked %d of %d slots (%d in use)%s; "
+                  "lost: %s",
+                  scr.enfile_cycle, scr.enfile_cycle - 1, api,
+                  SCR_HAVE_DBG ? lost : SCR_NUM_SOCKETS - in_use,
                   SCR_NUM_SOCKETS, in_use, prio_note,
-                  SCR_HAVE_DBG ? "; lost: " : "",
                   SCR_HAVE_DBG ? lost_list
-                               : "; lwIP 2.0 keeps select_waiting private");
+                               : "every free slot (lwIP 2.0 keeps "
+                                 "select_waiting private)");
   } else if (lost > 0) {
     scn_verdict(run, SIM_VERDICT_REPRODUCED,
                 "%d slots lost in %d cycles of close() during %s%s: %s", lost,
