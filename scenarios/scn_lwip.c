@@ -4,7 +4,9 @@
 #include "scn_lwip.h"
 
 #include <stdio.h>
+#include <string.h>
 
+#include "lwip/sockets.h"
 #include "lwip/stats.h"
 #include "lwip/sys.h"
 #include "lwip/tcpip.h"
@@ -31,6 +33,27 @@ void scn_lwip_start(void)
   tcpip_init(scn_lwip_init_done, &ready);
   sys_arch_sem_wait(&ready, 0);
   sys_sem_free(&ready);
+}
+
+int scn_lwip_socket_loopback(int type, unsigned port, char *err,
+                             size_t errlen)
+{
+  int s = lwip_socket(AF_INET, type, 0);
+  if (s < 0) {
+    snprintf(err, errlen, "socket() failed: errno %d", errno);
+    return -1;
+  }
+  struct sockaddr_in a;
+  memset(&a, 0, sizeof a);
+  a.sin_family = AF_INET;
+  a.sin_port = lwip_htons((u16_t)port);
+  a.sin_addr.s_addr = lwip_htonl(0x7f000001u);
+  if (lwip_bind(s, (struct sockaddr *)&a, sizeof a) != 0) {
+    snprintf(err, errlen, "bind(%u) failed: errno %d", port, errno);
+    lwip_close(s);
+    return -1;
+  }
+  return s;
 }
 
 void scn_pools_snapshot(scn_pools *p)

@@ -14,6 +14,11 @@
 /* tcpip_init() and wait until tcpip_thread has run its init callback. */
 void scn_lwip_start(void);
 
+/* A socket of `type` (SOCK_DGRAM, SOCK_STREAM) bound to 127.0.0.1:port, or
+ * -1 with a one-line reason in err (errno as lwIP set it). */
+int scn_lwip_socket_loopback(int type, unsigned port, char *err,
+                             size_t errlen);
+
 typedef struct {
   unsigned long memp_used[MEMP_MAX];
   unsigned long memp_err[MEMP_MAX];

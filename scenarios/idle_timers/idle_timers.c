@@ -47,20 +47,9 @@ static unsigned long it_pool_used(memp_t pool)
 /* A TCP socket listening on 127.0.0.1:IT_PORT, or -1 with err filled. */
 static int it_listen(char *err, size_t errlen)
 {
-  int s = lwip_socket(AF_INET, SOCK_STREAM, 0);
-  if (s < 0) {
-    snprintf(err, errlen, "socket() failed: errno %d", errno);
+  int s = scn_lwip_socket_loopback(SOCK_STREAM, IT_PORT, err, errlen);
+  if (s < 0)
     return -1;
-  }
-  struct sockaddr_in a;
-  memset(&a, 0, sizeof a);
-  a.sin_family = AF_INET;
-  a.sin_port = lwip_htons(IT_PORT);
-  a.sin_addr.s_addr = lwip_htonl(0x7f000001u);
-  if (lwip_bind(s, (struct sockaddr *)&a, sizeof a) != 0) {
-    snprintf(err, errlen, "bind(%u) failed: errno %d", IT_PORT, errno);
-    goto err;
-  }
   if (lwip_listen(s, 1) != 0) {
     snprintf(err, errlen, "listen() failed: errno %d", errno);
     goto err;

@@ -266,14 +266,12 @@ static void scr_main(scn_run *run)
   sys_mutex_new(&scr.wa_lock);
 
   /* The diagnostics listener the product keeps open all along. */
-  int diag = lwip_socket(AF_INET, SOCK_DGRAM, 0);
-  struct sockaddr_in a;
-  memset(&a, 0, sizeof a);
-  a.sin_family = AF_INET;
-  a.sin_port = lwip_htons(SCR_DIAG_PORT);
-  a.sin_addr.s_addr = lwip_htonl(0x7f000001u);
-  lwip_bind(diag, (struct sockaddr *)&a, sizeof a);
-  int in_use = diag >= 0 ? 1 : 0;
+  char err[160];
+  int diag = scn_lwip_socket_loopback(SOCK_DGRAM, SCR_DIAG_PORT, err,
+                                      sizeof err);
+  if (diag < 0)
+    sim_sched_finish(SIM_END_FAULT, "diagnostics socket: %s", err);
+  int in_use = 1;
 
   sys_thread_new("closer", scr_closer, NULL, 0, scr.cfg->closer_prio);
   sys_thread_new("selector", scr_selector, NULL, 0, scr.cfg->selector_prio);
@@ -348,8 +346,7 @@ static void scr_main(scn_run *run)
                 scr.cycles, api, scr.cfg->workaround ? " (workaround)" : "",
                 prio_note);
   }
-  if (diag >= 0)
-    lwip_close(diag);
+  lwip_close(diag);
 }
 
 static int scr_configure(scn_run *run, sim_config *cfg, char *err,

@@ -59,31 +59,12 @@ static unsigned ul_seq(const unsigned char *buf)
          (unsigned)buf[2] << 8 | buf[3];
 }
 
-static int ul_socket(u16_t port, char *err, size_t errlen)
-{
-  int s = lwip_socket(AF_INET, SOCK_DGRAM, 0);
-  if (s < 0) {
-    snprintf(err, errlen, "socket() failed: errno %d", errno);
-    return -1;
-  }
-  struct sockaddr_in a;
-  memset(&a, 0, sizeof a);
-  a.sin_family = AF_INET;
-  a.sin_port = lwip_htons(port);
-  a.sin_addr.s_addr = lwip_htonl(0x7f000001u);
-  if (lwip_bind(s, (struct sockaddr *)&a, sizeof a) != 0) {
-    snprintf(err, errlen, "bind(%u) failed: errno %d", port, errno);
-    lwip_close(s);
-    return -1;
-  }
-  return s;
-}
-
 static void ul_replier(void *arg)
 {
   (void)arg;
   static unsigned char buf[UL_MAX_LEN];
-  int s = ul_socket(UL_PORT_B, ul.b_error, sizeof ul.b_error);
+  int s = scn_lwip_socket_loopback(SOCK_DGRAM, UL_PORT_B, ul.b_error,
+                                   sizeof ul.b_error);
   sys_sem_signal(&ul.ready);
   if (s < 0)
     goto out;
@@ -138,7 +119,8 @@ static void ul_requester(void *arg)
 {
   (void)arg;
   static unsigned char out[UL_MAX_LEN], in[UL_MAX_LEN];
-  int s = ul_socket(UL_PORT_A, ul.a_error, sizeof ul.a_error);
+  int s = scn_lwip_socket_loopback(SOCK_DGRAM, UL_PORT_A, ul.a_error,
+                                   sizeof ul.a_error);
   if (s < 0)
     goto done;
   struct timeval tmo = {.tv_sec = 1, .tv_usec = 0};
