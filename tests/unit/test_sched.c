@@ -13,6 +13,11 @@
  * must not happen on a sim thread's stack.  They append what they see to the
  * state's log instead, and the test asserts the exact log once the run is
  * over.  Only the holder of the run token executes, so the log needs no lock.
+ *
+ * Where a test must see what the scheduler itself did (a script step firing,
+ * a hold given way), run_main_traced() writes the trace to a file of the
+ * test's own; trace_of() reads selected records back once the run is over,
+ * and teardown removes the file.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -49,6 +55,8 @@ typedef struct {
   int rc, rc2;
   uint64_t t[4];
   int dtor_calls;
+  char trace[256];    /* run_main_traced(): the trace file, removed in
+                         teardown */
 } ts;
 
 /* ------------------------------------------------------------------ */
@@ -81,15 +89,23 @@ static int teardown(void **state)
 {
   ts *st = *state;
   stop(st);
+  if (st->trace[0]) {
+    char tmp[sizeof st->trace + 8];
+    snprintf(tmp, sizeof tmp, "%s.tmp", st->trace);
+    (void)unlink(tmp);
+    (void)unlink(st->trace);
+  }
   free(st);
   return 0;
 }
 
-/* One run of `fn` as thread "main" with priority `prio`. */
-static void run_main(ts *st, sim_thread_fn fn, int prio)
+/* One run of `fn` as thread "main" with priority `prio`, its trace written
+ * to `trace_path` (NULL: digest only). */
+static void run_main_to(ts *st, const char *trace_path, sim_thread_fn fn,
+                        int prio)
 {
   char err[256] = "";
-  assert_int_equal(sim_trace_open(NULL, err, sizeof err), 0);
+  assert_int_equal(sim_trace_open(trace_path, err, sizeof err), 0);
   if (sim_sched_init(&st->cfg, err, sizeof err) != 0) {
     sim_trace_abandon();
     fail_msg("sim_sched_init: %s", err);
@@ -97,6 +113,11 @@ static void run_main(ts *st, sim_thread_fn fn, int prio)
   st->started = true;
   sim_sched_run(fn, st, prio, &st->out);
   st->digest = sim_trace_digest();
+}
+
+static void run_main(ts *st, sim_thread_fn fn, int prio)
+{
+  run_main_to(st, NULL, fn, prio);
 }
 
 static void reset_log(ts *st)
@@ -1148,6 +1169,429 @@ static void test_main_return_ends_run_and_fini_cleans_up(void **state)
 }
 
 /* ------------------------------------------------------------------ */
+/* 14. script steps that repeat; holds that give way                   */
+
+/* run_main() with the trace written to a file of this test's own (the
+ * name goes to st->trace at once, so teardown removes it whatever
+ * happens). */
+static void run_main_traced(ts *st, sim_thread_fn fn, int prio)
+{
+  const char *dir = getenv("TMPDIR");
+  if (!dir || !*dir)
+    dir = "/tmp";
+  int n = snprintf(st->trace, sizeof st->trace,
+                   "%s/lwipsim-test-sched.XXXXXX", dir);
+  assert_in_range(n, 1, (int)sizeof st->trace - 1);
+  int fd = mkstemp(st->trace);
+  if (fd < 0)
+    fail_msg("mkstemp %s failed", st->trace);
+  close(fd);
+  run_main_to(st, st->trace, fn, prio);
+}
+
+/* Copies the text of JSON string field `key` of `line` (escapes left as
+ * they are; the records these tests read have none) into out. */
+static void json_field(const char *line, const char *key, char *out,
+                       size_t len)
+{
+  char pat[32];
+  snprintf(pat, sizeof pat, "\"%s\":", key);
+  const char *p = strstr(line, pat);
+  out[0] = 0;
+  if (!p)
+    return;
+  p += strlen(pat);
+  bool quoted = *p == '"';
+  p += quoted;
+  size_t i = 0;
+  for (; *p && i + 1 < len; p++) {
+    if (quoted ? (*p == '"' && p[-1] != '\\') : (*p == ',' || *p == '}'))
+      break;
+    out[i++] = *p;
+  }
+  out[i] = 0;
+}
+
+/* After stop(): the records of the finished run whose kind is one of the
+ * space-separated `kinds`, as "thread@t kind detail" joined by " | ". */
+static void trace_of(ts *st, const char *kinds, char *out, size_t len)
+{
+  assert_false(st->started);
+  FILE *f = fopen(st->trace, "r");
+  if (!f)
+    fail_msg("cannot read trace %s", st->trace);
+  char line[2048];
+  size_t pos = 0;
+  out[0] = 0;
+  while (fgets(line, sizeof line, f)) {
+    char thread[64], kind[64], detail[1024], t[32], want[80];
+    json_field(line, "kind", kind, sizeof kind);
+    snprintf(want, sizeof want, " %s ", kind);
+    char list[256];
+    snprintf(list, sizeof list, " %s ", kinds);
+    if (!kind[0] || !strstr(list, want))
+      continue;
+    json_field(line, "thread", thread, sizeof thread);
+    json_field(line, "detail", detail, sizeof detail);
+    json_field(line, "t_us", t, sizeof t);
+    int n = snprintf(out + pos, len - pos, "%s%s@%s %s %s",
+                     pos ? " | " : "", thread, t, kind, detail);
+    if (n < 0 || (size_t)n >= len - pos) {
+      fclose(f);
+      fail_msg("trace_of: records do not fit in %zu bytes", len);
+    }
+    pos += (size_t)n;
+  }
+  fclose(f);
+}
+
+/* "lo" starts and hands the token back at its give (main, waiting on the
+ * semaphore, preempts it); from then on it takes one step per turn it gets.
+ * Main passes "go" four times without blocking. */
+static void every_lo(void *arg)
+{
+  ts *st = arg;
+  note(st, "lo:start");
+  sim_sem_give(st->sem);
+  for (int i = 1; i <= 3; i++) {
+    note(st, "lo%d", i);
+    sim_point("lo_p");
+  }
+  sim_sem_give(st->done);
+}
+
+static void every_main(void *arg)
+{
+  ts *st = arg;
+  st->done = sim_sem_new(0);
+  st->sem = sim_sem_new(0);
+  sim_thread_create("lo", 1, every_lo, st);
+  (void)sim_sem_take(st->sem, SIM_FOREVER);
+  for (int i = 1; i <= 4; i++) {
+    note(st, "m%d", i);
+    sim_point("go");
+  }
+  note(st, "m:end");
+  wait_done(st, 1);
+}
+
+static const sim_script_step every_steps[] = {
+    {.thread = "main", .point = "go", .nth = 2, .action = SIM_ACT_RUN,
+     .target = "lo", .every = true},
+};
+
+static const sim_script_step once_steps[] = {
+    {.thread = "main", .point = "go", .nth = 2, .action = SIM_ACT_RUN,
+     .target = "lo"},
+};
+
+static void test_script_every_fires_from_nth_hit_on(void **state)
+{
+  ts *st = *state;
+  char tr[2048];
+  st->cfg.policy = SIM_POLICY_SCRIPT;
+  st->cfg.script = every_steps;
+  st->cfg.script_len = 1;
+  run_main_traced(st, every_main, 10);
+  assert_normal_end(st);
+  /* Hits 2, 3 and 4 of "go" each give "lo" one step ahead of main; hit 1
+   * does not. */
+  assert_string_equal(st->log, "lo:start m1 m2 lo1 m3 lo2 m4 lo3 m:end");
+  stop(st);
+  trace_of(st, "script", tr, sizeof tr);
+  assert_string_equal(tr, "main@0 script run lo (main at go #2) | "
+                          "main@0 script run lo (main at go #3) | "
+                          "main@0 script run lo (main at go #4)");
+}
+
+static void test_script_step_without_every_fires_once(void **state)
+{
+  ts *st = *state;
+  char tr[2048];
+  st->cfg.policy = SIM_POLICY_SCRIPT;
+  st->cfg.script = once_steps;
+  st->cfg.script_len = 1;
+  run_main_traced(st, every_main, 10);
+  assert_normal_end(st);
+  /* Only hit 2 gives "lo" a step; its other steps wait until main blocks. */
+  assert_string_equal(st->log, "lo:start m1 m2 lo1 m3 m4 m:end lo2 lo3");
+  stop(st);
+  trace_of(st, "script", tr, sizeof tr);
+  assert_string_equal(tr, "main@0 script run lo (main at go #2)");
+}
+
+/* The threads of the hold tests.  "T" (prio 5) holds itself at its first
+ * "P", so it could run at every later point of the others but may not;
+ * once released it gives gate[0] and reports done. */
+static const sim_script_step hold_t_steps[] = {
+    {.thread = "T", .point = "P", .nth = 1, .action = SIM_ACT_HOLD,
+     .target = "T"},
+};
+
+static void held_t(void *arg)
+{
+  ts *st = arg;
+  note(st, "T:1");
+  sim_point("P");
+  note(st, "T:2@%llu", now());
+  sim_sem_give(st->gate[0]);
+  sim_sem_give(st->done);
+}
+
+/* "U" (prio 1) takes three steps, then waits for "T" for ever: once it
+ * blocks nothing can run and nothing is pending, so only the hold stands
+ * between the run and a deadlock. */
+static void waiting_u(void *arg)
+{
+  ts *st = arg;
+  for (int i = 1; i <= 3; i++) {
+    note(st, "U:%d", i);
+    sim_point("Q");
+  }
+  (void)sim_sem_take(st->gate[0], SIM_FOREVER);
+  note(st, "U:woke");
+  sim_sem_give(st->done);
+}
+
+static void hold_deadlock_main(void *arg)
+{
+  ts *st = arg;
+  st->done = sim_sem_new(0);
+  st->gate[0] = sim_sem_new(0);
+  sim_thread_create("T", 5, held_t, st);
+  sim_thread_create("U", 1, waiting_u, st);
+  wait_done(st, 2);
+  note(st, "main:end");
+}
+
+static void test_script_hold_gives_way_instead_of_deadlock(void **state)
+{
+  ts *st = *state;
+  char tr[4096];
+  st->cfg.policy = SIM_POLICY_SCRIPT;
+  st->cfg.script = hold_t_steps;
+  st->cfg.script_len = 1;
+  run_main_traced(st, hold_deadlock_main, 10);
+  assert_normal_end(st);
+  assert_int_equal(st->out.end_us, 0);
+  /* T outranks U at each of U's points, yet runs only after U blocked. */
+  assert_string_equal(st->log, "T:1 U:1 U:2 U:3 T:2@0 U:woke main:end");
+  stop(st);
+  /* The release is the scheduler's own, traced, and comes right after the
+   * last thread that could run blocked. */
+  trace_of(st, "script block", tr, sizeof tr);
+  assert_string_equal(tr, "main@0 block take sem#1 | "
+                          "T@0 script hold T (T at P #1) | "
+                          "U@0 block take sem#2 | "
+                          "idle@0 script release T (nothing else can run) | "
+                          "main@0 block take sem#1");
+}
+
+/* "U" sleeps instead: its timer is due later, not now, so the hold gives
+ * way at the current time rather than let the clock move first. */
+static void sleeping_u(void *arg)
+{
+  ts *st = arg;
+  note(st, "U:1");
+  sim_sleep_us(100);
+  note(st, "U:slept@%llu", now());
+  (void)sim_sem_take(st->gate[0], SIM_FOREVER);
+  sim_sem_give(st->done);
+}
+
+static void hold_sleep_main(void *arg)
+{
+  ts *st = arg;
+  st->done = sim_sem_new(0);
+  st->gate[0] = sim_sem_new(0);
+  sim_thread_create("T", 5, held_t, st);
+  sim_thread_create("U", 1, sleeping_u, st);
+  wait_done(st, 2);
+  note(st, "main:end");
+}
+
+static void test_script_hold_gives_way_before_time_moves(void **state)
+{
+  ts *st = *state;
+  st->cfg.policy = SIM_POLICY_SCRIPT;
+  st->cfg.script = hold_t_steps;
+  st->cfg.script_len = 1;
+  run_main(st, hold_sleep_main, 10);
+  assert_normal_end(st);
+  assert_string_equal(st->log, "T:1 U:1 T:2@0 U:slept@100 main:end");
+  assert_int_equal(st->out.end_us, 100);
+}
+
+/* "U" and "V" (prio 1 each) hand a semaphore back and forth: each blocks
+ * in turn, but whenever one blocks the other can run, so the hold on "T"
+ * must stand until both have finished. */
+static void pingpong_u(void *arg)
+{
+  ts *st = arg;
+  for (int i = 1; i <= 2; i++) {
+    note(st, "U:%d", i);
+    sim_sem_give(st->gate[1]);
+    (void)sim_sem_take(st->gate[2], SIM_FOREVER);
+  }
+  sim_sem_give(st->done);
+}
+
+static void pingpong_v(void *arg)
+{
+  ts *st = arg;
+  for (int i = 1; i <= 2; i++) {
+    (void)sim_sem_take(st->gate[1], SIM_FOREVER);
+    note(st, "V:%d", i);
+    sim_sem_give(st->gate[2]);
+  }
+  sim_sem_give(st->done);
+}
+
+static void hold_busy_main(void *arg)
+{
+  ts *st = arg;
+  st->done = sim_sem_new(0);
+  for (int i = 0; i < 3; i++)
+    st->gate[i] = sim_sem_new(0);
+  sim_thread_create("T", 5, held_t, st);
+  sim_thread_create("U", 1, pingpong_u, st);
+  sim_thread_create("V", 1, pingpong_v, st);
+  wait_done(st, 3);
+  note(st, "main:end");
+}
+
+static void test_script_hold_stands_while_another_can_run(void **state)
+{
+  ts *st = *state;
+  char tr[4096];
+  st->cfg.policy = SIM_POLICY_SCRIPT;
+  st->cfg.script = hold_t_steps;
+  st->cfg.script_len = 1;
+  run_main_traced(st, hold_busy_main, 10);
+  assert_normal_end(st);
+  assert_string_equal(st->log, "T:1 U:1 V:1 U:2 V:2 T:2@0 main:end");
+  stop(st);
+  /* The one release comes after both others have exited (main ends the
+   * run as soon as T reports done, before T itself exits). */
+  trace_of(st, "script exit", tr, sizeof tr);
+  assert_string_equal(tr, "T@0 script hold T (T at P #1) | "
+                          "V@0 exit V | U@0 exit U | "
+                          "idle@0 script release T (nothing else can run)");
+}
+
+/* "U" waits three times for an event due at the current virtual time: a
+ * sim_call_at() event, an IRQ raised at the current time and an IRQ raised
+ * (pending) just before it blocks.  Each is due now, so it must fire and
+ * wake "U" before the hold on "T" gives way; only then does "U" wait for
+ * "T" itself. */
+static void now_event(void *arg)
+{
+  ts *st = arg;
+  note(st, "event@%llu", now());
+  sim_sem_give(st->gate[0]);
+}
+
+static void now_isr(void *arg)
+{
+  ts *st = arg;
+  note(st, "isr@%llu", now());
+  sim_sem_give(st->gate[0]);
+}
+
+static void events_u(void *arg)
+{
+  ts *st = arg;
+  note(st, "U:1");
+  sim_call_at(sim_clock_now_us(), now_event, st);
+  (void)sim_sem_take(st->gate[0], SIM_FOREVER);
+  note(st, "U:2");
+  sim_irq_raise_at(st->irq, sim_clock_now_us());
+  (void)sim_sem_take(st->gate[0], SIM_FOREVER);
+  note(st, "U:3");
+  sim_irq_raise(st->irq);
+  (void)sim_sem_take(st->gate[0], SIM_FOREVER);
+  note(st, "U:4");
+  (void)sim_sem_take(st->gate[0], SIM_FOREVER);
+  note(st, "U:woke");
+  sim_sem_give(st->done);
+}
+
+static void hold_events_main(void *arg)
+{
+  ts *st = arg;
+  st->done = sim_sem_new(0);
+  st->gate[0] = sim_sem_new(0);
+  st->irq = sim_irq_register("now", 1, now_isr, st);
+  /* Away from t = 0, so "due now" is not confused with "time zero". */
+  sim_sleep_us(50);
+  sim_thread_create("T", 5, held_t, st);
+  sim_thread_create("U", 1, events_u, st);
+  wait_done(st, 2);
+  note(st, "main:end");
+}
+
+static void test_script_hold_waits_for_events_due_now(void **state)
+{
+  ts *st = *state;
+  char tr[4096];
+  st->cfg.policy = SIM_POLICY_SCRIPT;
+  st->cfg.script = hold_t_steps;
+  st->cfg.script_len = 1;
+  run_main_traced(st, hold_events_main, 10);
+  assert_normal_end(st);
+  assert_string_equal(st->log, "T:1 U:1 event@50 U:2 isr@50 U:3 isr@50 U:4 "
+                               "T:2@50 U:woke main:end");
+  assert_int_equal(st->out.end_us, 50);
+  assert_int_equal(st->out.irqs, 2);
+  stop(st);
+  trace_of(st, "script irq", tr, sizeof tr);
+  assert_string_equal(tr, "T@50 script hold T (T at P #1) | "
+                          "idle@50 irq now | idle@50 irq now | "
+                          "idle@50 script release T (nothing else can run)");
+}
+
+/* Two holds: "A" (prio 5) is held first, "B" (prio 6) second.  When
+ * nothing else can run the longest-held gives way first, whatever the
+ * priorities; B waits until nothing can run again. */
+static const sim_script_step two_holds_steps[] = {
+    {.thread = "main", .point = "hold_a", .action = SIM_ACT_HOLD,
+     .target = "A"},
+    {.thread = "main", .point = "hold_b", .action = SIM_ACT_HOLD,
+     .target = "B"},
+};
+
+static void two_holds_main(void *arg)
+{
+  ts *st = arg;
+  st->done = sim_sem_new(0);
+  sim_thread_create("A", 5, named_worker, st);
+  sim_thread_create("B", 6, named_worker, st);
+  sim_point("hold_a");
+  sim_point("hold_b");
+  note(st, "main:held");
+  wait_done(st, 2);
+  note(st, "main:end");
+}
+
+static void test_script_longest_held_gives_way_first(void **state)
+{
+  ts *st = *state;
+  char tr[4096];
+  st->cfg.policy = SIM_POLICY_SCRIPT;
+  st->cfg.script = two_holds_steps;
+  st->cfg.script_len = 2;
+  run_main_traced(st, two_holds_main, 10);
+  assert_normal_end(st);
+  assert_string_equal(st->log, "main:held A B main:end");
+  stop(st);
+  trace_of(st, "script", tr, sizeof tr);
+  assert_string_equal(tr, "main@0 script hold A (main at hold_a #1) | "
+                          "main@0 script hold B (main at hold_b #1) | "
+                          "idle@0 script release A (nothing else can run) | "
+                          "idle@0 script release B (nothing else can run)");
+}
+
+/* ------------------------------------------------------------------ */
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
@@ -1180,6 +1624,13 @@ int main(void)
       T(test_script_run_unstarted_thread),
       T(test_finish_ends_run_at_once),
       T(test_main_return_ends_run_and_fini_cleans_up),
+      T(test_script_every_fires_from_nth_hit_on),
+      T(test_script_step_without_every_fires_once),
+      T(test_script_hold_gives_way_instead_of_deadlock),
+      T(test_script_hold_gives_way_before_time_moves),
+      T(test_script_hold_stands_while_another_can_run),
+      T(test_script_hold_waits_for_events_due_now),
+      T(test_script_longest_held_gives_way_first),
   };
   return cmocka_run_group_tests_name("sched", tests, NULL, NULL);
 }
