@@ -147,18 +147,21 @@ $(B)/obj/gen/%.o: $(GEN)/%.c
 LWIP_SRCS := $(sort $(wildcard $(LWIP)/src/core/*.c $(LWIP)/src/core/ipv4/*.c \
   $(LWIP)/src/core/ipv6/*.c $(LWIP)/src/api/*.c) $(LWIP)/src/netif/ethernet.c)
 PORT_SRCS := $(wildcard contrib_port/*.c)
+TAPIF_SRCS := $(wildcard tapif/*.c)
 SCN_SRCS := $(wildcard scenarios/*.c) \
   $(filter-out %/desc.c,$(wildcard scenarios/*/*.c))
 SCN_ENGINE_SRCS := $(filter-out scenarios/frontend_main.c,$(SCN_SRCS))
 
 port_inc = -Isim -Icontrib_port/include -Icontrib_port/lwipopts/$(1) -I$(LWIP)/src/include
-scn_inc = $(call port_inc,$(1)) -Iscenarios
+tapif_inc = $(call port_inc,$(1)) -Itapif
+scn_inc = $(call tapif_inc,$(1)) -Iscenarios
 
 define ENGINE_template
 E_$(1) := $(B)/engines/$(1)
 LWIP_OBJS_$(1) := $$(patsubst $(LWIP)/src/%.c,$$(E_$(1))/lwip/%.o,$(LWIP_SRCS))
 PORT_OBJS_$(1) := $$(patsubst contrib_port/%.c,$$(E_$(1))/port/%.o,$(PORT_SRCS))
 SCN_OBJS_$(1) := $$(patsubst scenarios/%.c,$$(E_$(1))/scn/%.o,$(SCN_ENGINE_SRCS))
+TAPIF_OBJS_$(1) := $$(patsubst tapif/%.c,$$(E_$(1))/tapif/%.o,$(TAPIF_SRCS))
 
 $$(E_$(1))/lwip/%.o: $(LWIP)/src/%.c $(LWIP_TREE_STAMP) | $(LWIP_FETCH)
 	@mkdir -p $$(@D)
@@ -172,13 +175,17 @@ $$(E_$(1))/port/%.o: contrib_port/%.c $(LWIP_TREE_STAMP) | $(LWIP_FETCH)
 	@mkdir -p $$(@D)
 	$(CC) $(OUR_CFLAGS) $(call port_inc,$(1)) -c $$< -o $$@
 
+$$(E_$(1))/tapif/%.o: tapif/%.c $(LWIP_TREE_STAMP) | $(LWIP_FETCH)
+	@mkdir -p $$(@D)
+	$(CC) $(OUR_CFLAGS) $(call tapif_inc,$(1)) -c $$< -o $$@
+
 $$(E_$(1))/scn/%.o: scenarios/%.c $(LWIP_TREE_STAMP) | $(LWIP_FETCH)
 	@mkdir -p $$(@D)
 	$(CC) $(OUR_CFLAGS) $(call scn_inc,$(1)) -c $$< -o $$@
 
 $$(E_$(1))/lwipsim-engine: $$(SCN_OBJS_$(1)) $(B)/obj/gen/scn_impls.o $(DESC_OBJS) \
-    $$(PORT_OBJS_$(1)) $$(E_$(1))/liblwip.a $(LIBSIM)
-	$(CC) $(LDFLAGS_ALL) -o $$@ $$^ $(LIBS)
+    $$(TAPIF_OBJS_$(1)) $$(PORT_OBJS_$(1)) $$(E_$(1))/liblwip.a $(LIBSIM)
+	$(CC) $(LDFLAGS_ALL) -o $$@ $$^ $(LIBS) -lpcap
 
 ENGINES += $$(E_$(1))/lwipsim-engine
 endef
@@ -254,6 +261,26 @@ $(B)/tests/test_port.o: tests/unit/test_port.c $(LWIP_TREE_STAMP) | $(LWIP_FETCH
 
 $(B)/tests/test_%: $(B)/tests/test_%.o $(LIBSIM)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka $(LIBS)
+
+# The capture module needs libc and libpcap only.
+$(B)/obj/tapif/pcapio.o: tapif/pcapio.c
+	@mkdir -p $(@D)
+	$(CC) $(OUR_CFLAGS) -Itapif -c $< -o $@
+
+$(B)/tests/test_pcapio.o: tests/unit/test_pcapio.c
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -Itapif -Itests/unit -c $< -o $@
+
+$(B)/tests/test_pcapio: $(B)/tests/test_pcapio.o $(B)/obj/tapif/pcapio.o
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka -lpcap
+
+$(B)/tests/test_emac.o: tests/unit/test_emac.c $(LWIP_TREE_STAMP) | $(LWIP_FETCH)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) $(call tapif_inc,board) -Itests/unit -c $< -o $@
+
+$(B)/tests/test_emac: $(B)/tests/test_emac.o $(TAPIF_OBJS_board) $(PORT_OBJS_board) \
+    $(E_board)/liblwip.a $(LIBSIM)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka -lpcap $(LIBS)
 
 $(B)/tests/test_bugmodel.o: tests/unit/test_bugmodel.c
 	@mkdir -p $(@D)

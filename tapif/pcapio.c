@@ -1,0 +1,647 @@
+/*
+ * pcapio.c - pcapng writer, libpcap-based reader, section comment parser.
+ *
+ * Writer: each block is laid out completely in one buffer owned by the
+ * writer (its size is computed first, then filled, then checked against
+ * that size), handed to stdio in one fwrite and flushed.  So a reader of
+ * the file or pipe never sees part of a block unless the disk filled up,
+ * and then the writer reports the error and pcapio_close() deletes the
+ * file.  Integers are stored little-endian explicitly, whatever the host;
+ * the byte-order magic says so to readers.  Options are code, length,
+ * value padded with zero bytes to 4; every option list ends with
+ * opt_endofopt, and every block repeats its total length at its end.
+ *
+ * Reader: libpcap does the format work, asked for microsecond timestamps
+ * so that if_tsresol 6 round-trips exactly.  We only add the checks a
+ * replay needs (Ethernet, sane frame sizes, nothing cut by a snaplen) and
+ * turn libpcap's messages into one line.
+ *
+ * Section comment parser: it trusts nothing in the file.  The block length
+ * is checked (at least the fixed part, a multiple of 4, at most
+ * PCAPIO_SHB_MAX, equal to the trailing copy) before the block is read
+ * whole; each option's padded length is checked against what is left of
+ * the block before its value is touched.  All arithmetic is on size_t
+ * values bounded by PCAPIO_SHB_MAX, so nothing can overflow.
+ */
+#include "pcapio.h"
+
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PCAPIO_BT_SHB 0x0A0D0D0Au
+#define PCAPIO_BT_IDB 0x00000001u
+#define PCAPIO_BT_EPB 0x00000006u
+#define PCAPIO_BYTE_ORDER_MAGIC 0x1A2B3C4Du
+
+#define PCAPIO_OPT_ENDOFOPT 0
+#define PCAPIO_OPT_COMMENT 1
+#define PCAPIO_OPT_SHB_USERAPPL 4
+#define PCAPIO_OPT_IF_NAME 2
+#define PCAPIO_OPT_IF_DESCRIPTION 3
+#define PCAPIO_OPT_IF_TSRESOL 9
+#define PCAPIO_OPT_EPB_FLAGS 2
+
+/* Fixed parts, without options: header (type, length), body, trailer. */
+#define PCAPIO_SHB_FIXED (8 + 16 + 4)
+#define PCAPIO_IDB_FIXED (8 + 8 + 4)
+#define PCAPIO_EPB_FIXED (8 + 20 + 4)
+
+#define PCAPIO_ERR_MAX 512
+
+struct pcapio_writer {
+  FILE *f;
+  char *path; /* NULL for stdout */
+  char *tmp;
+  const char *name; /* for messages: path or "stdout" */
+  uint32_t *snaplen; /* per interface (all equal, see add_interface) */
+  uint16_t linktype; /* of every interface */
+  int n_if;
+  uint8_t *buf; /* the block being built */
+  size_t buf_cap;
+  size_t pos;
+  int failed; /* a write failed: the file is not to be trusted */
+  char err[PCAPIO_ERR_MAX];
+};
+
+struct pcapio_reader {
+  pcap_t *p;
+  char *name;
+  unsigned long n;
+  int failed;
+  char err[PCAPIO_ERR_MAX];
+};
+
+static size_t pcapio__pad4(size_t n)
+{
+  return (n + 3) & ~(size_t)3;
+}
+
+/* Bytes of `s` to store: at most PCAPIO_OPT_MAX, not splitting a UTF-8
+ * sequence. */
+static size_t pcapio__str_len(const char *s)
+{
+  if (!s)
+    return 0;
+  size_t n = strlen(s);
+  if (n <= PCAPIO_OPT_MAX)
+    return n;
+  n = PCAPIO_OPT_MAX;
+  while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+    n--;
+  return n;
+}
+
+/* Size of an option holding `len` bytes; a string option of length 0 is
+ * left out altogether. */
+static size_t pcapio__opt_size(size_t len)
+{
+  return len ? 4 + pcapio__pad4(len) : 0;
+}
+
+/* Makes room for a block of `size` bytes and starts it. */
+static int pcapio__begin(pcapio_writer *w, size_t size)
+{
+  if (size > w->buf_cap) {
+    uint8_t *b = realloc(w->buf, size);
+    if (!b) {
+      snprintf(w->err, sizeof w->err, "cannot write capture %s: out of memory",
+               w->name);
+      return -1;
+    }
+    w->buf = b;
+    w->buf_cap = size;
+  }
+  w->pos = 0;
+  return 0;
+}
+
+static void pcapio__put16(pcapio_writer *w, uint16_t v)
+{
+  w->buf[w->pos++] = (uint8_t)v;
+  w->buf[w->pos++] = (uint8_t)(v >> 8);
+}
+
+static void pcapio__put32(pcapio_writer *w, uint32_t v)
+{
+  for (int i = 0; i < 4; i++)
+    w->buf[w->pos++] = (uint8_t)(v >> (8 * i));
+}
+
+/* `len` bytes, then zero bytes up to the next multiple of 4. */
+static void pcapio__put_padded(pcapio_writer *w, const void *p, size_t len)
+{
+  if (len)
+    memcpy(w->buf + w->pos, p, len);
+  w->pos += len;
+  while (w->pos & 3)
+    w->buf[w->pos++] = 0;
+}
+
+static void pcapio__put_opt(pcapio_writer *w, uint16_t code, const void *p,
+                            size_t len)
+{
+  if (!len)
+    return;
+  pcapio__put16(w, code);
+  pcapio__put16(w, (uint16_t)len);
+  pcapio__put_padded(w, p, len);
+}
+
+static void pcapio__io_error(pcapio_writer *w, int e)
+{
+  w->failed = 1;
+  snprintf(w->err, sizeof w->err, "cannot write capture %s: %s", w->name,
+           e ? strerror(e) : "write error");
+}
+
+/* Ends the block (opt_endofopt, trailing length), checks it against its
+ * planned size and writes it out in one piece. */
+static int pcapio__finish(pcapio_writer *w, size_t size)
+{
+  pcapio__put16(w, PCAPIO_OPT_ENDOFOPT);
+  pcapio__put16(w, 0);
+  pcapio__put32(w, (uint32_t)size);
+  if (w->pos != size) {
+    /* A bug in the size computation: better no block than a corrupt one. */
+    snprintf(w->err, sizeof w->err,
+             "cannot write capture %s: internal error (block of %zu bytes "
+             "planned as %zu)", w->name, w->pos, size);
+    w->failed = 1;
+    return -1;
+  }
+  errno = 0;
+  if (fwrite(w->buf, 1, size, w->f) != size || fflush(w->f) != 0) {
+    pcapio__io_error(w, errno);
+    return -1;
+  }
+  return 0;
+}
+
+static int pcapio__write_shb(pcapio_writer *w, const char *comment)
+{
+  static const char appl[] = "lwipsim";
+  size_t clen = pcapio__str_len(comment);
+  size_t alen = sizeof appl - 1;
+  size_t size = PCAPIO_SHB_FIXED + pcapio__opt_size(clen) +
+                pcapio__opt_size(alen) + 4;
+  if (pcapio__begin(w, size) != 0)
+    return -1;
+  pcapio__put32(w, PCAPIO_BT_SHB);
+  pcapio__put32(w, (uint32_t)size);
+  pcapio__put32(w, PCAPIO_BYTE_ORDER_MAGIC);
+  pcapio__put16(w, 1); /* version 1.0 */
+  pcapio__put16(w, 0);
+  pcapio__put32(w, 0xFFFFFFFFu); /* section length: not given (-1) */
+  pcapio__put32(w, 0xFFFFFFFFu);
+  pcapio__put_opt(w, PCAPIO_OPT_COMMENT, comment, clen);
+  pcapio__put_opt(w, PCAPIO_OPT_SHB_USERAPPL, appl, alen);
+  return pcapio__finish(w, size);
+}
+
+pcapio_writer *pcapio_open(const char *path, const char *shb_comment,
+                           char *err, size_t errlen)
+{
+  pcapio_writer *w = calloc(1, sizeof *w);
+  if (!w) {
+    snprintf(err, errlen, "cannot write capture %s: out of memory", path);
+    return NULL;
+  }
+  if (strcmp(path, "-") == 0) {
+    w->f = stdout;
+    w->name = "stdout";
+  } else {
+    size_t n = strlen(path) + 5;
+    w->path = strdup(path);
+    w->tmp = malloc(n);
+    if (!w->path || !w->tmp) {
+      snprintf(err, errlen, "cannot write capture %s: out of memory", path);
+      goto err;
+    }
+    w->name = w->path;
+    snprintf(w->tmp, n, "%s.tmp", path);
+    w->f = fopen(w->tmp, "wb");
+    if (!w->f) {
+      snprintf(err, errlen, "cannot write capture %s: %s", path,
+               strerror(errno));
+      goto err;
+    }
+  }
+  if (pcapio__write_shb(w, shb_comment) != 0) {
+    snprintf(err, errlen, "%s", w->err);
+    pcapio_abandon(w);
+    return NULL;
+  }
+  return w;
+err:
+  free(w->path);
+  free(w->tmp);
+  free(w);
+  return NULL;
+}
+
+int pcapio_add_interface(pcapio_writer *w, const char *name,
+                         const char *description, uint16_t linktype,
+                         uint32_t snaplen)
+{
+  static const uint8_t tsresol = 6; /* 10^-6 s */
+  if (w->failed)
+    return -1;
+  /* libpcap (1.10) refuses a pcapng section whose interfaces differ in
+   * link type or snapshot length: such a capture could not be replayed. */
+  if (w->n_if && (linktype != w->linktype || snaplen != w->snaplen[0])) {
+    snprintf(w->err, sizeof w->err,
+             "capture %s: interface %d (link type %u, snaplen %u) differs "
+             "from interface 0 (link type %u, snaplen %u); libpcap could not "
+             "read it", w->name, w->n_if, linktype, snaplen, w->linktype,
+             w->snaplen[0]);
+    return -1;
+  }
+  uint32_t *s = realloc(w->snaplen, (size_t)(w->n_if + 1) * sizeof *s);
+  if (!s) {
+    snprintf(w->err, sizeof w->err, "cannot write capture %s: out of memory",
+             w->name);
+    return -1;
+  }
+  w->snaplen = s;
+  size_t nlen = pcapio__str_len(name);
+  size_t dlen = pcapio__str_len(description);
+  size_t size = PCAPIO_IDB_FIXED + pcapio__opt_size(nlen) +
+                pcapio__opt_size(dlen) + pcapio__opt_size(1) + 4;
+  if (pcapio__begin(w, size) != 0)
+    return -1;
+  pcapio__put32(w, PCAPIO_BT_IDB);
+  pcapio__put32(w, (uint32_t)size);
+  pcapio__put16(w, linktype);
+  pcapio__put16(w, 0); /* reserved */
+  pcapio__put32(w, snaplen);
+  pcapio__put_opt(w, PCAPIO_OPT_IF_NAME, name, nlen);
+  pcapio__put_opt(w, PCAPIO_OPT_IF_DESCRIPTION, description, dlen);
+  pcapio__put_opt(w, PCAPIO_OPT_IF_TSRESOL, &tsresol, 1);
+  if (pcapio__finish(w, size) != 0)
+    return -1;
+  w->snaplen[w->n_if] = snaplen;
+  w->linktype = linktype;
+  return w->n_if++;
+}
+
+int pcapio_write_frame(pcapio_writer *w, int ifid, uint64_t t_us,
+                       int direction, const void *frame, size_t len,
+                       const char *comment)
+{
+  if (w->failed)
+    return -1;
+  if (ifid < 0 || ifid >= w->n_if) {
+    snprintf(w->err, sizeof w->err,
+             "capture %s: no interface %d (%d added)", w->name, ifid,
+             w->n_if);
+    return -1;
+  }
+  if (direction != PCAPIO_UNKNOWN && direction != PCAPIO_IN &&
+      direction != PCAPIO_OUT) {
+    snprintf(w->err, sizeof w->err, "capture %s: bad direction %d", w->name,
+             direction);
+    return -1;
+  }
+  uint32_t snap = w->snaplen[ifid];
+  if (len > PCAPIO_MAX_WRITE || (snap && len > snap)) {
+    snprintf(w->err, sizeof w->err,
+             "capture %s: frame of %zu bytes is longer than %u", w->name, len,
+             snap && snap < PCAPIO_MAX_WRITE ? snap : PCAPIO_MAX_WRITE);
+    return -1;
+  }
+  if (len && !frame) {
+    snprintf(w->err, sizeof w->err, "capture %s: frame has no data",
+             w->name);
+    return -1;
+  }
+  size_t clen = pcapio__str_len(comment);
+  size_t size = PCAPIO_EPB_FIXED + pcapio__pad4(len) + pcapio__opt_size(4) +
+                pcapio__opt_size(clen) + 4;
+  if (pcapio__begin(w, size) != 0)
+    return -1;
+  uint8_t flags[4] = {(uint8_t)direction, 0, 0, 0}; /* bits 0-1, LE */
+  pcapio__put32(w, PCAPIO_BT_EPB);
+  pcapio__put32(w, (uint32_t)size);
+  pcapio__put32(w, (uint32_t)ifid);
+  pcapio__put32(w, (uint32_t)(t_us >> 32));
+  pcapio__put32(w, (uint32_t)t_us);
+  pcapio__put32(w, (uint32_t)len); /* captured */
+  pcapio__put32(w, (uint32_t)len); /* original */
+  pcapio__put_padded(w, frame, len);
+  pcapio__put_opt(w, PCAPIO_OPT_EPB_FLAGS, flags, 4);
+  pcapio__put_opt(w, PCAPIO_OPT_COMMENT, comment, clen);
+  return pcapio__finish(w, size);
+}
+
+const char *pcapio_error(const pcapio_writer *w)
+{
+  return w->err;
+}
+
+static void pcapio__free(pcapio_writer *w)
+{
+  free(w->path);
+  free(w->tmp);
+  free(w->snaplen);
+  free(w->buf);
+  free(w);
+}
+
+int pcapio_close(pcapio_writer *w, char *err, size_t errlen)
+{
+  int rc = 0;
+  if (!w->path) {
+    errno = 0;
+    if (!w->failed && fflush(w->f) != 0)
+      pcapio__io_error(w, errno);
+    if (w->failed) {
+      snprintf(err, errlen, "%s", w->err);
+      rc = -1;
+    }
+    pcapio__free(w);
+    return rc;
+  }
+  errno = 0;
+  if (!w->failed && (fflush(w->f) != 0 || ferror(w->f)))
+    pcapio__io_error(w, errno);
+  errno = 0;
+  if (fclose(w->f) != 0 && !w->failed)
+    pcapio__io_error(w, errno);
+  if (!w->failed && rename(w->tmp, w->path) != 0)
+    pcapio__io_error(w, errno);
+  if (w->failed) {
+    unlink(w->tmp);
+    snprintf(err, errlen, "%s", w->err);
+    rc = -1;
+  }
+  pcapio__free(w);
+  return rc;
+}
+
+void pcapio_abandon(pcapio_writer *w)
+{
+  if (!w)
+    return;
+  if (w->path) {
+    fclose(w->f);
+    unlink(w->tmp);
+  } else {
+    fflush(w->f);
+  }
+  pcapio__free(w);
+}
+
+/* ------------------------------------------------------------------ */
+/* reader */
+
+/* Copies `s` into out[outlen] as one line: line breaks become spaces and
+ * trailing blanks go. */
+static void pcapio__one_line(char *out, size_t outlen, const char *s)
+{
+  if (!outlen)
+    return;
+  size_t i = 0;
+  for (; s[i] && i + 1 < outlen; i++)
+    out[i] = (s[i] == '\n' || s[i] == '\r') ? ' ' : s[i];
+  while (i > 0 && out[i - 1] == ' ')
+    i--;
+  out[i] = 0;
+}
+
+static void pcapio__read_fail(pcapio_reader *r, const char *what)
+{
+  char line[PCAP_ERRBUF_SIZE + 64];
+  pcapio__one_line(line, sizeof line, what);
+  snprintf(r->err, sizeof r->err, "cannot read capture %s: %s", r->name,
+           line);
+  r->failed = 1;
+}
+
+pcapio_reader *pcapio_read_open(const char *path, char *err, size_t errlen)
+{
+  char perr[PCAP_ERRBUF_SIZE] = "";
+  char line[PCAP_ERRBUF_SIZE];
+  pcapio_reader *r = calloc(1, sizeof *r);
+  if (!r || !(r->name = strdup(path))) {
+    snprintf(err, errlen, "cannot read capture %s: out of memory", path);
+    goto err;
+  }
+  r->p = pcap_open_offline_with_tstamp_precision(
+      path, PCAP_TSTAMP_PRECISION_MICRO, perr);
+  if (!r->p) {
+    /* libpcap names the file itself when it cannot open it. */
+    size_t plen = strlen(path);
+    const char *why = perr;
+    if (strncmp(perr, path, plen) == 0 && strncmp(perr + plen, ": ", 2) == 0)
+      why += plen + 2;
+    pcapio__one_line(line, sizeof line, why);
+    snprintf(err, errlen, "cannot read capture %s: %s", path, line);
+    goto err;
+  }
+  int dlt = pcap_datalink(r->p);
+  if (dlt != DLT_EN10MB) {
+    const char *dname = pcap_datalink_val_to_name(dlt);
+    snprintf(err, errlen,
+             "cannot read capture %s: not an Ethernet capture (link type %s)",
+             path, dname ? dname : "unknown");
+    goto err;
+  }
+  return r;
+err:
+  if (r) {
+    if (r->p)
+      pcap_close(r->p);
+    free(r->name);
+    free(r);
+  }
+  return NULL;
+}
+
+int pcapio_read_next(pcapio_reader *r, pcapio_frame *f)
+{
+  struct pcap_pkthdr *h;
+  const u_char *data;
+  char what[128];
+  if (r->failed)
+    return -1;
+  int rc = pcap_next_ex(r->p, &h, &data);
+  if (rc == PCAP_ERROR_BREAK)
+    return 0;
+  if (rc != 1) {
+    pcapio__read_fail(r, rc == PCAP_ERROR ? pcap_geterr(r->p)
+                                          : "unexpected result from libpcap");
+    return -1;
+  }
+  unsigned long n = ++r->n;
+  if (h->len == 0 || h->caplen == 0) {
+    snprintf(what, sizeof what, "frame %lu is empty", n);
+  } else if (h->len > PCAPIO_MAX_FRAME) {
+    snprintf(what, sizeof what,
+             "frame %lu has %u bytes, more than an Ethernet frame (%u)", n,
+             h->len, PCAPIO_MAX_FRAME);
+  } else if (h->caplen != h->len) {
+    snprintf(what, sizeof what,
+             "frame %lu was cut short (%u of %u bytes captured)", n,
+             h->caplen, h->len);
+  } else if (h->ts.tv_sec < 0 || h->ts.tv_usec < 0) {
+    snprintf(what, sizeof what, "frame %lu has a negative timestamp", n);
+  } else {
+    f->t_us = (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
+    f->len = h->caplen;
+    f->data = data;
+    f->ifid = -1;
+    f->number = n;
+    return 1;
+  }
+  pcapio__read_fail(r, what);
+  return -1;
+}
+
+const char *pcapio_read_error(const pcapio_reader *r)
+{
+  return r->err;
+}
+
+void pcapio_read_close(pcapio_reader *r)
+{
+  if (!r)
+    return;
+  pcap_close(r->p);
+  free(r->name);
+  free(r);
+}
+
+/* ------------------------------------------------------------------ */
+/* section comment parser */
+
+static uint32_t pcapio__get32(const uint8_t *p, int big)
+{
+  if (big)
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+           (uint32_t)p[2] << 8 | p[3];
+  return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 |
+         p[0];
+}
+
+static uint16_t pcapio__get16(const uint8_t *p, int big)
+{
+  return big ? (uint16_t)(p[0] << 8 | p[1]) : (uint16_t)(p[1] << 8 | p[0]);
+}
+
+/* Walks the options of the SHB in b[0..size) (size checked by the caller:
+ * a multiple of 4, at least PCAPIO_SHB_FIXED). */
+static int pcapio__shb_options(const uint8_t *b, size_t size, int big,
+                               char *out, size_t outlen, char *why,
+                               size_t whylen)
+{
+  size_t off = PCAPIO_SHB_FIXED - 4; /* first option */
+  size_t end = size - 4;             /* the trailing length */
+  while (end - off >= 4) {
+    uint16_t code = pcapio__get16(b + off, big);
+    size_t len = pcapio__get16(b + off + 2, big);
+    off += 4;
+    if (code == PCAPIO_OPT_ENDOFOPT)
+      return 0;
+    if (pcapio__pad4(len) > end - off) {
+      snprintf(why, whylen, "option %u of %zu bytes overruns the block",
+               code, len);
+      return -1;
+    }
+    if (code == PCAPIO_OPT_COMMENT) {
+      const uint8_t *nul = memchr(b + off, 0, len);
+      if (nul)
+        len = (size_t)(nul - (b + off));
+      if (len >= outlen) {
+        snprintf(why, whylen, "comment of %zu bytes does not fit in %zu",
+                 len, outlen);
+        return -1;
+      }
+      memcpy(out, b + off, len);
+      out[len] = 0;
+      return 0;
+    }
+    off += pcapio__pad4(len);
+  }
+  return 0; /* options may end with the block, without opt_endofopt */
+}
+
+int pcapio_read_shb_comment(const char *path, char *out, size_t outlen,
+                            char *err, size_t errlen)
+{
+  static const uint8_t shb_type[4] = {0x0A, 0x0D, 0x0D, 0x0A};
+  static const uint8_t bom_be[4] = {0x1A, 0x2B, 0x3C, 0x4D};
+  static const uint8_t bom_le[4] = {0x4D, 0x3C, 0x2B, 0x1A};
+  uint8_t head[12];
+  uint8_t *b = NULL;
+  char why[128] = "";
+  int rc = -1;
+  if (!outlen) {
+    snprintf(err, errlen, "cannot read capture %s: no room for the comment",
+             path);
+    return -1;
+  }
+  out[0] = 0;
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    snprintf(err, errlen, "cannot read capture %s: %s", path,
+             strerror(errno));
+    return -1;
+  }
+  size_t got = fread(head, 1, sizeof head, f);
+  if (got < 4 || memcmp(head, shb_type, 4) != 0) {
+    snprintf(why, sizeof why, got ? "not a pcapng file" : "empty file");
+    goto out;
+  }
+  if (got < sizeof head) {
+    snprintf(why, sizeof why, "truncated section header block");
+    goto out;
+  }
+  int big;
+  if (memcmp(head + 8, bom_be, 4) == 0)
+    big = 1;
+  else if (memcmp(head + 8, bom_le, 4) == 0)
+    big = 0;
+  else {
+    snprintf(why, sizeof why, "bad byte-order magic");
+    goto out;
+  }
+  uint32_t size = pcapio__get32(head + 4, big);
+  if (size < PCAPIO_SHB_FIXED || size % 4 || size > PCAPIO_SHB_MAX) {
+    snprintf(why, sizeof why, "bad section header block length %u", size);
+    goto out;
+  }
+  b = malloc(size);
+  if (!b) {
+    snprintf(why, sizeof why, "out of memory");
+    goto out;
+  }
+  memcpy(b, head, sizeof head);
+  if (fread(b + sizeof head, 1, size - sizeof head, f) != size - sizeof head) {
+    snprintf(why, sizeof why, "truncated section header block");
+    goto out;
+  }
+  if (pcapio__get32(b + size - 4, big) != size) {
+    snprintf(why, sizeof why, "section header block lengths differ");
+    goto out;
+  }
+  uint16_t major = pcapio__get16(b + 12, big);
+  uint16_t minor = pcapio__get16(b + 14, big);
+  if (major != 1) {
+    snprintf(why, sizeof why, "unsupported pcapng version %u.%u", major,
+             minor);
+    goto out;
+  }
+  rc = pcapio__shb_options(b, size, big, out, outlen, why, sizeof why);
+out:
+  if (rc != 0) {
+    out[0] = 0;
+    snprintf(err, errlen, "cannot read capture %s: %s", path, why);
+  }
+  free(b);
+  fclose(f);
+  return rc;
+}

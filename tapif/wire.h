@@ -1,0 +1,86 @@
+/*
+ * wire.h - what lies under the board's EMAC: an Ethernet segment behind one
+ * ops struct (virtual today; TAP and replay later), so nodes never touch
+ * file descriptors.
+ *
+ * Nodes attach with a receive function.  A frame a node sends reaches every
+ * other node later, at a virtual time the wire decides, in event context
+ * (sim_call_at): the receiver may give semaphores or raise IRQs but never
+ * block.  The receive function returns a note for the capture ("rx dropped:
+ * no free descriptor") or NULL.  One node may be marked as the board: the
+ * capture then records every frame from its point of view, outbound when it
+ * sends, inbound when a frame reaches it.
+ */
+#ifndef TAPIF_WIRE_H
+#define TAPIF_WIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pcapio.h"
+
+#define TAPIF_FRAME_MAX 1518 /* Ethernet without FCS, with a VLAN tag: 1522 */
+
+typedef struct tapif_wire tapif_wire;
+
+/* Receives a frame; returns a capture comment or NULL. */
+typedef const char *(*tapif_rx_fn)(void *node, const uint8_t *frame,
+                                   size_t len);
+
+typedef struct {
+  const char *kind;
+  /* Returns the node's port number, or -1 if the wire is full. */
+  int (*attach)(tapif_wire *w, const char *name, tapif_rx_fn rx, void *node);
+  /* Sends from port; `note` (may be NULL) goes with the frame into the
+   * capture when the sender is the board.  Returns 0 or -1 (dropped). */
+  int (*send)(tapif_wire *w, int port, const uint8_t *frame, size_t len,
+              const char *note);
+  void (*destroy)(tapif_wire *w);
+} tapif_wire_ops;
+
+struct tapif_wire {
+  const tapif_wire_ops *ops;
+  int board_port;        /* -1: no board attached yet */
+  pcapio_writer *cap;    /* may be NULL */
+  int cap_ifid;
+  /* counters */
+  uint64_t frames_sent, frames_delivered, frames_lost;
+};
+
+/* Settings of the virtual wire (all virtual time). */
+typedef struct {
+  uint64_t latency_us; /* per frame, default 50 */
+  uint64_t jitter_us;  /* plus a seeded 0..jitter, default 0 */
+  uint32_t loss_ppm;   /* seeded loss per delivery, parts per million */
+  uint64_t seed;       /* the run's seed (a wire stream is derived) */
+} tapif_vwire_config;
+
+void tapif_vwire_config_default(tapif_vwire_config *c);
+tapif_wire *tapif_vwire_new(const tapif_vwire_config *c);
+
+/* Marks `port` as the board (capture point of view). */
+void tapif_wire_set_board(tapif_wire *w, int port);
+/* Records frames into `cap` as interface `ifname`; returns 0 or -1. */
+int tapif_wire_capture(tapif_wire *w, pcapio_writer *cap, const char *ifname,
+                       char *err, size_t errlen);
+
+static inline int tapif_wire_attach(tapif_wire *w, const char *name,
+                                    tapif_rx_fn rx, void *node)
+{
+  return w->ops->attach(w, name, rx, node);
+}
+
+static inline int tapif_wire_send(tapif_wire *w, int port,
+                                  const uint8_t *frame, size_t len,
+                                  const char *note)
+{
+  return w->ops->send(w, port, frame, len, note);
+}
+
+static inline void tapif_wire_destroy(tapif_wire *w)
+{
+  if (w)
+    w->ops->destroy(w);
+}
+
+#endif
