@@ -139,3 +139,10 @@ ul_mean=$(cat "$TMP/mean.udp_loopback")
 jq -r --arg w "$ul_mean" '.timings |
   "udp_loopback: \(.points) points, \(.switches) switches in \($w | tonumber *
   1e4 | round / 10) ms wall (process mean)"' "$TMP/run.udp_loopback.json"
+
+# ------------------------------------------------------------------
+section "select_close_race leak-2.0: time to first reproduction, sim vs free-running"
+# The free-running engine (sim/free/, built by bench/free.mk) runs the same
+# scenario code on plain pthreads under the OS scheduler; the script stops
+# by itself within about 80 s.
+bench/select_close_race.sh "$B"

@@ -282,10 +282,16 @@ static int bugmodel_write(const char *path, const char *text, char *err,
   char tmp[4200];
   snprintf(tmp, sizeof tmp, "%s.tmp", path);
   FILE *f = NULL;
-  if (bugmodel_mkdirs(path) != 0 || !(f = fopen(tmp, "wb")) ||
-      fwrite(text, 1, strlen(text), f) != strlen(text) || fclose(f) != 0 ||
-      rename(tmp, path) != 0) {
+  if (bugmodel_mkdirs(path) != 0 || !(f = fopen(tmp, "wb"))) {
     snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+    return -1;
+  }
+  size_t n = strlen(text);
+  bool wrote = fwrite(text, 1, n, f) == n;
+  int saved = errno;
+  if (fclose(f) != 0 || !wrote || rename(tmp, path) != 0) {
+    snprintf(err, errlen, "cannot write %s: %s", path,
+             strerror(wrote ? errno : saved));
     unlink(tmp);
     return -1;
   }
@@ -311,6 +317,16 @@ static char *bugmodel_crlf(const char *s)
   return out;
 }
 
+/* The first place where `lines` occurs at the start of a line of `text`
+ * (hunks are whole lines: "if (x) {" must not match "while (1) if (x) {"). */
+static char *bugmodel_find_lines(char *text, const char *lines)
+{
+  for (char *p = strstr(text, lines); p; p = strstr(p + 1, lines))
+    if (p == text || p[-1] == '\n')
+      return p;
+  return NULL;
+}
+
 /* Patches `text` (owned) with the hunks of `f`; returns the new text, or
  * NULL with err. */
 static char *bugmodel_patch_text(const bugmodel *m, const char *tree,
@@ -331,8 +347,8 @@ static char *bugmodel_patch_text(const bugmodel *m, const char *tree,
         return NULL;
       }
     }
-    char *at = strstr(text, h->old_text);
-    if (!at || strstr(at + 1, h->old_text)) {
+    char *at = bugmodel_find_lines(text, h->old_text);
+    if (!at || bugmodel_find_lines(at + 1, h->old_text)) {
       const char *first = f->hunks[j].old_text;
       size_t flen = strcspn(first, "\n");
       snprintf(err, errlen,

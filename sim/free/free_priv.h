@@ -1,0 +1,48 @@
+/*
+ * free_priv.h - internals shared by the files of the free-running backend
+ * (sim/free/): the scheduler half (free_sched.c) and the RTOS objects
+ * (free_sync.c).  Nothing outside sim/free/ includes this header.
+ *
+ * The backend implements the public API of sim_sched.h, sim_sync.h and
+ * sim_clock.h with real concurrency; see free_sched.c for the design.
+ */
+#ifndef SIM_FREE_PRIV_H
+#define SIM_FREE_PRIV_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+/* CLOCK_MONOTONIC in microseconds, not shifted to the run's start. */
+uint64_t sim__free_mono_us(void);
+/* The absolute CLOCK_MONOTONIC time `timeout_us` from now, for a timed
+ * condition wait.  Returns false for SIM_FOREVER (wait without deadline). */
+bool sim__free_deadline(uint64_t timeout_us, struct timespec *abs);
+/* A condition variable that times out on CLOCK_MONOTONIC. */
+void sim__free_cond_init(pthread_cond_t *cv);
+
+/* True once the run has ended: every sim thread is to leave. */
+bool sim__free_killed(void);
+/* The calling thread leaves for good (pthread_exit).  It must hold none of
+ * the backend's internal pthread mutexes; an RTOS mutex or the interrupt
+ * mask it holds stays held (the others are leaving too). */
+void sim__free_leave(void) __attribute__((noreturn));
+
+/* Before a call blocks on `kind`#`seq`: faults (never returns) in interrupt
+ * context, outside a sim thread, or with interrupts masked, in the same
+ * order as the deterministic scheduler.  Returns false for a zero timeout
+ * (the caller reports a timeout at once), true if the caller may wait. */
+bool sim__free_may_block(const char *what, const char *kind, unsigned seq,
+                         uint64_t timeout_us);
+/* Notes what the calling thread waits on, for the report of a run that hit
+ * the wall-time limit; `what` NULL clears it. */
+void sim__free_waiting(const char *what, const char *kind, unsigned seq);
+
+/* free_sync.c: wakes every waiter of every live object (they see the kill
+ * flag and leave), and frees every object still alive once no thread can
+ * touch them any more. */
+void sim__free_sync_wake_all(void);
+void sim__free_sync_free_live(void);
+
+#endif
