@@ -14,6 +14,10 @@
 #include <string.h>
 #include <time.h>
 
+#include <signal.h>
+#include <xxhash.h>
+
+#include "pcapio.h"
 #include "scn.h"
 #include "scn_registry.h"
 #include "sim_cli.h"
@@ -65,7 +69,8 @@ static double engine_wall_ms(const struct timespec *a)
          (double)(b.tv_nsec - a->tv_nsec) / 1e6;
 }
 
-static void engine_print_json(const sim_cli_opts *o, const scn_run *run,
+static void engine_print_json(FILE *res, const sim_cli_opts *o,
+                              const scn_run *run,
                               const sim_outcome *out, uint64_t digest,
                               double wall_ms, int code)
 {
@@ -94,9 +99,42 @@ static void engine_print_json(const sim_cli_opts *o, const scn_run *run,
   }
   char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
   if (s)
-    puts(s);
+    fprintf(res, "%s\n", s);
   free(s);
   json_decref(j);
+}
+
+/* The build's identity: a hash of this engine's own executable. */
+static void engine_build_id(char *out, size_t len)
+{
+  snprintf(out, len, "unknown");
+  FILE *f = fopen("/proc/self/exe", "rb");
+  if (!f)
+    return;
+  XXH64_state_t *h = XXH64_createState();
+  if (h) {
+    XXH64_reset(h, 0);
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+      XXH64_update(h, buf, n);
+    snprintf(out, len, "%016llx", (unsigned long long)XXH64_digest(h));
+    XXH64_freeState(h);
+  }
+  fclose(f);
+}
+
+/* The capture's section comment: everything `lwipsim replay` needs. */
+static void engine_identity(const sim_cli_opts *o, char *out, size_t len)
+{
+  char build[24];
+  engine_build_id(build, sizeof build);
+  snprintf(out, len,
+           "lwipsim run\nscenario: %s\nvariant: %s\nseed: %llu\n"
+           "policy: %s\nprofile: %s\nlwip: %s\nbuild: %s\nwire: virtual",
+           o->scn->name, o->var->name, (unsigned long long)o->seed,
+           sim_policy_name(o->policy), o->var->profile,
+           sys_arch_lwip_version(), build);
 }
 
 int main(int argc, char **argv)
@@ -143,12 +181,31 @@ int main(int argc, char **argv)
     return SIM_EXIT_USAGE;
   }
   sys_arch_set_verbose(o.verbose);
+  /* With the capture on stdout, the result goes to stderr. */
+  FILE *res = stdout;
+  if (o.pcap_path) {
+    if (strcmp(o.pcap_path, "-") == 0) {
+      res = stderr;
+      signal(SIGPIPE, SIG_IGN); /* a closed reader is a write error */
+    }
+    char ident[512];
+    engine_identity(&o, ident, sizeof ident);
+    run.capture = pcapio_open(o.pcap_path, ident, err, sizeof err);
+    if (!run.capture) {
+      fprintf(stderr, "lwipsim: %s\n", err);
+      return SIM_EXIT_USAGE;
+    }
+  }
   if (sim_trace_open(o.trace_path, err, sizeof err) != 0) {
     fprintf(stderr, "lwipsim: %s\n", err);
+    if (run.capture)
+      pcapio_abandon(run.capture);
     return SIM_EXIT_USAGE;
   }
   if (sim_sched_init(&cfg, err, sizeof err) != 0) {
     sim_trace_abandon();
+    if (run.capture)
+      pcapio_abandon(run.capture);
     fprintf(stderr, "lwipsim: %s\n", err);
     return SIM_EXIT_FAULT;
   }
@@ -167,30 +224,44 @@ int main(int argc, char **argv)
   sim_trace_emit(out.end_us, "sim", "verdict", run.message);
   uint64_t digest = sim_trace_digest();
   sim_sched_fini();
+  for (int i = run.ncleanups - 1; i >= 0; i--)
+    run.cleanups[i].fn(run.cleanups[i].arg);
   double wall_ms = engine_wall_ms(&t0);
+  int setup_failed = 0;
   if (sim_trace_close(err, sizeof err) != 0) {
     fprintf(stderr, "lwipsim: %s\n", err);
-    return SIM_EXIT_USAGE;
+    setup_failed = 1;
   }
+  if (run.capture) {
+    if (!run.captured)
+      fprintf(stderr, "lwipsim: note: %s has no wire; the capture holds no "
+              "frames\n", o.scn->name);
+    if (pcapio_close(run.capture, err, sizeof err) != 0) {
+      fprintf(stderr, "lwipsim: %s\n", err);
+      setup_failed = 1;
+    }
+  }
+  if (setup_failed)
+    return SIM_EXIT_USAGE;
 
   int code = sim_cli_exit_code(run.verdict, o.var->expected);
   if (o.verbose && out.end != SIM_END_NORMAL)
     fprintf(stderr, "lwipsim: run ended (%s): %s\n", sim_end_name(out.end),
             out.message);
   if (o.json) {
-    engine_print_json(&o, &run, &out, digest, wall_ms, code);
+    engine_print_json(res, &o, &run, &out, digest, wall_ms, code);
   } else {
     for (int i = 0; i < run.ncounters; i++)
-      printf("counter: %s=%lld\n", run.counters[i].name,
+      fprintf(res, "counter: %s=%lld\n", run.counters[i].name,
              run.counters[i].value);
-    printf("virtual: %llu.%06llus points=%llu switches=%llu irqs=%llu\n",
+    fprintf(res, "virtual: %llu.%06llus points=%llu switches=%llu irqs=%llu\n",
            (unsigned long long)(out.end_us / 1000000),
            (unsigned long long)(out.end_us % 1000000),
            (unsigned long long)out.points, (unsigned long long)out.switches,
            (unsigned long long)out.irqs);
-    printf("verdict: %s expected: %s %s\n", sim_verdict_name(run.verdict),
+    fprintf(res, "verdict: %s expected: %s %s\n", sim_verdict_name(run.verdict),
            sim_verdict_name(o.var->expected), run.message);
-    printf("digest: 0x%016llx\n", (unsigned long long)digest);
+    fprintf(res, "digest: 0x%016llx\n", (unsigned long long)digest);
   }
   return code;
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sim_sched.h"
 #include "sim_trace.h"
 
 void scn_verdict(scn_run *run, sim_verdict v, const char *fmt, ...)
@@ -34,6 +35,15 @@ void scn_counter(scn_run *run, const char *name, long long value)
   }
   run->counters[i].value = value;
   sim_trace_eventf("counter", "%s=%lld", name, value);
+}
+
+void scn_at_end(scn_run *run, void (*fn)(void *arg), void *arg)
+{
+  if (run->ncleanups == SCN_MAX_CLEANUPS)
+    sim_sched_finish(SIM_END_FAULT, "too many scn_at_end() cleanups");
+  run->cleanups[run->ncleanups].fn = fn;
+  run->cleanups[run->ncleanups].arg = arg;
+  run->ncleanups++;
 }
 
 bool scn_variant_is(const scn_run *run, const char *name)

@@ -22,6 +22,9 @@
 #include "sim_sched.h"
 
 #define SCN_MAX_COUNTERS 32
+#define SCN_MAX_CLEANUPS 8
+
+struct pcapio_writer;
 
 typedef struct scn_run {
   const sim_scenario *scenario;
@@ -38,6 +41,14 @@ typedef struct scn_run {
     long long value;
   } counters[SCN_MAX_COUNTERS];
   int ncounters;
+  /* set by the engine */
+  struct pcapio_writer *capture; /* --pcap, or NULL */
+  bool captured;                 /* a wire was attached to the capture */
+  struct {
+    void (*fn)(void *arg);
+    void *arg;
+  } cleanups[SCN_MAX_CLEANUPS];
+  int ncleanups;
 } scn_run;
 
 typedef struct {
@@ -55,6 +66,9 @@ void scn_verdict(scn_run *run, sim_verdict v, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* A named figure for the JSON result (and the trace). */
 void scn_counter(scn_run *run, const char *name, long long value);
+/* `fn(arg)` runs after the run, once every sim thread is stopped (to free
+ * what threads may still point at: wires, EMACs). */
+void scn_at_end(scn_run *run, void (*fn)(void *arg), void *arg);
 /* True if the variant is called `name`. */
 bool scn_variant_is(const scn_run *run, const char *name);
 

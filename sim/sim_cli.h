@@ -31,6 +31,7 @@ typedef struct {
   uint64_t seed;             /* default 1 */
   sim_policy policy;         /* default: the variant's */
   const char *trace_path;    /* --trace */
+  const char *pcap_path;     /* --pcap (F or - for stdout) */
   bool json;                 /* --json */
   bool verbose;              /* -v */
   bool names_only;           /* list --names */

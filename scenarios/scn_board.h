@@ -1,0 +1,29 @@
+/*
+ * scn_board.h - the board on the virtual wire, for scenarios: lwIP up, the
+ * EMAC and its netif (192.0.2.1/24 by default, link up), the capture
+ * attached when the run has one, and clean-up registered with the run.
+ */
+#ifndef SCN_BOARD_H
+#define SCN_BOARD_H
+
+#include "lwip/netif.h"
+
+#include "emac.h"
+#include "frames.h"
+#include "scn.h"
+#include "wire.h"
+
+typedef struct {
+  tapif_wire *wire;
+  emac *mac;
+  struct netif netif;
+  frames_host host; /* the board's MAC and IPv4 address */
+} scn_board;
+
+/* Starts lwIP (scn_lwip_start) and brings the board up on a new virtual
+ * wire; `ecfg` and `wcfg` may be NULL for the defaults.  Waits until the
+ * PHY task has reported the link.  Ends the run with a fault on failure. */
+void scn_board_up(scn_run *run, scn_board *b, const emac_config *ecfg,
+                  const tapif_vwire_config *wcfg);
+
+#endif

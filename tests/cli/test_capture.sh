@@ -1,0 +1,65 @@
+#!/bin/bash
+# tests/cli/test_capture.sh BUILD
+#
+# Captures as Wireshark users get them: `run --pcap F` writes a pcapng that
+# capinfos and tshark read, with the run's identity as the section comment,
+# frames in both directions, drop reasons as packet comments; the same run
+# writes a byte-identical file; `--pcap -` streams the same bytes to a pipe
+# (the result going to stderr); bad paths fail with one line and no file.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+B=${1:?usage: test_capture.sh BUILD}
+LWIPSIM=$B/lwipsim
+TMP=$(mktemp -d /tmp/lwipsim-cap.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+ok() { echo "ok   capture: $*"; }
+if ! command -v tshark >/dev/null || ! command -v capinfos >/dev/null; then
+  echo "skip capture: tshark/capinfos not installed (make deps installs them)"
+  exit 0
+fi
+
+"$LWIPSIM" run board_ping --variant default --pcap "$TMP/a.pcapng" >"$TMP/out"
+[ ! -e "$TMP/a.pcapng.tmp" ] || fail "temporary file left"
+capinfos -t "$TMP/a.pcapng" | grep -q 'pcapng' || fail "capinfos: not pcapng"
+capinfos -k "$TMP/a.pcapng" | grep -q 'scenario: board_ping variant: default seed: 1' ||
+  fail "section comment: $(capinfos -k "$TMP/a.pcapng")"
+capinfos -k "$TMP/a.pcapng" | grep -Eq 'lwip: [0-9.]+ build: [0-9a-f]{16} wire: virtual' ||
+  fail "section comment lacks lwIP version, build or wire"
+fields() { tshark -r "$1" -T fields -e frame.p2p_dir -e _ws.col.Protocol -e frame.comment 2>/dev/null; }
+fields "$TMP/a.pcapng" >"$TMP/f"
+[ "$(grep -c $'\tICMP\t' "$TMP/f" || true)" = 20 ] || fail "want 20 ICMP frames: $(cat "$TMP/f")"
+[ "$(grep -c $'\tARP\t' "$TMP/f" || true)" -ge 2 ] || fail "want the ARP exchange"
+grep -q $'^1\tICMP' "$TMP/f" && grep -q $'^0\tICMP' "$TMP/f" || fail "directions"
+[ "$(tshark -r "$TMP/a.pcapng" -T fields -e frame.interface_name 2>/dev/null | sort -u)" = en0 ] ||
+  fail "interface name"
+ok "board_ping: pcapng with identity comment, 20 ICMP in both directions, ARP, interface en0"
+
+"$LWIPSIM" run board_ping --variant cable-pull --pcap "$TMP/c.pcapng" >/dev/null
+fields "$TMP/c.pcapng" | grep -q 'rx dropped: link down' || fail "drop comment"
+ok "cable-pull: the dropped ping carries 'rx dropped: link down'"
+
+"$LWIPSIM" run board_ping --variant default --pcap "$TMP/b.pcapng" >"$TMP/out2"
+cmp -s "$TMP/a.pcapng" "$TMP/b.pcapng" || fail "two runs wrote different captures"
+d1=$(tail -1 "$TMP/out")
+d2=$("$LWIPSIM" run board_ping --variant default | tail -1)
+[ "$d1" = "$d2" ] || fail "--pcap changes the digest: $d1 vs $d2"
+ok "the same run writes a byte-identical capture; --pcap leaves the digest alone"
+
+"$LWIPSIM" run board_ping --variant default --pcap - 2>"$TMP/err" >"$TMP/s.pcapng"
+cmp -s "$TMP/a.pcapng" "$TMP/s.pcapng" || fail "--pcap - differs from the file"
+tail -1 "$TMP/err" | grep -q "^$d1\$" || fail "--pcap -: result not on stderr"
+n=$("$LWIPSIM" run board_ping --variant default --pcap - 2>/dev/null | tshark -r - 2>/dev/null | wc -l)
+[ "$n" = "$(wc -l <"$TMP/f")" ] || fail "tshark -r - read $n frames"
+ok "--pcap - streams the same bytes into a pipe (tshark -r - reads $n frames); result on stderr"
+
+"$LWIPSIM" run udp_loopback --pcap "$TMP/none.pcapng" >/dev/null 2>"$TMP/err"
+grep -q 'has no wire; the capture holds no frames' "$TMP/err" || fail "no-wire note"
+capinfos -c "$TMP/none.pcapng" | grep -q 'Number of packets: *0' || fail "no-wire capture"
+ok "a scenario without a wire gives a valid, empty capture and says so"
+
+rc=0; "$LWIPSIM" run board_ping --variant default --pcap "$TMP/no/dir/x.pcapng" \
+  >"$TMP/out" 2>"$TMP/err" || rc=$?
+[ "$rc" = 2 ] && [ "$(wc -l <"$TMP/err")" = 1 ] || fail "bad --pcap path: exit $rc $(cat "$TMP/err")"
+ls "$TMP/no" >/dev/null 2>&1 && fail "bad path created something"
+ok "a --pcap path in a missing directory: one line, exit 2, nothing written"
