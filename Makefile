@@ -274,6 +274,18 @@ $(B)/tests/test_pcapio.o: tests/unit/test_pcapio.c
 $(B)/tests/test_pcapio: $(B)/tests/test_pcapio.o $(B)/obj/tapif/pcapio.o
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka -lpcap
 
+# Frame builders and parsers: libc only.
+$(B)/obj/tapif/frames.o: tapif/frames.c
+	@mkdir -p $(@D)
+	$(CC) $(OUR_CFLAGS) -Itapif -c $< -o $@
+
+$(B)/tests/test_frames.o: tests/unit/test_frames.c
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -Itapif -Itests/unit -c $< -o $@
+
+$(B)/tests/test_frames: $(B)/tests/test_frames.o $(B)/obj/tapif/frames.o
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka
+
 $(B)/tests/test_emac.o: tests/unit/test_emac.c $(LWIP_TREE_STAMP) | $(LWIP_FETCH)
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) $(call tapif_inc,board) -Itests/unit -c $< -o $@
@@ -327,6 +339,9 @@ clean:
 	rm -rf build
 
 -include $(shell find $(B) -name '*.d' -type f -not -path '*/apt/*' 2>/dev/null)
+
+# lwIP peer nodes: a second lwIP instance with its globals renamed.
+-include contrib_port/peer/peer.mk
 
 # Free-running engines for benchmarks (same scenario code, OS scheduler).
 -include bench/free.mk
