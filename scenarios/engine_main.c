@@ -20,6 +20,8 @@
 #include "pcapio.h"
 #include "scn.h"
 #include "scn_registry.h"
+#include "serve.h"
+#include "tapwire.h"
 #include "sim_cli.h"
 #include "sim_sched.h"
 #include "sim_trace.h"
@@ -137,6 +139,112 @@ static void engine_identity(const sim_cli_opts *o, char *out, size_t len)
            sys_arch_lwip_version(), build);
 }
 
+/* ------------------------------------------------------------------ */
+/* serve: the board live over TAP until SIGINT/SIGTERM                 */
+
+static scn_serve_config engine_serve_cfg;
+
+static void engine_serve_thread(void *arg)
+{
+  scn_serve_main(arg, &engine_serve_cfg);
+}
+
+static void engine_stop(int sig)
+{
+  (void)sig;
+  tapif_tap_request_stop();
+}
+
+static int engine_serve(const sim_cli_opts *o)
+{
+  static const sim_variant live = {.name = "live",
+                                   .summary = "lwipsim serve",
+                                   .profile = "board",
+                                   .expected = SIM_VERDICT_NOT_REPRODUCED,
+                                   .policy = SIM_POLICY_RTOS};
+  static const sim_scenario serve = {.name = "serve",
+                                     .summary = "the board live over TAP",
+                                     .report = "",
+                                     .variants = &live,
+                                     .nvariants = 1};
+  char err[512];
+  tapif_wire *wire = tapif_tap_new(o->tap_name, err, sizeof err);
+  if (!wire) {
+    fprintf(stderr, "lwipsim: %s\n", err);
+    return SIM_EXIT_USAGE;
+  }
+  engine_serve_cfg.wire = wire;
+  memcpy(engine_serve_cfg.ip, o->ip, 4);
+  engine_serve_cfg.prefix = o->prefix;
+  scn_run run;
+  memset(&run, 0, sizeof run);
+  run.scenario = &serve;
+  run.variant = &live;
+  run.seed = 1;
+  run.policy = SIM_POLICY_RTOS;
+  FILE *res = stdout;
+  if (o->pcap_path) {
+    if (strcmp(o->pcap_path, "-") == 0) {
+      res = stderr;
+      signal(SIGPIPE, SIG_IGN);
+    }
+    char build[24], ident[512];
+    engine_build_id(build, sizeof build);
+    snprintf(ident, sizeof ident,
+             "lwipsim serve\nscenario: serve\nvariant: live\nseed: 1\n"
+             "policy: rtos\nprofile: %s\nlwip: %s\nbuild: %s\n"
+             "wire: tap:%s\nip: %u.%u.%u.%u/%d",
+             o->profile, sys_arch_lwip_version(), build, o->tap_name,
+             o->ip[0], o->ip[1], o->ip[2], o->ip[3], o->prefix);
+    run.capture = pcapio_open(o->pcap_path, ident, err, sizeof err);
+    if (!run.capture) {
+      fprintf(stderr, "lwipsim: %s\n", err);
+      tapif_wire_destroy(wire);
+      return SIM_EXIT_USAGE;
+    }
+  }
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = engine_stop; /* no SA_RESTART: poll() returns EINTR */
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  sim_config cfg = {.policy = SIM_POLICY_RTOS,
+                    .seed = 1,
+                    .time_limit_us = UINT64_MAX,
+                    .live = tapif_tap_external(wire),
+                    .pin_cpu = true};
+  sim_trace_open(o->trace_path, err, sizeof err);
+  sim_sched_init(&cfg, err, sizeof err);
+  sim_trace_eventf("run", "serve tap:%s lwip %s", o->tap_name,
+                   sys_arch_lwip_version());
+  sim_outcome out;
+  sim_sched_run(engine_serve_thread, &run, 2, &out);
+  scn_serve_counters(&run);
+  uint64_t digest = sim_trace_digest();
+  sim_sched_fini();
+  for (int i = run.ncleanups - 1; i >= 0; i--)
+    run.cleanups[i].fn(run.cleanups[i].arg);
+  int code = out.end == SIM_END_NORMAL ? SIM_EXIT_OK : SIM_EXIT_FAULT;
+  if (sim_trace_close(err, sizeof err) != 0) {
+    fprintf(stderr, "lwipsim: %s\n", err);
+    code = SIM_EXIT_USAGE;
+  }
+  if (run.capture && pcapio_close(run.capture, err, sizeof err) != 0) {
+    fprintf(stderr, "lwipsim: %s\n", err);
+    code = SIM_EXIT_USAGE;
+  }
+  for (int i = 0; i < run.ncounters; i++)
+    fprintf(res, "counter: %s=%lld\n", run.counters[i].name,
+            run.counters[i].value);
+  fprintf(res, "serve: %s after %llu.%06llus: %s\n", sim_end_name(out.end),
+          (unsigned long long)(out.end_us / 1000000),
+          (unsigned long long)(out.end_us % 1000000), out.message);
+  fprintf(res, "digest: 0x%016llx\n", (unsigned long long)digest);
+  return code;
+}
+
+/* ------------------------------------------------------------------ */
+
 int main(int argc, char **argv)
 {
   sim_cli_opts o;
@@ -149,6 +257,8 @@ int main(int argc, char **argv)
     printf("lwipsim-engine (lwIP %s)\n", sys_arch_lwip_version());
     return SIM_EXIT_OK;
   }
+  if (o.cmd == SIM_CMD_SERVE)
+    return engine_serve(&o);
   if (o.cmd != SIM_CMD_RUN) {
     fprintf(stderr, "lwipsim: the engine only runs scenarios; use lwipsim\n");
     return SIM_EXIT_USAGE;

@@ -23,23 +23,31 @@ static void scn_board_free(void *arg)
 void scn_board_up(scn_run *run, scn_board *b, const emac_config *ecfg,
                   const tapif_vwire_config *wcfg)
 {
-  memset(b, 0, sizeof *b);
-  emac_config ec;
   tapif_vwire_config wc;
-  if (ecfg)
-    ec = *ecfg;
-  else
-    emac_config_default(&ec);
   if (wcfg) {
     wc = *wcfg;
   } else {
     tapif_vwire_config_default(&wc);
     wc.seed = run->seed;
   }
-  scn_lwip_start();
-  b->wire = tapif_vwire_new(&wc);
-  if (!b->wire)
+  static const uint8_t ip[4] = {192, 0, 2, 1};
+  tapif_wire *w = tapif_vwire_new(&wc);
+  if (!w)
     sim_sched_finish(SIM_END_FAULT, "board: cannot create the wire");
+  scn_board_up_wire(run, b, ecfg, w, ip, 24);
+}
+
+void scn_board_up_wire(scn_run *run, scn_board *b, const emac_config *ecfg,
+                       tapif_wire *wire, const uint8_t ip[4], int prefix)
+{
+  memset(b, 0, sizeof *b);
+  emac_config ec;
+  if (ecfg)
+    ec = *ecfg;
+  else
+    emac_config_default(&ec);
+  scn_lwip_start();
+  b->wire = wire;
   b->mac = emac_new(&ec, b->wire, "board");
   if (!b->mac)
     sim_sched_finish(SIM_END_FAULT, "board: cannot create the EMAC");
@@ -52,17 +60,19 @@ void scn_board_up(scn_run *run, scn_board *b, const emac_config *ecfg,
     run->captured = true;
   }
   memcpy(b->host.mac, ec.mac, 6);
-  static const uint8_t ip[4] = {192, 0, 2, 1};
   memcpy(b->host.ip, ip, 4);
   ip4_addr_t addr, mask, gw;
-  IP4_ADDR(&addr, 192, 0, 2, 1);
-  IP4_ADDR(&mask, 255, 255, 255, 0);
+  IP4_ADDR(&addr, ip[0], ip[1], ip[2], ip[3]);
+  uint32_t m = prefix <= 0 ? 0 : 0xffffffffu << (32 - (prefix > 32 ? 32 : prefix));
+  IP4_ADDR(&mask, (m >> 24) & 255, (m >> 16) & 255, (m >> 8) & 255, m & 255);
   IP4_ADDR(&gw, 0, 0, 0, 0);
   LOCK_TCPIP_CORE();
   struct netif *n = netif_add(&b->netif, &addr, &mask, &gw, b->mac,
                               emac_netif_init, tcpip_input);
-  if (n)
+  if (n) {
+    netif_set_default(n);
     netif_set_up(n);
+  }
   UNLOCK_TCPIP_CORE();
   if (!n)
     sim_sched_finish(SIM_END_FAULT, "board: netif_add failed");

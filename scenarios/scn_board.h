@@ -25,5 +25,9 @@ typedef struct {
  * PHY task has reported the link.  Ends the run with a fault on failure. */
 void scn_board_up(scn_run *run, scn_board *b, const emac_config *ecfg,
                   const tapif_vwire_config *wcfg);
+/* The same on a given wire (e.g. a TAP device) with address ip/prefix; the
+ * board takes ownership of the wire. */
+void scn_board_up_wire(scn_run *run, scn_board *b, const emac_config *ecfg,
+                       tapif_wire *wire, const uint8_t ip[4], int prefix);
 
 #endif

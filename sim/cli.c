@@ -58,6 +58,13 @@ void sim_cli_usage(FILE *f)
       "                             random): how many reproduce, the first "
       "seed,\n"
       "                             and the command that replays it\n"
+      "  serve --tap NAME [--ip A.B.C.D/LEN] [--config SCENARIO:VARIANT] "
+      "[--pcap F]\n"
+      "                             the board live on TAP device NAME "
+      "(default\n"
+      "                             192.0.2.1/24): ICMP echo, TCP echo on "
+      "port 7,\n"
+      "                             until SIGINT/SIGTERM\n"
       "  --help                     this text\n"
       "  --version                  lwipsim and lwIP versions\n"
       "\n"
@@ -91,6 +98,9 @@ static const struct option sim_cli_run_opts[] = {
     {"junit", required_argument, NULL, 'J'},
     {"jobs", required_argument, NULL, 'n'},
     {"runs", required_argument, NULL, 'r'},
+    {"tap", required_argument, NULL, 'T'},
+    {"ip", required_argument, NULL, 'I'},
+    {"config", required_argument, NULL, 'C'},
     {NULL, 0, NULL, 0}};
 
 /* Which options each command takes. */
@@ -103,6 +113,8 @@ static const char *sim_cli_allowed(sim_cmd cmd)
     return "Jn";
   case SIM_CMD_EXPLORE:
     return "Vsprn";
+  case SIM_CMD_SERVE:
+    return "TICPv";
   default:
     return "";
   }
@@ -117,11 +129,74 @@ static int sim_cli_parse_count(const char *s, uint64_t max, uint64_t *out)
   return 0;
 }
 
+/* "a.b.c.d/len" */
+static int sim_cli_parse_ip(const char *s, uint8_t ip[4], int *prefix)
+{
+  unsigned a, b, c, d, len = 24;
+  char tail;
+  int n = sscanf(s, "%u.%u.%u.%u/%u%c", &a, &b, &c, &d, &len, &tail);
+  if ((n != 4 && n != 5) || a > 255 || b > 255 || c > 255 || d > 255 ||
+      len < 1 || len > 30)
+    return -1;
+  if (n == 4 && strchr(s, '/'))
+    return -1;
+  ip[0] = (uint8_t)a, ip[1] = (uint8_t)b, ip[2] = (uint8_t)c;
+  ip[3] = (uint8_t)d;
+  *prefix = (int)len;
+  return 0;
+}
+
+static int sim_cli_parse_serve(int argc, char **argv, const sim_catalog *cat,
+                               sim_cli_opts *o, const char *ip,
+                               const char *config, char *err, size_t errlen)
+{
+  if (optind < argc) {
+    snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
+    return -1;
+  }
+  if (!o->tap_name || !*o->tap_name) {
+    snprintf(err, errlen, "serve needs --tap NAME");
+    return -1;
+  }
+  static const uint8_t def[4] = {192, 0, 2, 1};
+  memcpy(o->ip, def, 4);
+  o->prefix = 24;
+  if (ip && sim_cli_parse_ip(ip, o->ip, &o->prefix) != 0) {
+    snprintf(err, errlen, "bad --ip '%s': want A.B.C.D/LEN", ip);
+    return -1;
+  }
+  o->profile = "board";
+  if (config) {
+    char name[128];
+    const char *colon = strchr(config, ':');
+    snprintf(name, sizeof name, "%.*s",
+             (int)(colon ? (size_t)(colon - config) : strlen(config)),
+             config);
+    o->scn = sim_catalog_find(cat, name);
+    if (!o->scn) {
+      snprintf(err, errlen, "--config: unknown scenario '%s'", name);
+      return -1;
+    }
+    o->var = sim_catalog_variant(o->scn, colon ? colon + 1 : NULL);
+    if (!o->var) {
+      snprintf(err, errlen, "--config: want SCENARIO:VARIANT ('%s')",
+               config);
+      return -1;
+    }
+    o->profile = o->var->profile;
+  }
+  if (o->pcap_path && !*o->pcap_path) {
+    snprintf(err, errlen, "--pcap needs a file name (or - for stdout)");
+    return -1;
+  }
+  return 0;
+}
+
 static int sim_cli_parse_run(int argc, char **argv, const sim_catalog *cat,
                              sim_cli_opts *o, char *err, size_t errlen)
 {
   const char *variant = NULL, *policy = NULL, *seed = NULL;
-  const char *jobs = NULL, *runs = NULL;
+  const char *jobs = NULL, *runs = NULL, *ip = NULL, *config = NULL;
   const char *cmdname = argv[0];
   opterr = 0;
   optind = 1;
@@ -141,6 +216,15 @@ static int sim_cli_parse_run(int argc, char **argv, const sim_catalog *cat,
       break;
     case 'r':
       runs = optarg;
+      break;
+    case 'T':
+      o->tap_name = optarg;
+      break;
+    case 'I':
+      ip = optarg;
+      break;
+    case 'C':
+      config = optarg;
       break;
     case 'V':
       variant = optarg;
@@ -185,6 +269,8 @@ static int sim_cli_parse_run(int argc, char **argv, const sim_catalog *cat,
     snprintf(err, errlen, "--junit needs a file name");
     return -1;
   }
+  if (o->cmd == SIM_CMD_SERVE)
+    return sim_cli_parse_serve(argc, argv, cat, o, ip, config, err, errlen);
   if (o->cmd == SIM_CMD_SUITE) {
     if (optind < argc) {
       snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
@@ -289,10 +375,11 @@ int sim_cli_parse(int argc, char **argv, const sim_catalog *cat,
     return 0;
   }
   if (strcmp(cmd, "run") == 0 || strcmp(cmd, "suite") == 0 ||
-      strcmp(cmd, "explore") == 0) {
-    o->cmd = cmd[0] == 'r' ? SIM_CMD_RUN
-             : cmd[0] == 's' ? SIM_CMD_SUITE
-                             : SIM_CMD_EXPLORE;
+      strcmp(cmd, "explore") == 0 || strcmp(cmd, "serve") == 0) {
+    o->cmd = cmd[0] == 'r'                 ? SIM_CMD_RUN
+             : strcmp(cmd, "suite") == 0   ? SIM_CMD_SUITE
+             : strcmp(cmd, "serve") == 0   ? SIM_CMD_SERVE
+                                           : SIM_CMD_EXPLORE;
     return sim_cli_parse_run(argc - 1, argv + 1, cat, o, err, errlen);
   }
   snprintf(err, errlen, "unknown command '%s' (see lwipsim --help)", cmd);
@@ -347,14 +434,26 @@ int sim_cli_engine_path(const char *profile, char *out, size_t len)
   return w > 0 && (size_t)w < len ? 0 : -1;
 }
 
+static volatile pid_t sim_cli_child;
+
+/* A signal to the front end alone (kill PID) stops the engine too; from a
+ * terminal both get it, and a second stop request is harmless. */
+static void sim_cli_forward_term(int sig)
+{
+  if (sim_cli_child > 0)
+    kill(sim_cli_child, sig);
+}
+
 static int sim_cli_run_engine(const sim_cli_opts *o, int argc, char **argv)
 {
   char engine[PATH_MAX];
-  if (sim_cli_engine_path(o->var->profile, engine, sizeof engine) != 0 ||
+  const char *profile = o->cmd == SIM_CMD_SERVE ? o->profile
+                                                : o->var->profile;
+  if (sim_cli_engine_path(profile, engine, sizeof engine) != 0 ||
       access(engine, X_OK) != 0) {
     fprintf(stderr,
             "lwipsim: no engine for profile '%s' (expected %s); run make\n",
-            o->var->profile, engine);
+            profile, engine);
     return SIM_EXIT_USAGE;
   }
   fflush(stdout);
@@ -363,6 +462,7 @@ static int sim_cli_run_engine(const sim_cli_opts *o, int argc, char **argv)
     fprintf(stderr, "lwipsim: cannot start engine: %s\n", strerror(errno));
     return SIM_EXIT_FAULT;
   }
+  sim_cli_child = pid;
   if (pid == 0) {
     char **args = calloc((size_t)argc + 1, sizeof *args);
     if (!args)
@@ -385,6 +485,11 @@ static int sim_cli_run_engine(const sim_cli_opts *o, int argc, char **argv)
   if (WIFEXITED(status))
     return WEXITSTATUS(status);
   int sig = WTERMSIG(status);
+  if (o->cmd == SIM_CMD_SERVE) {
+    fprintf(stderr, "lwipsim: the engine was killed by signal %d (%s)\n",
+            sig, strsignal(sig));
+    return SIM_EXIT_FAULT;
+  }
   /* The engine died without its two result lines; supply them (on stderr
    * when stdout carries the capture). */
   FILE *res = o->pcap_path && strcmp(o->pcap_path, "-") == 0 ? stderr
@@ -421,6 +526,12 @@ int sim_cli_frontend(int argc, char **argv, const sim_catalog *cat,
     return sim_cli_suite(&o, cat);
   case SIM_CMD_EXPLORE:
     return sim_cli_explore(&o);
+  case SIM_CMD_SERVE:
+    /* The front end waits for the engine and passes SIGINT/SIGTERM on;
+     * the engine stops cleanly on them. */
+    signal(SIGINT, sim_cli_forward_term);
+    signal(SIGTERM, sim_cli_forward_term);
+    return sim_cli_run_engine(&o, argc, argv);
   }
   return SIM_EXIT_USAGE;
 }

@@ -33,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "sim_clock.h"
 #include "sim_prng.h"
@@ -138,6 +139,7 @@ static struct {
   sim_obj *live;
   unsigned obj_seq[3];
   void (*tls_dtor[SIM_TLS_SLOTS])(void *);
+  uint64_t live_t0_us; /* live mode: CLOCK_MONOTONIC at init */
   /* CPU pinning */
   bool pinned;
   cpu_set_t saved_cpus;
@@ -379,12 +381,59 @@ static void sched_fire_due(void);
 
 /* No thread can run: advance virtual time to the next event.  Returns false
  * (after ending the run) on deadlock or when the time limit is passed. */
+/* Live mode: the clock follows the wall clock; between timers the external
+ * source is waited on.  Same contract as sched_idle(). */
+static bool sched_idle_live(void)
+{
+  const sim_external *x = S.cfg.live;
+  for (;;) {
+    while (S.nheap && timer_stale(&S.heap[0]))
+      (void)timer_pop();
+    uint64_t now = sim_live_now_us();
+    if (now > sim_clock_now_us())
+      sim__clock_set(now);
+    uint64_t next = S.nheap ? S.heap[0].t : UINT64_MAX;
+    if (next <= sim_clock_now_us()) {
+      sched_fire_due();
+      return true;
+    }
+    int rc = x->wait(x->ctx, next);
+    now = sim_live_now_us();
+    if (now > sim_clock_now_us())
+      sim__clock_set(now);
+    if (rc < 0) {
+      sched_end(SIM_END_NORMAL, "stopped");
+      return false;
+    }
+    if (rc > 0) {
+      bool was = S.in_isr;
+      const char *was_label = S.isr_label;
+      S.in_isr = true;
+      S.isr_label = "event";
+      x->drain(x->ctx);
+      S.in_isr = was;
+      S.isr_label = was_label;
+      return true;
+    }
+  }
+}
+
+uint64_t sim_live_now_us(void)
+{
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  uint64_t us = (uint64_t)t.tv_sec * 1000000u + (uint64_t)t.tv_nsec / 1000u;
+  return us - S.live_t0_us;
+}
+
 static bool sched_idle(void)
 {
   /* An IRQ raised by a thread that then blocked or exited is an event due
    * now: the caller delivers it before time may move. */
   if (S.npending && S.mask_depth == 0)
     return true;
+  if (S.cfg.live)
+    return sched_idle_live();
   while (S.nheap && timer_stale(&S.heap[0]))
     (void)timer_pop();
   if (!S.nheap) {
@@ -1060,6 +1109,11 @@ int sim_sched_init(const sim_config *cfg, char *err, size_t errlen)
   S.cfg = *cfg;
   if (!S.cfg.time_limit_us)
     S.cfg.time_limit_us = SIM_DEFAULT_TIME_LIMIT_US;
+  if (cfg->live) {
+    /* The one place a run reads the wall clock: live mode only. */
+    S.live_t0_us = 0;
+    S.live_t0_us = sim_live_now_us();
+  }
   sim_prng_seed(&S.prng, cfg->seed, SIM_STREAM_SCHED);
   sim__prng_app_seed(cfg->seed);
   sim__clock_set(0);

@@ -21,7 +21,8 @@ typedef enum {
   SIM_CMD_LIST,
   SIM_CMD_RUN,
   SIM_CMD_SUITE,
-  SIM_CMD_EXPLORE
+  SIM_CMD_EXPLORE,
+  SIM_CMD_SERVE
 } sim_cmd;
 
 typedef struct {
@@ -41,6 +42,11 @@ typedef struct {
   int jobs;                  /* --jobs, default 1 */
   uint64_t runs;             /* explore --runs */
   const char *self;          /* how the front end was called (argv[0]) */
+  /* serve */
+  const char *tap_name;      /* --tap */
+  uint8_t ip[4];             /* --ip, default 192.0.2.1 */
+  int prefix;                /* --ip /len, default 24 */
+  const char *profile;       /* serve: from --config, default "board" */
 } sim_cli_opts;
 
 /* Exit codes of the design. */

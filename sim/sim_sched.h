@@ -56,12 +56,26 @@ typedef struct {
   bool every;
 } sim_script_step;
 
+/* Live mode: an external event source (a TAP device) and a virtual clock
+ * that follows CLOCK_MONOTONIC.  When no thread can run, the scheduler
+ * calls wait() with the virtual time of the next timer (UINT64_MAX: none);
+ * it blocks until the wall clock reaches that time (return 0), an event is
+ * ready (1: the scheduler then calls drain() in event context, at the
+ * virtual time of now), or the run must stop (-1, e.g. on SIGINT: the run
+ * ends normally).  Times are virtual µs; sim_live_now_us() maps wall time. */
+typedef struct {
+  int (*wait)(void *ctx, uint64_t until_us);
+  void (*drain)(void *ctx);
+  void *ctx;
+} sim_external;
+
 typedef struct {
   sim_policy policy;
   uint64_t seed;
   uint64_t time_limit_us;        /* 0: default (one virtual hour) */
   const sim_script_step *script; /* used under SIM_POLICY_SCRIPT */
   size_t script_len;
+  const sim_external *live;      /* live mode (NULL: deterministic) */
   bool pin_cpu;                  /* keep every sim thread on one CPU */
   int cpu_hint;                  /* with pin_cpu: > 0 picks the (hint-1 mod
                                     n)-th allowed CPU (parallel workers
@@ -132,6 +146,9 @@ unsigned sim_irq_mask_depth(void);
 /* --- external events: `fn` runs at virtual time t, outside any thread, in
  * interrupt context (it may give semaphores or raise IRQs, never block). */
 void sim_call_at(uint64_t t_us, void (*fn)(void *arg), void *arg);
+
+/* Live mode only: wall time since sim_sched_init, in µs. */
+uint64_t sim_live_now_us(void);
 
 /* --- ending a run */
 /* Ends the run now with the given outcome; the calling sim thread never

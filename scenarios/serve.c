@@ -1,0 +1,96 @@
+/*
+ * serve.c - the live board of `lwipsim serve` (see serve.h).
+ *
+ * The board comes up on the TAP wire exactly as scenarios bring it up on the
+ * virtual one (scn_board_up_wire), then a TCP echo server accepts on port 7
+ * and gives each connection a thread of its own ("echo-N"), which echoes
+ * until the peer closes.  The main thread then waits for ever: the session
+ * ends when the live event source reports a stop.  Counters (connections,
+ * bytes echoed, EMAC frames) are kept for the summary.
+ */
+#include "serve.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "lwip/sockets.h"
+#include "lwip/sys.h"
+
+#include "scn_board.h"
+#include "scn_lwip.h"
+#include "sim_sched.h"
+#include "sim_sync.h"
+
+#define SERVE_ECHO_PORT 7
+#define SERVE_APP_PRIO 3
+
+static struct {
+  scn_board board;
+  long long connections, echoed;
+} sv;
+
+static void serve_echo_conn(void *arg)
+{
+  int c = (int)(intptr_t)arg;
+  char buf[1024];
+  for (;;) {
+    ssize_t n = lwip_recv(c, buf, sizeof buf, 0);
+    if (n <= 0)
+      break;
+    if (lwip_send(c, buf, (size_t)n, 0) != n)
+      break;
+    sv.echoed += n;
+  }
+  lwip_close(c);
+}
+
+static void serve_echo_server(void *arg)
+{
+  (void)arg;
+  char err[160];
+  int s = lwip_socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a;
+  memset(&a, 0, sizeof a);
+  a.sin_family = AF_INET;
+  a.sin_port = lwip_htons(SERVE_ECHO_PORT);
+  a.sin_addr.s_addr = IPADDR_ANY;
+  if (s < 0 || lwip_bind(s, (struct sockaddr *)&a, sizeof a) != 0 ||
+      lwip_listen(s, 4) != 0) {
+    snprintf(err, sizeof err, "echo server: errno %d", errno);
+    sim_sched_finish(SIM_END_FAULT, "%s", err);
+  }
+  for (;;) {
+    int c = lwip_accept(s, NULL, NULL);
+    if (c < 0) {
+      sim_sleep_us(100000);
+      continue;
+    }
+    char name[32];
+    snprintf(name, sizeof name, "echo-%lld", ++sv.connections);
+    sys_thread_new(name, serve_echo_conn, (void *)(intptr_t)c, 0,
+                   SERVE_APP_PRIO);
+  }
+}
+
+void scn_serve_main(scn_run *run, const scn_serve_config *cfg)
+{
+  memset(&sv, 0, sizeof sv);
+  scn_board_up_wire(run, &sv.board, NULL, cfg->wire, cfg->ip, cfg->prefix);
+  sys_thread_new("echo_server", serve_echo_server, NULL, 0, SERVE_APP_PRIO);
+  fprintf(stderr, "lwipsim: serving on %u.%u.%u.%u/%d (ICMP echo, TCP echo "
+          "port 7); SIGINT or SIGTERM stops\n", cfg->ip[0], cfg->ip[1],
+          cfg->ip[2], cfg->ip[3], cfg->prefix);
+  sim_sem *forever = sim_sem_new(0);
+  sim_sem_take(forever, SIM_FOREVER);
+}
+
+void scn_serve_counters(scn_run *run)
+{
+  if (!sv.board.mac)
+    return;
+  const emac_stats *st = emac_get_stats(sv.board.mac);
+  scn_counter(run, "frames_in", (long long)st->rx_frames);
+  scn_counter(run, "frames_out", (long long)st->tx_frames);
+  scn_counter(run, "tcp_echo_connections", sv.connections);
+  scn_counter(run, "tcp_echo_bytes", sv.echoed);
+}

@@ -1,0 +1,78 @@
+#!/bin/bash
+# tests/cli/test_tap.sh BUILD
+#
+# `lwipsim serve` on a real TAP device, inside a network namespace this test
+# creates and always removes (trap), with the TAP device, its addresses
+# (192.0.2.0/24) and every peer tool inside it: the kernel pings the board
+# (10 replies), talks to its TCP echo server, SIGINT stops it, the capture
+# shows the ARP exchange, the ICMP echoes and the TCP session under the
+# session's identity, and the TAP device is gone.  A second serve on the
+# same name fails as busy.  Needs root and /dev/net/tun; skips otherwise.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+B=${1:?usage: test_tap.sh BUILD}
+LWIPSIM=$(readlink -f "$B/lwipsim")
+if [ "$(id -u)" != 0 ]; then
+  echo "skip tap: needs root (CI runs as root)"; exit 0
+fi
+if [ ! -c /dev/net/tun ] || ! command -v ip >/dev/null; then
+  echo "skip tap: no /dev/net/tun or no ip(8)"; exit 0
+fi
+NS=lwipsim-test-$$
+TMP=$(mktemp -d /tmp/lwipsim-tap.XXXXXX)
+SERVE=
+cleanup() {
+  [ -n "$SERVE" ] && kill -TERM "$SERVE" 2>/dev/null && wait "$SERVE" 2>/dev/null
+  ip netns del "$NS" 2>/dev/null || true
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; [ -f "$TMP/serve.out" ] && cat "$TMP/serve.out" >&2; exit 1; }
+ok() { echo "ok   tap: $*"; }
+in_ns() { ip netns exec "$NS" "$@"; }
+
+ip netns add "$NS"
+in_ns ip link set lo up
+# Started directly (not through a shell function, which would fork a
+# subshell), so $! is lwipsim itself: `ip netns exec` execs it.
+ip netns exec "$NS" "$LWIPSIM" serve --tap lwt0 --pcap "$TMP/s.pcapng" \
+  >"$TMP/serve.out" 2>&1 &
+SERVE=$!
+for _ in $(seq 100); do in_ns ip link show lwt0 >/dev/null 2>&1 && break; sleep 0.05; done
+in_ns ip link show lwt0 >/dev/null 2>&1 || fail "no TAP device lwt0 in $NS"
+in_ns ip addr add 192.0.2.2/24 dev lwt0
+in_ns ip link set lwt0 up
+
+rc=0; in_ns "$LWIPSIM" serve --tap lwt0 >"$TMP/busy.out" 2>&1 || rc=$?
+[ "$rc" = 2 ] && grep -q 'TAP device lwt0 is busy' "$TMP/busy.out" ||
+  fail "second serve on lwt0: exit $rc $(cat "$TMP/busy.out")"
+ok "a second serve on the same device: one line, exit 2 (busy)"
+
+in_ns ping -c 10 -i 0.2 -W 2 192.0.2.1 >"$TMP/ping" || fail "ping: $(cat "$TMP/ping")"
+grep -q '10 packets transmitted, 10 received' "$TMP/ping" || fail "ping: $(tail -2 "$TMP/ping")"
+ok "the kernel pings the board: 10 of 10 replies"
+reply=$(in_ns timeout 5 bash -c 'exec 3<>/dev/tcp/192.0.2.1/7; printf "hello lwip\n" >&3; timeout 2 head -c 11 <&3') ||
+  fail "tcp echo"
+[ "$reply" = "hello lwip" ] || fail "tcp echo replied '$reply'"
+ok "TCP echo on port 7 answers"
+
+kill -INT "$SERVE"
+rc=0
+for _ in $(seq 100); do kill -0 "$SERVE" 2>/dev/null || break; sleep 0.05; done
+kill -0 "$SERVE" 2>/dev/null && fail "serve still running 5 s after SIGINT"
+wait "$SERVE" || rc=$?
+SERVE=
+[ "$rc" = 0 ] || fail "serve exit $rc after SIGINT"
+grep -q '^serve: normal after .*: stopped' "$TMP/serve.out" || fail "serve summary"
+grep -Eq '^digest: 0x[0-9a-f]{16}$' "$TMP/serve.out" || fail "serve digest"
+in_ns ip link show lwt0 >/dev/null 2>&1 && fail "TAP device still there after the end"
+ok "SIGINT stops serve (exit 0, summary, digest); the TAP device is gone"
+
+if command -v tshark >/dev/null; then
+  capinfos -k "$TMP/s.pcapng" | grep -q 'lwipsim serve' || fail "capture comment"
+  capinfos -k "$TMP/s.pcapng" | grep -q 'wire: tap:lwt0' || fail "capture wire"
+  tshark -r "$TMP/s.pcapng" -T fields -e _ws.col.Protocol 2>/dev/null >"$TMP/p"
+  [ "$(grep -cx ICMP "$TMP/p" || true)" = 20 ] || fail "want 20 ICMP frames"
+  grep -qx ARP "$TMP/p" && grep -qx TCP "$TMP/p" || fail "want ARP and TCP"
+  ok "the capture holds ARP, 20 ICMP echoes and the TCP session, with the session's identity"
+fi
