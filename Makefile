@@ -150,7 +150,8 @@ PORT_SRCS := $(wildcard contrib_port/*.c)
 TAPIF_SRCS := $(wildcard tapif/*.c)
 SCN_SRCS := $(wildcard scenarios/*.c) \
   $(filter-out %/desc.c,$(wildcard scenarios/*/*.c))
-SCN_ENGINE_SRCS := $(filter-out scenarios/frontend_main.c,$(SCN_SRCS))
+FE_SRCS := scenarios/frontend_main.c scenarios/replay.c
+SCN_ENGINE_SRCS := $(filter-out $(FE_SRCS),$(SCN_SRCS))
 
 port_inc = -Isim -Icontrib_port/include -Icontrib_port/lwipopts/$(1) -I$(LWIP)/src/include
 tapif_inc = $(call port_inc,$(1)) -Itapif
@@ -229,12 +230,14 @@ $(B)/obj/fe/version.o: contrib_port/version.c $(LWIP_TREE_STAMP) | $(LWIP_FETCH)
 	@mkdir -p $(@D)
 	$(CC) $(OUR_CFLAGS) $(call port_inc,board) -c $< -o $@
 
-$(B)/obj/fe/frontend_main.o: scenarios/frontend_main.c
+# The front end: no lwIP, but the capture reader for `replay`.
+$(B)/obj/fe/%.o: scenarios/%.c
 	@mkdir -p $(@D)
-	$(CC) $(OUR_CFLAGS) -Isim -Icontrib_port/include -Iscenarios -c $< -o $@
+	$(CC) $(OUR_CFLAGS) -Isim -Icontrib_port/include -Itapif -Iscenarios -c $< -o $@
 
-$(B)/lwipsim: $(B)/obj/fe/frontend_main.o $(B)/obj/fe/version.o $(DESC_OBJS) $(LIBSIM)
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS)
+$(B)/lwipsim: $(patsubst scenarios/%.c,$(B)/obj/fe/%.o,$(FE_SRCS)) $(B)/obj/fe/version.o \
+    $(B)/obj/tapif/pcapio.o $(DESC_OBJS) $(LIBSIM)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS) -lpcap
 
 ifeq ($(wildcard $(LWIP)/src/core/init.c),)
 # The tree is not there yet: fetch it, then build with its file list.

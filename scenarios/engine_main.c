@@ -139,6 +139,18 @@ static void engine_identity(const sim_cli_opts *o, char *out, size_t len)
            sys_arch_lwip_version(), build);
 }
 
+/* The capture's last block: the digest and end time `replay` compares. */
+static void engine_capture_summary(scn_run *run, uint64_t digest,
+                                   uint64_t end_us)
+{
+  if (!run->capture || !run->captured)
+    return;
+  char sum[96];
+  snprintf(sum, sizeof sum, "lwipsim digest: 0x%016llx end_us: %llu",
+           (unsigned long long)digest, (unsigned long long)end_us);
+  pcapio_write_summary(run->capture, 0, end_us, sum);
+}
+
 /* ------------------------------------------------------------------ */
 /* serve: the board live over TAP until SIGINT/SIGTERM                 */
 
@@ -168,7 +180,29 @@ static int engine_serve(const sim_cli_opts *o)
                                      .variants = &live,
                                      .nvariants = 1};
   char err[512];
-  tapif_wire *wire = tapif_tap_new(o->tap_name, err, sizeof err);
+  /* serve --replay F: the recorded session again, its inbound frames from
+   * the capture, deterministic, ending where the session ended. */
+  uint64_t stop_at = 0;
+  tapif_wire *wire;
+  if (o->replay_path) {
+    pcapio_meta meta;
+    unsigned long long end_us = 0;
+    if (pcapio_read_meta(o->replay_path, &meta, err, sizeof err) != 0) {
+      fprintf(stderr, "lwipsim: %s\n", err);
+      return SIM_EXIT_USAGE;
+    }
+    pcapio_meta_free(&meta);
+    const char *e = strstr(meta.summary, "end_us: ");
+    if (!e || sscanf(e, "end_us: %llu", &end_us) != 1 || end_us == 0) {
+      fprintf(stderr, "lwipsim: capture %s has no session summary\n",
+              o->replay_path);
+      return SIM_EXIT_USAGE;
+    }
+    stop_at = end_us;
+    wire = tapif_replay_new(o->replay_path, err, sizeof err);
+  } else {
+    wire = tapif_tap_new(o->tap_name, err, sizeof err);
+  }
   if (!wire) {
     fprintf(stderr, "lwipsim: %s\n", err);
     return SIM_EXIT_USAGE;
@@ -211,7 +245,8 @@ static int engine_serve(const sim_cli_opts *o)
   sim_config cfg = {.policy = SIM_POLICY_RTOS,
                     .seed = 1,
                     .time_limit_us = UINT64_MAX,
-                    .live = tapif_tap_external(wire),
+                    .live = stop_at ? NULL : tapif_tap_external(wire),
+                    .stop_at_us = stop_at,
                     .pin_cpu = true};
   sim_trace_open(o->trace_path, err, sizeof err);
   sim_sched_init(&cfg, err, sizeof err);
@@ -221,6 +256,7 @@ static int engine_serve(const sim_cli_opts *o)
   sim_sched_run(engine_serve_thread, &run, 2, &out);
   scn_serve_counters(&run);
   uint64_t digest = sim_trace_digest();
+  engine_capture_summary(&run, digest, out.end_us);
   sim_sched_fini();
   for (int i = run.ncleanups - 1; i >= 0; i--)
     run.cleanups[i].fn(run.cleanups[i].arg);
@@ -333,6 +369,7 @@ int main(int argc, char **argv)
   engine_decide(&run, &out);
   sim_trace_emit(out.end_us, "sim", "verdict", run.message);
   uint64_t digest = sim_trace_digest();
+  engine_capture_summary(&run, digest, out.end_us);
   sim_sched_fini();
   for (int i = run.ncleanups - 1; i >= 0; i--)
     run.cleanups[i].fn(run.cleanups[i].arg);

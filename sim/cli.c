@@ -65,6 +65,10 @@ void sim_cli_usage(FILE *f)
       "                             192.0.2.1/24): ICMP echo, TCP echo on "
       "port 7,\n"
       "                             until SIGINT/SIGTERM\n"
+      "  replay F.pcapng             re-run a recorded run or serve "
+      "session from its\n"
+      "                             capture and compare digests (0 equal, "
+      "1 differ)\n"
       "  --help                     this text\n"
       "  --version                  lwipsim and lwIP versions\n"
       "\n"
@@ -101,6 +105,7 @@ static const struct option sim_cli_run_opts[] = {
     {"tap", required_argument, NULL, 'T'},
     {"ip", required_argument, NULL, 'I'},
     {"config", required_argument, NULL, 'C'},
+    {"replay", required_argument, NULL, 'R'},
     {NULL, 0, NULL, 0}};
 
 /* Which options each command takes. */
@@ -114,7 +119,7 @@ static const char *sim_cli_allowed(sim_cmd cmd)
   case SIM_CMD_EXPLORE:
     return "Vsprn";
   case SIM_CMD_SERVE:
-    return "TICPv";
+    return "TICPRtv";
   default:
     return "";
   }
@@ -225,6 +230,9 @@ static int sim_cli_parse_run(int argc, char **argv, const sim_catalog *cat,
       break;
     case 'C':
       config = optarg;
+      break;
+    case 'R':
+      o->replay_path = optarg; /* engine-internal: replays a session */
       break;
     case 'V':
       variant = optarg;
@@ -374,6 +382,16 @@ int sim_cli_parse(int argc, char **argv, const sim_catalog *cat,
     }
     return 0;
   }
+  if (strcmp(cmd, "replay") == 0) {
+    o->cmd = SIM_CMD_REPLAY;
+    if (argc != 3 || !*argv[2] || argv[2][0] == '-') {
+      snprintf(err, errlen, "replay takes one capture file: lwipsim replay "
+               "F.pcapng");
+      return -1;
+    }
+    o->replay_path = argv[2];
+    return 0;
+  }
   if (strcmp(cmd, "run") == 0 || strcmp(cmd, "suite") == 0 ||
       strcmp(cmd, "explore") == 0 || strcmp(cmd, "serve") == 0) {
     o->cmd = cmd[0] == 'r'                 ? SIM_CMD_RUN
@@ -501,7 +519,7 @@ static int sim_cli_run_engine(const sim_cli_opts *o, int argc, char **argv)
 }
 
 int sim_cli_frontend(int argc, char **argv, const sim_catalog *cat,
-                     const char *lwip_version)
+                     const char *lwip_version, sim_cli_replay_fn replay)
 {
   sim_cli_opts o;
   char err[512];
@@ -526,6 +544,8 @@ int sim_cli_frontend(int argc, char **argv, const sim_catalog *cat,
     return sim_cli_suite(&o, cat);
   case SIM_CMD_EXPLORE:
     return sim_cli_explore(&o);
+  case SIM_CMD_REPLAY:
+    return replay(&o, cat);
   case SIM_CMD_SERVE:
     /* The front end waits for the engine and passes SIGINT/SIGTERM on;
      * the engine stops cleanly on them. */

@@ -389,32 +389,36 @@ static bool sched_idle_live(void)
   for (;;) {
     while (S.nheap && timer_stale(&S.heap[0]))
       (void)timer_pop();
-    uint64_t now = sim_live_now_us();
-    if (now > sim_clock_now_us())
-      sim__clock_set(now);
     uint64_t next = S.nheap ? S.heap[0].t : UINT64_MAX;
-    if (next <= sim_clock_now_us()) {
+    /* A timer fires at its own deadline, not at the wall time it was
+     * noticed, and before any frame read later: a replay that injects the
+     * recorded frames at their virtual times then sees the same run. */
+    if (next <= sim_live_now_us()) {
+      if (next > sim_clock_now_us())
+        sim__clock_set(next);
       sched_fire_due();
       return true;
     }
     int rc = x->wait(x->ctx, next);
-    now = sim_live_now_us();
-    if (now > sim_clock_now_us())
-      sim__clock_set(now);
     if (rc < 0) {
       sched_end(SIM_END_NORMAL, "stopped");
       return false;
     }
-    if (rc > 0) {
-      bool was = S.in_isr;
-      const char *was_label = S.isr_label;
-      S.in_isr = true;
-      S.isr_label = "event";
-      x->drain(x->ctx);
-      S.in_isr = was;
-      S.isr_label = was_label;
-      return true;
-    }
+    if (rc == 0)
+      continue;
+    uint64_t now = sim_live_now_us();
+    if (next <= now)
+      continue; /* timers first; the frames wait in the device */
+    if (now > sim_clock_now_us())
+      sim__clock_set(now);
+    bool was = S.in_isr;
+    const char *was_label = S.isr_label;
+    S.in_isr = true;
+    S.isr_label = "event";
+    x->drain(x->ctx);
+    S.in_isr = was;
+    S.isr_label = was_label;
+    return true;
   }
 }
 
@@ -436,6 +440,13 @@ static bool sched_idle(void)
     return sched_idle_live();
   while (S.nheap && timer_stale(&S.heap[0]))
     (void)timer_pop();
+  if (S.cfg.stop_at_us &&
+      (!S.nheap || S.heap[0].t > S.cfg.stop_at_us)) {
+    /* As the live session did: everything up to its end, then stop
+     * without moving the clock. */
+    sched_end(SIM_END_NORMAL, "stopped");
+    return false;
+  }
   if (!S.nheap) {
     sched_end(SIM_END_DEADLOCK, NULL);
     return false;

@@ -22,7 +22,8 @@ typedef enum {
   SIM_CMD_RUN,
   SIM_CMD_SUITE,
   SIM_CMD_EXPLORE,
-  SIM_CMD_SERVE
+  SIM_CMD_SERVE,
+  SIM_CMD_REPLAY
 } sim_cmd;
 
 typedef struct {
@@ -47,6 +48,7 @@ typedef struct {
   uint8_t ip[4];             /* --ip, default 192.0.2.1 */
   int prefix;                /* --ip /len, default 24 */
   const char *profile;       /* serve: from --config, default "board" */
+  const char *replay_path;   /* replay FILE; engine: serve --replay FILE */
 } sim_cli_opts;
 
 /* Exit codes of the design. */
@@ -73,9 +75,14 @@ int sim_cli_explore(const sim_cli_opts *o);
 /* build/engines/<profile>/lwipsim-engine next to the front end. */
 int sim_cli_engine_path(const char *profile, char *out, size_t len);
 
+/* `lwipsim replay F` lives with the capture code (scenarios/replay.c);
+ * the front end calls it through this hook. */
+typedef int (*sim_cli_replay_fn)(const sim_cli_opts *o,
+                                 const sim_catalog *cat);
+
 /* The front end's main. */
 int sim_cli_frontend(int argc, char **argv, const sim_catalog *cat,
-                     const char *lwip_version);
+                     const char *lwip_version, sim_cli_replay_fn replay);
 
 void sim_cli_usage(FILE *f);
 

@@ -76,6 +76,9 @@ typedef struct {
   const sim_script_step *script; /* used under SIM_POLICY_SCRIPT */
   size_t script_len;
   const sim_external *live;      /* live mode (NULL: deterministic) */
+  uint64_t stop_at_us;           /* > 0: end (normal, "stopped") once
+                                    nothing is left at or before this
+                                    virtual time: replays a live session */
   bool pin_cpu;                  /* keep every sim thread on one CPU */
   int cpu_hint;                  /* with pin_cpu: > 0 picks the (hint-1 mod
                                     n)-th allowed CPU (parallel workers

@@ -35,6 +35,9 @@
 #define PCAPIO_BT_SHB 0x0A0D0D0Au
 #define PCAPIO_BT_IDB 0x00000001u
 #define PCAPIO_BT_EPB 0x00000006u
+#define PCAPIO_BT_ISB 0x00000005u
+#define PCAPIO_BT_SPB 0x00000003u
+#define PCAPIO_BT_PB 0x00000002u
 #define PCAPIO_BYTE_ORDER_MAGIC 0x1A2B3C4Du
 
 #define PCAPIO_OPT_ENDOFOPT 0
@@ -49,6 +52,7 @@
 #define PCAPIO_SHB_FIXED (8 + 16 + 4)
 #define PCAPIO_IDB_FIXED (8 + 8 + 4)
 #define PCAPIO_EPB_FIXED (8 + 20 + 4)
+#define PCAPIO_ISB_FIXED (8 + 12 + 4)
 
 #define PCAPIO_ERR_MAX 512
 
@@ -333,6 +337,30 @@ int pcapio_write_frame(pcapio_writer *w, int ifid, uint64_t t_us,
   pcapio__put32(w, (uint32_t)len); /* original */
   pcapio__put_padded(w, frame, len);
   pcapio__put_opt(w, PCAPIO_OPT_EPB_FLAGS, flags, 4);
+  pcapio__put_opt(w, PCAPIO_OPT_COMMENT, comment, clen);
+  return pcapio__finish(w, size);
+}
+
+int pcapio_write_summary(pcapio_writer *w, int ifid, uint64_t t_us,
+                         const char *comment)
+{
+  if (w->failed)
+    return -1;
+  if (ifid < 0 || ifid >= w->n_if) {
+    snprintf(w->err, sizeof w->err,
+             "capture %s: no interface %d (%d added)", w->name, ifid,
+             w->n_if);
+    return -1;
+  }
+  size_t clen = pcapio__str_len(comment);
+  size_t size = PCAPIO_ISB_FIXED + pcapio__opt_size(clen) + 4;
+  if (pcapio__begin(w, size) != 0)
+    return -1;
+  pcapio__put32(w, PCAPIO_BT_ISB);
+  pcapio__put32(w, (uint32_t)size);
+  pcapio__put32(w, (uint32_t)ifid);
+  pcapio__put32(w, (uint32_t)(t_us >> 32));
+  pcapio__put32(w, (uint32_t)t_us);
   pcapio__put_opt(w, PCAPIO_OPT_COMMENT, comment, clen);
   return pcapio__finish(w, size);
 }
@@ -644,4 +672,155 @@ out:
   free(b);
   fclose(f);
   return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* our own walk over every block: directions and the summary comment    */
+
+/* Finds option `code` in opts[0..len) (byte order `big`); returns its
+ * value's offset and length through at and vlen: 0 if found, -1 if not. */
+static int pcapio__find_opt(const uint8_t *opts, size_t len, int big,
+                            uint16_t code, size_t *at, size_t *vlen)
+{
+  size_t off = 0;
+  while (len - off >= 4) {
+    uint16_t c = pcapio__get16(opts + off, big);
+    size_t l = pcapio__get16(opts + off + 2, big);
+    off += 4;
+    if (c == PCAPIO_OPT_ENDOFOPT || pcapio__pad4(l) > len - off)
+      return -1;
+    if (c == code) {
+      *at = off;
+      *vlen = l;
+      return 0;
+    }
+    off += pcapio__pad4(l);
+  }
+  return -1;
+}
+
+int pcapio_read_meta(const char *path, pcapio_meta *m, char *err,
+                     size_t errlen)
+{
+  memset(m, 0, sizeof *m);
+  size_t cap = 0, len = 0;
+  uint8_t *buf = NULL;
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    snprintf(err, errlen, "cannot read capture %s: %s", path,
+             strerror(errno));
+    return -1;
+  }
+  for (;;) {
+    if (len + 65536 > cap) {
+      if (cap >= PCAPIO_META_MAX) {
+        fclose(f);
+        free(buf);
+        snprintf(err, errlen, "capture %s is larger than %u MiB", path,
+                 PCAPIO_META_MAX >> 20);
+        return -1;
+      }
+      cap = cap ? cap * 2 : 1 << 20;
+      uint8_t *nb = realloc(buf, cap);
+      if (!nb) {
+        fclose(f);
+        free(buf);
+        snprintf(err, errlen, "out of memory reading %s", path);
+        return -1;
+      }
+      buf = nb;
+    }
+    size_t n = fread(buf + len, 1, cap - len, f);
+    len += n;
+    if (n == 0)
+      break;
+  }
+  fclose(f);
+  const char *why = NULL;
+  int big = 0;
+  size_t off = 0, frames_cap = 0;
+  if (len < 12 || pcapio__get32(buf, 0) != PCAPIO_BT_SHB) {
+    why = "not a pcapng file";
+    goto out;
+  }
+  if (pcapio__get32(buf + 8, 1) == PCAPIO_BYTE_ORDER_MAGIC)
+    big = 1;
+  else if (pcapio__get32(buf + 8, 0) != PCAPIO_BYTE_ORDER_MAGIC) {
+    why = "bad byte-order magic";
+    goto out;
+  }
+  while (off < len) {
+    if (len - off < 12) {
+      why = "truncated block";
+      goto out;
+    }
+    uint32_t type = pcapio__get32(buf + off, big);
+    uint32_t size = pcapio__get32(buf + off + 4, big);
+    if (size < 12 || size % 4 || size > len - off ||
+        pcapio__get32(buf + off + size - 4, big) != size) {
+      why = "malformed block length";
+      goto out;
+    }
+    const uint8_t *b = buf + off;
+    if (type == PCAPIO_BT_SHB && off != 0) {
+      why = "more than one section";
+      goto out;
+    }
+    if (type == PCAPIO_BT_EPB || type == PCAPIO_BT_SPB ||
+        type == PCAPIO_BT_PB) {
+      int dir = PCAPIO_UNKNOWN;
+      if (type == PCAPIO_BT_EPB) {
+        if (size < PCAPIO_EPB_FIXED) {
+          why = "short enhanced packet block";
+          goto out;
+        }
+        size_t caplen = pcapio__get32(b + 20, big);
+        size_t data_end = 28 + pcapio__pad4(caplen);
+        if (caplen > size || data_end > size - 4) {
+          why = "enhanced packet block data overruns the block";
+          goto out;
+        }
+        size_t at, vlen;
+        if (pcapio__find_opt(b + data_end, size - 4 - data_end, big,
+                             PCAPIO_OPT_EPB_FLAGS, &at, &vlen) == 0 &&
+            vlen == 4)
+          dir = (int)(pcapio__get32(b + data_end + at, big) & 3);
+      }
+      if (m->nframes == frames_cap) {
+        frames_cap = frames_cap ? frames_cap * 2 : 256;
+        uint8_t *nd = realloc(m->dirs, frames_cap);
+        if (!nd) {
+          why = "out of memory";
+          goto out;
+        }
+        m->dirs = nd;
+      }
+      m->dirs[m->nframes++] = (uint8_t)dir;
+    } else if (type == PCAPIO_BT_ISB && size >= PCAPIO_ISB_FIXED) {
+      size_t at, vlen;
+      if (pcapio__find_opt(b + 20, size - 24, big, PCAPIO_OPT_COMMENT, &at,
+                           &vlen) == 0) {
+        size_t n = vlen < sizeof m->summary - 1 ? vlen
+                                                : sizeof m->summary - 1;
+        memcpy(m->summary, b + 20 + at, n);
+        m->summary[n] = 0;
+      }
+    }
+    off += size;
+  }
+out:
+  free(buf);
+  if (why) {
+    snprintf(err, errlen, "cannot read capture %s: %s", path, why);
+    pcapio_meta_free(m);
+    return -1;
+  }
+  return 0;
+}
+
+void pcapio_meta_free(pcapio_meta *m)
+{
+  free(m->dirs);
+  m->dirs = NULL;
+  m->nframes = 0;
 }

@@ -119,4 +119,23 @@ void pcapio_read_close(pcapio_reader *r);
 int pcapio_read_shb_comment(const char *path, char *out, size_t outlen,
                             char *err, size_t errlen);
 
+/* Writes an interface statistics block carrying `comment` (lwipsim puts
+ * the run's digest there when the capture is closed).  0 or -1. */
+int pcapio_write_summary(pcapio_writer *w, int ifid, uint64_t t_us,
+                         const char *comment);
+
+/* What libpcap does not expose, read by our own walk over every block:
+ * each frame's direction (in file order, as libpcap numbers frames) and the
+ * comment of the last interface statistics block. */
+#define PCAPIO_META_MAX (256u << 20)
+typedef struct {
+  uint8_t *dirs;     /* PCAPIO_IN / PCAPIO_OUT / PCAPIO_UNKNOWN per frame */
+  size_t nframes;
+  char summary[512]; /* "" when the capture has none */
+} pcapio_meta;
+
+int pcapio_read_meta(const char *path, pcapio_meta *m, char *err,
+                     size_t errlen);
+void pcapio_meta_free(pcapio_meta *m);
+
 #endif

@@ -58,6 +58,11 @@ typedef struct {
 void tapif_vwire_config_default(tapif_vwire_config *c);
 tapif_wire *tapif_vwire_new(const tapif_vwire_config *c);
 
+/* The `replay:FILE` wire: the inbound frames of a capture, re-injected at
+ * their recorded virtual times (replaywire.c).  NULL with a one-line
+ * reason for a file that is not a readable Ethernet capture. */
+tapif_wire *tapif_replay_new(const char *path, char *err, size_t errlen);
+
 /* Marks `port` as the board (capture point of view). */
 void tapif_wire_set_board(tapif_wire *w, int port);
 /* Records frames into `cap` as interface `ifname`; returns 0 or -1. */

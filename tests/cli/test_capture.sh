@@ -63,3 +63,24 @@ rc=0; "$LWIPSIM" run board_ping --variant default --pcap "$TMP/no/dir/x.pcapng" 
 [ "$rc" = 2 ] && [ "$(wc -l <"$TMP/err")" = 1 ] || fail "bad --pcap path: exit $rc $(cat "$TMP/err")"
 ls "$TMP/no" >/dev/null 2>&1 && fail "bad path created something"
 ok "a --pcap path in a missing directory: one line, exit 2, nothing written"
+
+# --- replay: the capture alone re-runs the run and compares digests
+"$LWIPSIM" replay "$TMP/a.pcapng" >"$TMP/r" || fail "replay: $(tail -3 "$TMP/r")"
+grep -q "^replay: board_ping/default digest ${d1#digest: } equals the recording's" "$TMP/r" ||
+  fail "replay output: $(tail -1 "$TMP/r")"
+ok "replay of a board_ping capture: the digest equals the recording's (exit 0)"
+replay_error() {
+  local what=$1 file=$2 want=$3 rc=0
+  "$LWIPSIM" replay "$file" >"$TMP/out" 2>"$TMP/err" || rc=$?
+  [ "$rc" = 2 ] && [ "$(wc -l <"$TMP/err")" = 1 ] && grep -q "$want" "$TMP/err" ||
+    fail "replay of $what: exit $rc, $(cat "$TMP/err")"
+  ok "replay of $what: one line, exit 2"
+}
+head -c 700 "$TMP/a.pcapng" >"$TMP/t.pcapng"
+replay_error "a truncated capture" "$TMP/t.pcapng" "cannot read capture"
+head -c 4096 /dev/urandom >"$TMP/rnd.pcapng"
+replay_error "random bytes" "$TMP/rnd.pcapng" "not a pcapng file"
+LC_ALL=C sed 's/build: [0-9a-f]\{16\}/build: 0000000000000000/' "$TMP/a.pcapng" >"$TMP/o.pcapng"
+replay_error "a capture from another build" "$TMP/o.pcapng" "comes from another build"
+replay_error "a capture without a summary" "$TMP/none.pcapng" "has no summary block"
+replay_error "a missing file" "$TMP/missing.pcapng" "No such file"

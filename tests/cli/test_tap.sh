@@ -76,3 +76,8 @@ if command -v tshark >/dev/null; then
   grep -qx ARP "$TMP/p" && grep -qx TCP "$TMP/p" || fail "want ARP and TCP"
   ok "the capture holds ARP, 20 ICMP echoes and the TCP session, with the session's identity"
 fi
+
+rc=0; "$LWIPSIM" replay "$TMP/s.pcapng" >"$TMP/replay.out" 2>&1 || rc=$?
+[ "$rc" = 0 ] && grep -q '^replay: serve/live digest .* equals the recording' "$TMP/replay.out" ||
+  fail "replay of the session: exit $rc $(tail -2 "$TMP/replay.out")"
+ok "lwipsim replay of the live session (no TAP, no root needed): the same digest"

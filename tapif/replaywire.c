@@ -1,0 +1,166 @@
+/*
+ * replaywire.c - the `replay:FILE` wire: re-injects a recorded run's
+ * inbound frames into the board at their recorded virtual times.
+ *
+ * The frames are read with libpcap (pcapio_read_*); their directions, which
+ * libpcap does not expose, come from our own walk over the blocks
+ * (pcapio_read_meta), matched by frame number.  When the board attaches,
+ * every inbound frame becomes a virtual-time event, so the run is as
+ * deterministic as any virtual-wire run.  What the board sends goes nowhere
+ * (it is counted, and captured if the replay itself is captured).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pcapio.h"
+#include "sim_clock.h"
+#include "sim_sched.h"
+#include "wire.h"
+
+typedef struct {
+  uint64_t t_us;
+  size_t len;
+  uint8_t *data;
+} replay_frame;
+
+typedef struct {
+  tapif_wire base;
+  tapif_rx_fn rx;
+  void *node;
+  replay_frame *frames;
+  size_t nframes;
+  uint64_t sent;
+} replaywire;
+
+typedef struct {
+  replaywire *w;
+  size_t i;
+} replay_event;
+
+static void replaywire_deliver(void *arg)
+{
+  replaywire *w = arg;
+  /* Events fire in time order, ties in creation order: frame order. */
+  replay_frame *f = &w->frames[w->base.frames_delivered++];
+  const char *note = w->rx(w->node, f->data, f->len);
+  if (w->base.cap)
+    pcapio_write_frame(w->base.cap, w->base.cap_ifid, sim_clock_now_us(),
+                       PCAPIO_IN, f->data, f->len, note);
+}
+
+static int replaywire_attach(tapif_wire *base, const char *name,
+                             tapif_rx_fn rx, void *node)
+{
+  replaywire *w = (replaywire *)base;
+  (void)name;
+  if (w->rx)
+    return -1;
+  w->rx = rx;
+  w->node = node;
+  for (size_t i = 0; i < w->nframes; i++)
+    sim_call_at(w->frames[i].t_us, replaywire_deliver, w);
+  return 0;
+}
+
+static int replaywire_send(tapif_wire *base, int port, const uint8_t *frame,
+                           size_t len, const char *note)
+{
+  replaywire *w = (replaywire *)base;
+  if (port != 0)
+    return -1;
+  w->sent++;
+  base->frames_sent++;
+  if (base->cap)
+    pcapio_write_frame(base->cap, base->cap_ifid, sim_clock_now_us(),
+                       PCAPIO_OUT, frame, len, note);
+  return 0;
+}
+
+static void replaywire_destroy(tapif_wire *base)
+{
+  replaywire *w = (replaywire *)base;
+  for (size_t i = 0; i < w->nframes; i++)
+    free(w->frames[i].data);
+  free(w->frames);
+  free(w);
+}
+
+static const tapif_wire_ops replaywire_ops = {
+    .kind = "replay",
+    .attach = replaywire_attach,
+    .send = replaywire_send,
+    .destroy = replaywire_destroy,
+};
+
+tapif_wire *tapif_replay_new(const char *path, char *err, size_t errlen)
+{
+  pcapio_meta meta;
+  if (pcapio_read_meta(path, &meta, err, errlen) != 0)
+    return NULL;
+  pcapio_reader *r = pcapio_read_open(path, err, errlen);
+  replaywire *w = calloc(1, sizeof *w);
+  if (!r || !w) {
+    if (!w)
+      snprintf(err, errlen, "out of memory");
+    pcapio_read_close(r);
+    pcapio_meta_free(&meta);
+    free(w);
+    return NULL;
+  }
+  w->base.ops = &replaywire_ops;
+  w->base.board_port = 0;
+  size_t expect = meta.nframes;
+  pcapio_frame f;
+  size_t n = 0, cap = 0;
+  int rc;
+  uint64_t last_t = 0;
+  while ((rc = pcapio_read_next(r, &f)) == 1) {
+    if (n >= expect) {
+      rc = -2;
+      break;
+    }
+    if (meta.dirs[n++] != PCAPIO_IN)
+      continue;
+    if (f.t_us < last_t) {
+      snprintf(err, errlen, "capture %s: frame %lu goes back in time", path,
+               f.number);
+      rc = -3;
+      break;
+    }
+    last_t = f.t_us;
+    if (w->nframes == cap) {
+      cap = cap ? cap * 2 : 64;
+      replay_frame *nf = realloc(w->frames, cap * sizeof *nf);
+      if (!nf) {
+        rc = -4;
+        break;
+      }
+      w->frames = nf;
+    }
+    replay_frame *rf = &w->frames[w->nframes];
+    rf->data = malloc(f.len);
+    if (!rf->data) {
+      rc = -4;
+      break;
+    }
+    memcpy(rf->data, f.data, f.len);
+    rf->len = f.len;
+    rf->t_us = f.t_us;
+    w->nframes++;
+  }
+  if (rc == -1)
+    snprintf(err, errlen, "capture %s: %s", path, pcapio_read_error(r));
+  else if (rc == -2 || (rc == 0 && n != expect))
+    snprintf(err, errlen, "capture %s: libpcap and the block walk disagree "
+             "on the number of frames", path);
+  else if (rc == -4)
+    snprintf(err, errlen, "out of memory reading %s", path);
+  pcapio_read_close(r);
+  pcapio_meta_free(&meta);
+  if (rc != 0 || n != expect) {
+    replaywire_destroy(&w->base);
+    return NULL;
+  }
+  return &w->base;
+}
