@@ -155,7 +155,8 @@ SCN_ENGINE_SRCS := $(filter-out $(FE_SRCS),$(SCN_SRCS))
 
 port_inc = -Isim -Icontrib_port/include -Icontrib_port/lwipopts/$(1) -I$(LWIP)/src/include
 tapif_inc = $(call port_inc,$(1)) -Itapif
-scn_inc = $(call tapif_inc,$(1)) -Iscenarios
+# contrib_port/peer last: a profile's own lwipopts.h wins over the peer's.
+scn_inc = $(call tapif_inc,$(1)) -Iscenarios -Icontrib_port/peer
 
 define ENGINE_template
 E_$(1) := $(B)/engines/$(1)

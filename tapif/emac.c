@@ -176,6 +176,10 @@ static err_t emac_output(struct netif *netif, struct pbuf *p)
     return ERR_MEM;
   }
   size_t len = pbuf_copy_partial(p, e->txbuf, sizeof e->txbuf, 0);
+  if (len < 60) { /* the MAC pads short frames, as hardware does */
+    memset(e->txbuf + len, 0, 60 - len);
+    len = 60;
+  }
   pbuf_ref(p);
   d->p = p;
   d->busy = true;

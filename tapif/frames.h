@@ -138,10 +138,12 @@ int frames_ipv4_fragments(frames_frame *out, int max, size_t mtu,
 /* Reassembles the fragments of one datagram at a time, keyed by (source,
  * destination, protocol, IP id), into a caller's buffer.  A fragment of
  * another datagram abandons the one in progress and starts over.  An exact
- * duplicate fragment is ignored; a fragment that overlaps received data
- * with different bytes, disagrees about the end of the datagram, or would
- * not fit the buffer or IPv4's limit rejects the datagram in progress (as
- * Linux does since FragmentSmack).  Counters say what happened. */
+ * duplicate fragment is ignored, and an overlap that repeats the same
+ * bytes is accepted; a fragment that overlaps received data with other
+ * bytes or disagrees about the end of the datagram rejects the datagram in
+ * progress, and one that could not be part of any datagram (MF with a
+ * length not a multiple of 8, past the buffer or IPv4's limit) is
+ * rejected.  Counters say what happened. */
 typedef struct {
   uint8_t *buf; /* the datagram's bytes after the IP header */
   size_t cap;

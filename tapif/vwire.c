@@ -23,6 +23,7 @@ typedef struct {
   char name[32];
   tapif_rx_fn rx;
   void *node;
+  uint64_t busy_until; /* the port's transmitter is busy until then */
 } vwire_port;
 
 typedef struct vwire_frame vwire_frame;
@@ -47,6 +48,7 @@ struct vwire_frame {
 void tapif_vwire_config_default(tapif_vwire_config *c)
 {
   memset(c, 0, sizeof *c);
+  c->link_mbps = 100;
   c->latency_us = 50;
 }
 
@@ -95,6 +97,13 @@ static int vwire_send(tapif_wire *base, int from, const uint8_t *frame,
     return -1;
   uint64_t now = sim_clock_now_us();
   base->frames_sent++;
+  /* Frames from one port leave back to back at link speed: a burst does
+   * not arrive in a single instant. */
+  vwire_port *src = &w->ports[from];
+  uint64_t start = src->busy_until > now ? src->busy_until : now;
+  uint64_t mbps = w->cfg.link_mbps ? w->cfg.link_mbps : 100;
+  uint64_t done = start + ((uint64_t)(len + 20) * 8 + mbps - 1) / mbps;
+  src->busy_until = done;
   if (from == base->board_port && base->cap)
     pcapio_write_frame(base->cap, base->cap_ifid, now, PCAPIO_OUT, frame, len,
                        note);
@@ -108,7 +117,7 @@ static int vwire_send(tapif_wire *base, int from, const uint8_t *frame,
                        w->ports[from].name, w->ports[to].name);
       continue;
     }
-    uint64_t delay = w->cfg.latency_us;
+    uint64_t delay = done - now + w->cfg.latency_us;
     if (w->cfg.jitter_us)
       delay += sim_prng_below(&w->prng, w->cfg.jitter_us + 1);
     vwire_frame *f = malloc(sizeof *f + len);

@@ -49,7 +49,9 @@ struct tapif_wire {
 
 /* Settings of the virtual wire (all virtual time). */
 typedef struct {
-  uint64_t latency_us; /* per frame, default 50 */
+  uint32_t link_mbps;  /* each sender's frames leave one after another at
+                          this speed (with preamble and gap), default 100 */
+  uint64_t latency_us; /* then travel this long, default 50 */
   uint64_t jitter_us;  /* plus a seeded 0..jitter, default 0 */
   uint32_t loss_ppm;   /* seeded loss per delivery, parts per million */
   uint64_t seed;       /* the run's seed (a wire stream is derived) */
