@@ -144,8 +144,15 @@ $(B)/obj/gen/%.o: $(GEN)/%.c
 # per-profile engines: lwIP, the port and the scenarios built with that
 # profile's lwipopts.h
 
+# lwIP's core, APIs and Ethernet, plus the apps boards run: httpd (2.0.x
+# keeps it in apps/httpd/) and lwiperf.  Objects go into an archive, so an
+# engine links only what its scenarios call.
+LWIP_APP_SRCS := $(wildcard $(LWIP)/src/apps/http/httpd.c \
+  $(LWIP)/src/apps/http/fs.c $(LWIP)/src/apps/httpd/httpd.c \
+  $(LWIP)/src/apps/httpd/fs.c $(LWIP)/src/apps/lwiperf/lwiperf.c)
 LWIP_SRCS := $(sort $(wildcard $(LWIP)/src/core/*.c $(LWIP)/src/core/ipv4/*.c \
-  $(LWIP)/src/core/ipv6/*.c $(LWIP)/src/api/*.c) $(LWIP)/src/netif/ethernet.c)
+  $(LWIP)/src/core/ipv6/*.c $(LWIP)/src/api/*.c) $(LWIP)/src/netif/ethernet.c \
+  $(LWIP_APP_SRCS))
 PORT_SRCS := $(wildcard contrib_port/*.c)
 TAPIF_SRCS := $(wildcard tapif/*.c)
 SCN_SRCS := $(wildcard scenarios/*.c) \

@@ -2,7 +2,9 @@
  * serve.c - the live board of `lwipsim serve` (see serve.h).
  *
  * The board comes up on the TAP wire exactly as scenarios bring it up on the
- * virtual one (scn_board_up_wire), then a TCP echo server accepts on port 7
+ * virtual one (scn_board_up_wire), with lwIP's httpd on port 80 (the tree's
+ * default pages) and lwiperf on port 5001 (iperf 2 clients), then a TCP
+ * echo server accepts on port 7
  * and gives each connection a thread of its own ("echo-N"), which echoes
  * until the peer closes.  The main thread then waits for ever: the session
  * ends when the live event source reports a stop.  Counters (connections,
@@ -13,8 +15,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lwip/apps/httpd.h"
+#include "lwip/apps/lwiperf.h"
 #include "lwip/sockets.h"
 #include "lwip/sys.h"
+#include "lwip/tcpip.h"
 
 #include "scn_board.h"
 #include "scn_lwip.h"
@@ -27,7 +32,22 @@
 static struct {
   scn_board board;
   long long connections, echoed;
+  long long iperf_sessions, iperf_bytes, iperf_ms;
 } sv;
+
+/* lwiperf's report, in tcpip_thread: one per finished iperf session. */
+static void serve_iperf_report(void *arg, enum lwiperf_report_type type,
+                               const ip_addr_t *local_addr, u16_t local_port,
+                               const ip_addr_t *remote_addr, u16_t remote_port,
+                               u32_t bytes_transferred, u32_t ms_duration,
+                               u32_t bandwidth_kbitpsec)
+{
+  (void)arg, (void)type, (void)local_addr, (void)local_port;
+  (void)remote_addr, (void)remote_port, (void)bandwidth_kbitpsec;
+  sv.iperf_sessions++;
+  sv.iperf_bytes += bytes_transferred;
+  sv.iperf_ms += ms_duration;
+}
 
 static void serve_echo_conn(void *arg)
 {
@@ -76,10 +96,15 @@ void scn_serve_main(scn_run *run, const scn_serve_config *cfg)
 {
   memset(&sv, 0, sizeof sv);
   scn_board_up_wire(run, &sv.board, NULL, cfg->wire, cfg->ip, cfg->prefix);
+  LOCK_TCPIP_CORE();
+  httpd_init();
+  lwiperf_start_tcp_server_default(serve_iperf_report, NULL);
+  UNLOCK_TCPIP_CORE();
   sys_thread_new("echo_server", serve_echo_server, NULL, 0, SERVE_APP_PRIO);
   fprintf(stderr, "lwipsim: serving on %u.%u.%u.%u/%d (ICMP echo, TCP echo "
-          "port 7); SIGINT or SIGTERM stops\n", cfg->ip[0], cfg->ip[1],
-          cfg->ip[2], cfg->ip[3], cfg->prefix);
+          "port 7, HTTP port 80, lwiperf port 5001); SIGINT or SIGTERM "
+          "stops\n", cfg->ip[0], cfg->ip[1], cfg->ip[2], cfg->ip[3],
+          cfg->prefix);
   sim_sem *forever = sim_sem_new(0);
   sim_sem_take(forever, SIM_FOREVER);
 }
@@ -93,4 +118,7 @@ void scn_serve_counters(scn_run *run)
   scn_counter(run, "frames_out", (long long)st->tx_frames);
   scn_counter(run, "tcp_echo_connections", sv.connections);
   scn_counter(run, "tcp_echo_bytes", sv.echoed);
+  scn_counter(run, "iperf_sessions", sv.iperf_sessions);
+  scn_counter(run, "iperf_bytes", sv.iperf_bytes);
+  scn_counter(run, "iperf_ms", sv.iperf_ms);
 }

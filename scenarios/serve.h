@@ -1,7 +1,7 @@
 /*
  * serve.h - `lwipsim serve`: the board live over a TAP device, with the
- * services a user pokes at: ICMP echo (lwIP itself) and a TCP echo server
- * on port 7.  Runs until the live event source says stop (SIGINT/SIGTERM).
+ * services a user pokes at: ICMP echo (lwIP itself), a TCP echo server
+ * on port 7, lwIP's httpd on port 80 and lwiperf on port 5001.  Runs until the live event source says stop (SIGINT/SIGTERM).
  */
 #ifndef SCN_SERVE_H
 #define SCN_SERVE_H

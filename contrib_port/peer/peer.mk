@@ -24,13 +24,8 @@
 # the engine's rule: the Makefile links with $^, which lists it after
 # $(LIBSIM).  The sim functions it calls are all used by the board's port
 # as well, so their archive members are loaded by then; were one not, the
-# link would fail, not misbind.
-#
-# Also here, because only the peer scenarios need it: lwIP's httpd (apps
-# source, which the Makefile's core/api/netif glob leaves out) is compiled
-# into every engine's liblwip.a with that engine's profile.  Scenario code
-# is built into every engine, so every engine must resolve httpd_init; an
-# archive member is linked only where something calls it.
+# link would fail, not misbind.  (The board's httpd and lwiperf come with
+# the Makefile's lwIP sources.)
 
 PEER_SRC := contrib_port/peer
 PB := $(B)/peer
@@ -79,9 +74,3 @@ endef
 
 $(foreach p,$(PROFILES),$(eval $(call PEER_ENGINE_template,$(p))))
 
-# httpd for the board side (see above); 2.0.x keeps it in apps/httpd/.
-BOARD_HTTPD_SRCS := $(wildcard $(LWIP)/src/apps/http/httpd.c \
-  $(LWIP)/src/apps/http/fs.c $(LWIP)/src/apps/httpd/httpd.c \
-  $(LWIP)/src/apps/httpd/fs.c)
-$(foreach p,$(PROFILES),$(eval $(E_$(p))/liblwip.a: \
-  $(patsubst $(LWIP)/src/%.c,$(E_$(p))/lwip/%.o,$(BOARD_HTTPD_SRCS))))

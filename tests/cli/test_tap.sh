@@ -6,8 +6,10 @@
 # (192.0.2.0/24) and every peer tool inside it: the kernel pings the board
 # (10 replies), talks to its TCP echo server, SIGINT stops it, the capture
 # shows the ARP exchange, the ICMP echoes and the TCP session under the
-# session's identity, and the TAP device is gone.  A second serve on the
-# same name fails as busy.  Needs root and /dev/net/tun; skips otherwise.
+# session's identity, and the TAP device is gone.  curl fetches / from the
+# board's httpd; a 1-second iperf runs into lwiperf.  `lwipsim replay` of
+# the capture gives the session's digest.  A second serve on the same name
+# fails as busy.  Needs root and /dev/net/tun; skips otherwise.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 B=${1:?usage: test_tap.sh BUILD}
@@ -55,6 +57,15 @@ reply=$(in_ns timeout 5 bash -c 'exec 3<>/dev/tcp/192.0.2.1/7; printf "hello lwi
   fail "tcp echo"
 [ "$reply" = "hello lwip" ] || fail "tcp echo replied '$reply'"
 ok "TCP echo on port 7 answers"
+code=$(in_ns curl -s -m 10 -o "$TMP/index.html" -w '%{http_code}' http://192.0.2.1/) ||
+  fail "curl http://192.0.2.1/"
+[ "$code" = 200 ] && grep -qi '<html' "$TMP/index.html" || fail "curl: HTTP $code"
+ok "curl fetches / from the board's httpd: 200, $(wc -c <"$TMP/index.html") bytes"
+if command -v iperf >/dev/null; then
+  in_ns timeout 20 iperf -c 192.0.2.1 -t 1 -f m >"$TMP/iperf" 2>&1 || fail "iperf: $(cat "$TMP/iperf")"
+  grep -q 'Mbits/sec' "$TMP/iperf" || fail "iperf: $(cat "$TMP/iperf")"
+  ok "iperf 2 into lwiperf: $(grep -o '[0-9.]* Mbits/sec' "$TMP/iperf" | tail -1)"
+fi
 
 kill -INT "$SERVE"
 rc=0
@@ -74,7 +85,8 @@ if command -v tshark >/dev/null; then
   tshark -r "$TMP/s.pcapng" -T fields -e _ws.col.Protocol 2>/dev/null >"$TMP/p"
   [ "$(grep -cx ICMP "$TMP/p" || true)" = 20 ] || fail "want 20 ICMP frames"
   grep -qx ARP "$TMP/p" && grep -qx TCP "$TMP/p" || fail "want ARP and TCP"
-  ok "the capture holds ARP, 20 ICMP echoes and the TCP session, with the session's identity"
+  grep -qx HTTP "$TMP/p" || fail "want the HTTP exchange"
+  ok "the capture holds ARP, 20 ICMP echoes, the TCP and HTTP sessions, with the session's identity"
 fi
 
 rc=0; "$LWIPSIM" replay "$TMP/s.pcapng" >"$TMP/replay.out" 2>&1 || rc=$?
