@@ -3,13 +3,17 @@
 #
 # Design: everything is already built by make (BUILD_DIR/lwipsim, the
 # engines, BUILD_DIR/bench/*); this script only measures and prints, in
-# four parts:
+# six parts:
 #   1. the machine (figures mean nothing without it);
 #   2. the scheduler alone: BUILD_DIR/bench/sched_bench;
 #   3. whole scenario runs: hyperfine for wall time (process start to exit,
 #      front end and engine), /usr/bin/time -v for peak RSS, and the run's
 #      own --json timings for points, switches and virtual time;
-#   4. a summary against the targets.
+#   4. a summary against the targets;
+#   5. time to first reproduction of select_close_race leak-2.0, sim
+#      against free-running threads (bench/select_close_race.sh);
+#   6. TCP throughput over TAP into lwiperf against a plain TAP read loop
+#      (bench/tap_bench.sh; root only).
 # Every scenario run must end with its expected verdict (exit code 0), or
 # the benchmark fails: a fast wrong run is not a result.  Temporary files
 # live in one directory, removed on exit.  Needs hyperfine, jq and GNU time
@@ -146,3 +150,8 @@ section "select_close_race leak-2.0: time to first reproduction, sim vs free-run
 # scenario code on plain pthreads under the OS scheduler; the script stops
 # by itself within about 80 s.
 bench/select_close_race.sh "$B"
+
+# ------------------------------------------------------------------
+section "TAP: bulk TCP into the board's lwiperf, beside a plain TAP read loop"
+# Runs in a namespace of its own (root and /dev/net/tun; skipped otherwise).
+bench/tap_bench.sh "$B"
