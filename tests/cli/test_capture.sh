@@ -84,3 +84,14 @@ LC_ALL=C sed 's/build: [0-9a-f]\{16\}/build: 0000000000000000/' "$TMP/a.pcapng" 
 replay_error "a capture from another build" "$TMP/o.pcapng" "comes from another build"
 replay_error "a capture without a summary" "$TMP/none.pcapng" "has no summary block"
 replay_error "a missing file" "$TMP/missing.pcapng" "No such file"
+
+# --- the peer scenarios: one digest over 10 runs, and a capture with both
+# nodes' frames (the board's MAC and the peer's)
+for scn in peer_tcp_echo peer_http_get peer_ping_2000; do
+  for i in $(seq 10); do "$LWIPSIM" run "$scn" | tail -1; done | sort -u >"$TMP/d"
+  [ "$(wc -l <"$TMP/d")" = 1 ] || fail "$scn: several digests: $(tr '\n' ' ' <"$TMP/d")"
+  "$LWIPSIM" run "$scn" --pcap "$TMP/$scn.pcapng" >/dev/null
+  macs=$(tshark -r "$TMP/$scn.pcapng" -T fields -e eth.src 2>/dev/null | sort -u | wc -l)
+  [ "$macs" -ge 2 ] || fail "$scn: capture shows $macs sender(s)"
+  ok "$scn: 10 runs, one $(cat "$TMP/d"); its capture shows both nodes ($macs senders)"
+done
