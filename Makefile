@@ -19,6 +19,8 @@
 
 SHELL := /bin/bash
 B ?= build
+# Parallel builds in run, test, asan and tsan.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 SAN ?=
 CC ?= gcc
 TOP := $(abspath .)
@@ -322,7 +324,7 @@ endif
 test:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory lwip
-	@$(MAKE) --no-print-directory all unit-tests
+	@$(MAKE) --no-print-directory -j$(JOBS) all unit-tests
 	@tests/run.sh $(B)
 	@$(MAKE) --no-print-directory asan
 	@tests/run.sh build/asan --asan $(B)
@@ -330,14 +332,14 @@ test:
 run:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory lwip
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$(JOBS) all
 	@$(B)/lwipsim suite --jobs 2
 
 asan:
-	@$(MAKE) --no-print-directory B=build/asan SAN=asan OPT="-O1 -g" all unit-tests
+	@$(MAKE) --no-print-directory -j$(JOBS) B=build/asan SAN=asan OPT="-O1 -g" all unit-tests
 
 tsan:
-	@$(MAKE) --no-print-directory B=build/tsan SAN=tsan OPT="-O1 -g" all unit-tests
+	@$(MAKE) --no-print-directory -j$(JOBS) B=build/tsan SAN=tsan OPT="-O1 -g" all unit-tests
 
 $(B)/bench/%: bench/%.c $(LIBSIM)
 	@mkdir -p $(@D)
