@@ -361,6 +361,13 @@ int main(int argc, char **argv)
                    o.scn->name, o.var->name, (unsigned long long)o.seed,
                    sim_policy_name(o.policy), sys_arch_lwip_version());
 
+  /* SIGINT/SIGTERM end the run at its next point; the trace and capture
+   * are then completed like after any other end. */
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = sim_sched_interrupt;
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
   struct timespec t0;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   sim_outcome out;

@@ -539,6 +539,9 @@ int sim_cli_frontend(int argc, char **argv, const sim_catalog *cat,
     sim_cli_list(cat, o.names_only);
     return SIM_EXIT_OK;
   case SIM_CMD_RUN:
+    /* The engine ends the run cleanly on SIGINT/SIGTERM; wait for it. */
+    signal(SIGINT, sim_cli_forward_term);
+    signal(SIGTERM, sim_cli_forward_term);
     return sim_cli_run_engine(&o, argc, argv);
   case SIM_CMD_SUITE:
     return sim_cli_suite(&o, cat);

@@ -164,9 +164,19 @@ static void sim_jobs_finish(sim_job *j, int status)
   free(errtext);
 }
 
+/* SIGINT/SIGTERM: no new runs; the running engines get SIGTERM, end their
+ * runs cleanly, and are waited for. */
+static volatile sig_atomic_t sim_jobs_stop;
+
+static void sim_jobs_on_signal(int sig)
+{
+  sim_jobs_stop = sig;
+}
+
 /* Runs every job, `parallel` at a time; calls `report` for each job in
- * index order as soon as it and all before it are done.  Returns 0, or -1
- * with err if a job could not be started. */
+ * index order as soon as it and all before it are done.  Returns 0, -1
+ * with err if a job could not be started, or -2 if a signal stopped it
+ * (the jobs marked done are the ones reported). */
 static int sim_jobs_run(sim_job *jobs, size_t n, int parallel,
                         void (*report)(sim_job *j, size_t i, void *ctx),
                         void *ctx, char *err, size_t errlen)
@@ -175,7 +185,21 @@ static int sim_jobs_run(sim_job *jobs, size_t n, int parallel,
   size_t next = 0, reported = 0;
   int running = 0;
   int rc = 0;
+  struct sigaction sa, old_int, old_term;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = sim_jobs_on_signal; /* no SA_RESTART: waitpid wakes */
+  sigaction(SIGINT, &sa, &old_int);
+  sigaction(SIGTERM, &sa, &old_term);
+  bool stopping = false;
   while (reported < n) {
+    if (sim_jobs_stop && !stopping) {
+      stopping = true;
+      rc = -2;
+      snprintf(err, errlen, "interrupted by signal %d", (int)sim_jobs_stop);
+      for (size_t i = 0; i < next; i++)
+        if (!jobs[i].done)
+          kill(jobs[i].pid, SIGTERM);
+    }
     while (rc == 0 && running < parallel && next < n) {
       int slot = 0;
       while (busy[slot])
@@ -196,7 +220,8 @@ static int sim_jobs_run(sim_job *jobs, size_t n, int parallel,
       if (errno == EINTR)
         continue;
       snprintf(err, errlen, "lost an engine: %s", strerror(errno));
-      return -1;
+      rc = -1;
+      break;
     }
     for (size_t i = 0; i < next; i++)
       if (!jobs[i].done && jobs[i].pid == pid) {
@@ -210,6 +235,8 @@ static int sim_jobs_run(sim_job *jobs, size_t n, int parallel,
       reported++;
     }
   }
+  sigaction(SIGINT, &old_int, NULL);
+  sigaction(SIGTERM, &old_term, NULL);
   return rc;
 }
 
@@ -352,8 +379,17 @@ int sim_cli_suite(const sim_cli_opts *o, const sim_catalog *cat)
   struct timespec t0;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   char err[512];
-  if (sim_jobs_run(jobs, n, o->jobs, sim_suite_row, NULL, err, sizeof err) !=
-      0) {
+  int jr = sim_jobs_run(jobs, n, o->jobs, sim_suite_row, NULL, err,
+                        sizeof err);
+  if (jr == -2) {
+    size_t done = 0;
+    while (done < n && jobs[done].done)
+      done++;
+    printf("suite: %s after %zu of %zu variants\n", err, done, n);
+    free(jobs);
+    return SIM_EXIT_FAULT;
+  }
+  if (jr != 0) {
     fprintf(stderr, "lwipsim: %s\n", err);
     free(jobs);
     return SIM_EXIT_USAGE;
@@ -431,8 +467,19 @@ int sim_cli_explore(const sim_cli_opts *o)
       jobs[i].seed = o->seed + base + i;
       jobs[i].policy = o->policy;
     }
-    if (sim_jobs_run(jobs, (size_t)n, o->jobs, sim_explore_seen, &ctx, err,
-                     sizeof err) != 0) {
+    int jr = sim_jobs_run(jobs, (size_t)n, o->jobs, sim_explore_seen, &ctx,
+                          err, sizeof err);
+    if (jr == -2) {
+      if (ctx.tty)
+        fputc('\n', stderr);
+      printf("explore %s/%s: %s after %llu of %llu runs (%llu reproduced)\n",
+             o->scn->name, o->var->name, err, (unsigned long long)ctx.done,
+             (unsigned long long)o->runs,
+             (unsigned long long)ctx.counts[SIM_VERDICT_REPRODUCED]);
+      free(jobs);
+      return SIM_EXIT_FAULT;
+    }
+    if (jr != 0) {
       fprintf(stderr, "lwipsim: %s\n", err);
       free(jobs);
       return SIM_EXIT_USAGE;

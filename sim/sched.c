@@ -29,6 +29,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <semaphore.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -377,6 +378,14 @@ static sim_thread *sched_pick(sim_thread *cur, bool cur_ok)
 }
 
 static void sched_end(sim_end end, const char *msg);
+
+/* Set from a signal handler; read at points and in the idle loop. */
+static volatile sig_atomic_t sched_signal;
+
+void sim_sched_interrupt(int sig)
+{
+  sched_signal = sig ? sig : -1;
+}
 static void sched_fire_due(void);
 
 /* No thread can run: advance virtual time to the next event.  Returns false
@@ -432,6 +441,12 @@ uint64_t sim_live_now_us(void)
 
 static bool sched_idle(void)
 {
+  if (sched_signal) {
+    char msg[64];
+    snprintf(msg, sizeof msg, "interrupted by signal %d", (int)sched_signal);
+    sched_end(SIM_END_FAULT, msg);
+    return false;
+  }
   /* An IRQ raised by a thread that then blocked or exited is an event due
    * now: the caller delivers it before time may move. */
   if (S.npending && S.mask_depth == 0)
@@ -738,11 +753,24 @@ static void sched_match(sim_thread *cur, const char *point)
   }
 }
 
+/* Ends the run if a signal asked for it (never inside an ISR). */
+static void sched_check_signal(sim_thread *cur)
+{
+  if (!sched_signal || S.in_isr || S.end != SIM_END_NONE)
+    return;
+  char msg[64];
+  snprintf(msg, sizeof msg, "interrupted by signal %d", (int)sched_signal);
+  sched_end(SIM_END_FAULT, msg);
+  sched_park_forever(cur);
+}
+
 static void sched_point(const char *name)
 {
   sim_thread *cur = S.current;
   if (!cur || S.in_isr || cur->state != TS_RUNNING || S.end != SIM_END_NONE)
     return;
+  if (sched_signal)
+    sched_check_signal(cur);
   S.points++;
   cur->last_point = name;
   if (S.nmatches)
@@ -1116,6 +1144,7 @@ int sim_sched_init(const sim_config *cfg, char *err, size_t errlen)
     return -1;
   }
   memset(&S, 0, sizeof S);
+  sched_signal = 0;
   S.inited = true;
   S.cfg = *cfg;
   if (!S.cfg.time_limit_us)

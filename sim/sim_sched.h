@@ -150,6 +150,11 @@ unsigned sim_irq_mask_depth(void);
  * interrupt context (it may give semaphores or raise IRQs, never block). */
 void sim_call_at(uint64_t t_us, void (*fn)(void *arg), void *arg);
 
+/* Ends the run at its next scheduling point or idle moment as a fault
+ * "interrupted by signal N" (the run's files are then completed as after
+ * any end).  Async-signal-safe: meant for SIGINT/SIGTERM handlers. */
+void sim_sched_interrupt(int sig);
+
 /* Live mode only: wall time since sim_sched_init, in µs. */
 uint64_t sim_live_now_us(void);
 

@@ -48,6 +48,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -565,11 +566,23 @@ static void free_match_pins(sim_thread *t, const char *point)
 /* ------------------------------------------------------------------ */
 /* scheduling points                                                   */
 
+/* Set from a signal handler (sim_sched_interrupt); the next point of any
+ * thread ends the run. */
+static volatile sig_atomic_t free_signal;
+
+void sim_sched_interrupt(int sig)
+{
+  free_signal = sig ? sig : -1;
+}
+
 void sim_point_silent(const char *name)
 {
   sim_thread *t = free_self;
   if (!t)
     return; /* the process's thread, or a handler on the helper */
+  if (free_signal && !sim__free_killed())
+    sim_sched_finish(SIM_END_FAULT, "interrupted by signal %d",
+                     (int)free_signal);
   __atomic_store_n(&t->points, t->points + 1, __ATOMIC_RELAXED);
   __atomic_store_n(&t->last_point, name, __ATOMIC_RELAXED);
   if (sim__free_killed())

@@ -19,6 +19,7 @@
  * test's own; trace_of() reads selected records back once the run is over,
  * and teardown removes the file.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -919,6 +920,40 @@ static void test_time_limit_ends_in_hang(void **state)
                       " main [prio 1] waits (sleep) at sleep");
 }
 
+/* A signal (SIGINT in the engine) ends a run that would go on for ever:
+ * the handler's sim_sched_interrupt() is seen at the next point or idle
+ * moment.  Here a plain pthread plays the signal handler. */
+static void *interrupt_later(void *arg)
+{
+  (void)arg;
+  struct timespec d = {.tv_sec = 0, .tv_nsec = 20 * 1000 * 1000};
+  nanosleep(&d, NULL);
+  sim_sched_interrupt(2);
+  return NULL;
+}
+
+static void spin_main(void *arg)
+{
+  ts *st = arg;
+  for (;;) {
+    sim_sleep_us(1000); /* virtual: a billion years fit in the limit */
+    st->rc++;
+  }
+}
+
+static void test_interrupt_ends_the_run(void **state)
+{
+  ts *st = *state;
+  st->cfg.time_limit_us = UINT64_MAX;
+  pthread_t t;
+  assert_int_equal(pthread_create(&t, NULL, interrupt_later, NULL), 0);
+  run_main(st, spin_main, 1);
+  pthread_join(t, NULL);
+  assert_string_equal(sim_end_name(st->out.end), sim_end_name(SIM_END_FAULT));
+  assert_string_equal(st->out.message, "interrupted by signal 2");
+  assert_true(st->rc > 0);
+}
+
 /* ------------------------------------------------------------------ */
 /* 11. the script policy                                               */
 
@@ -1618,6 +1653,7 @@ int main(void)
       T(test_deadlock_report_names_every_waiter),
       T(test_deadlock_report_mutex_cycle),
       T(test_time_limit_ends_in_hang),
+      T(test_interrupt_ends_the_run),
       T(test_script_hold_and_release),
       T(test_script_ignored_under_rtos),
       T(test_script_run_overrides_priority_once),
