@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <signal.h>
 #include <xxhash.h>
@@ -327,6 +328,14 @@ int main(int argc, char **argv)
     return SIM_EXIT_USAGE;
   }
   sys_arch_set_verbose(o.verbose);
+  run.mirror_fd = -1;
+  if (o.mirror_tap) {
+    run.mirror_fd = tapif_mirror_open(o.mirror_tap, err, sizeof err);
+    if (run.mirror_fd < 0) {
+      fprintf(stderr, "lwipsim: %s\n", err);
+      return SIM_EXIT_USAGE;
+    }
+  }
   /* With the capture on stdout, the result goes to stderr. */
   FILE *res = stdout;
   if (o.pcap_path) {
@@ -398,6 +407,11 @@ int main(int argc, char **argv)
   if (setup_failed)
     return SIM_EXIT_USAGE;
 
+  if (run.mirror_fd >= 0) {
+    fprintf(stderr, "lwipsim: mirrored %llu frames to %s\n",
+            run.mirrored, o.mirror_tap);
+    close(run.mirror_fd);
+  }
   int code = sim_cli_exit_code(run.verdict, o.var->expected);
   if (o.verbose && out.end != SIM_END_NORMAL)
     fprintf(stderr, "lwipsim: run ended (%s): %s\n", sim_end_name(out.end),

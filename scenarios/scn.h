@@ -44,6 +44,8 @@ typedef struct scn_run {
   /* set by the engine */
   struct pcapio_writer *capture; /* --pcap, or NULL */
   bool captured;                 /* a wire was attached to the capture */
+  int mirror_fd;                 /* --mirror-tap descriptor, or -1 */
+  unsigned long long mirrored;   /* frames written to it */
   struct {
     void (*fn)(void *arg);
     void *arg;

@@ -14,6 +14,8 @@
 static void scn_board_free(void *arg)
 {
   scn_board *b = arg;
+  if (b->run && b->wire)
+    b->run->mirrored = b->wire->frames_mirrored;
   emac_free(b->mac);
   tapif_wire_destroy(b->wire);
   b->mac = NULL;
@@ -48,6 +50,9 @@ void scn_board_up_wire(scn_run *run, scn_board *b, const emac_config *ecfg,
     emac_config_default(&ec);
   scn_lwip_start();
   b->wire = wire;
+  b->run = run;
+  if (run->mirror_fd > 0)
+    wire->mirror_fd = run->mirror_fd;
   b->mac = emac_new(&ec, b->wire, "board");
   if (!b->mac)
     sim_sched_finish(SIM_END_FAULT, "board: cannot create the EMAC");

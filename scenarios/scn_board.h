@@ -18,6 +18,7 @@ typedef struct {
   emac *mac;
   struct netif netif;
   frames_host host; /* the board's MAC and IPv4 address */
+  scn_run *run;
 } scn_board;
 
 /* Starts lwIP (scn_lwip_start) and brings the board up on a new virtual

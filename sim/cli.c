@@ -44,6 +44,12 @@ void sim_cli_usage(FILE *f)
       "(- streams\n"
       "                             to stdout; the result then goes to "
       "stderr)\n"
+      "      --mirror-tap NAME      also write every frame of the virtual "
+      "wire to TAP\n"
+      "                             device NAME (brought up, no address), "
+      "for tcpdump\n"
+      "                             or Wireshark on it; nothing is read "
+      "back\n"
       "      --json                 print the result as one JSON object\n"
       "      -v, --verbose          lwIP debug output and thread report on "
       "stderr\n"
@@ -97,6 +103,7 @@ static const struct option sim_cli_run_opts[] = {
     {"policy", required_argument, NULL, 'p'},
     {"trace", required_argument, NULL, 't'},
     {"pcap", required_argument, NULL, 'P'},
+    {"mirror-tap", required_argument, NULL, 'M'},
     {"json", no_argument, NULL, 'j'},
     {"verbose", no_argument, NULL, 'v'},
     {"junit", required_argument, NULL, 'J'},
@@ -113,7 +120,7 @@ static const char *sim_cli_allowed(sim_cmd cmd)
 {
   switch (cmd) {
   case SIM_CMD_RUN:
-    return "VsptPjv";
+    return "VsptPMjv";
   case SIM_CMD_SUITE:
     return "Jn";
   case SIM_CMD_EXPLORE:
@@ -248,6 +255,9 @@ static int sim_cli_parse_run(int argc, char **argv, const sim_catalog *cat,
       break;
     case 'P':
       o->pcap_path = optarg;
+      break;
+    case 'M':
+      o->mirror_tap = optarg;
       break;
     case 'j':
       o->json = true;

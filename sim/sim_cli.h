@@ -34,6 +34,7 @@ typedef struct {
   sim_policy policy;         /* default: the variant's */
   const char *trace_path;    /* --trace */
   const char *pcap_path;     /* --pcap (F or - for stdout) */
+  const char *mirror_tap;    /* --mirror-tap NAME */
   bool json;                 /* --json */
   bool verbose;              /* -v */
   bool names_only;           /* list --names */

@@ -110,6 +110,7 @@ tapif_wire *tapif_replay_new(const char *path, char *err, size_t errlen)
   }
   w->base.ops = &replaywire_ops;
   w->base.board_port = 0;
+  w->base.mirror_fd = -1;
   size_t expect = meta.nframes;
   pcapio_frame f;
   size_t n = 0, cap = 0;

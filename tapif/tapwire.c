@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "sim_clock.h"
@@ -152,13 +153,13 @@ static const tapif_wire_ops tapwire_ops = {
     .destroy = tapwire_destroy,
 };
 
-tapif_wire *tapif_tap_new(const char *name, char *err, size_t errlen)
+int tapif_tap_open(const char *name, char *err, size_t errlen)
 {
   if (!name || !*name || strlen(name) >= IFNAMSIZ) {
     snprintf(err, errlen, "TAP name '%s' is %s (1 to %d characters)",
              name ? name : "", name && *name ? "too long" : "empty",
              IFNAMSIZ - 1);
-    return NULL;
+    return -1;
   }
   int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {
@@ -170,7 +171,7 @@ tapif_wire *tapif_tap_new(const char *name, char *err, size_t errlen)
                "root or CAP_NET_ADMIN)");
     else
       snprintf(err, errlen, "cannot open /dev/net/tun: %s", strerror(errno));
-    return NULL;
+    return -1;
   }
   struct ifreq ifr;
   memset(&ifr, 0, sizeof ifr);
@@ -188,8 +189,41 @@ tapif_wire *tapif_tap_new(const char *name, char *err, size_t errlen)
     else
       snprintf(err, errlen, "cannot create TAP device %s: %s", name,
                strerror(e));
-    return NULL;
+    return -1;
   }
+  return fd;
+}
+
+int tapif_mirror_open(const char *name, char *err, size_t errlen)
+{
+  int fd = tapif_tap_open(name, err, errlen);
+  if (fd < 0)
+    return -1;
+  /* Up, without any address: frames written to it then reach whoever
+   * watches the interface (tcpdump, Wireshark) instead of failing with
+   * EIO; with no address the kernel answers none of them. */
+  int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  struct ifreq ifr;
+  memset(&ifr, 0, sizeof ifr);
+  memcpy(ifr.ifr_name, name, strlen(name));
+  if (s < 0 || ioctl(s, SIOCGIFFLAGS, &ifr) < 0 ||
+      (ifr.ifr_flags |= IFF_UP, ioctl(s, SIOCSIFFLAGS, &ifr) < 0)) {
+    snprintf(err, errlen, "cannot bring mirror TAP device %s up: %s", name,
+             strerror(errno));
+    if (s >= 0)
+      close(s);
+    close(fd);
+    return -1;
+  }
+  close(s);
+  return fd;
+}
+
+tapif_wire *tapif_tap_new(const char *name, char *err, size_t errlen)
+{
+  int fd = tapif_tap_open(name, err, errlen);
+  if (fd < 0)
+    return NULL;
   tapwire *w = calloc(1, sizeof *w);
   if (!w || (tapwire_stop_pipe[0] < 0 &&
              pipe2(tapwire_stop_pipe, O_CLOEXEC | O_NONBLOCK) != 0)) {
@@ -201,6 +235,7 @@ tapif_wire *tapif_tap_new(const char *name, char *err, size_t errlen)
   }
   w->base.ops = &tapwire_ops;
   w->base.board_port = 0;
+  w->base.mirror_fd = -1;
   w->fd = fd;
   snprintf(w->name, sizeof w->name, "%s", name);
   w->ext.wait = tapwire_wait;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sim_clock.h"
 #include "sim_prng.h"
@@ -97,6 +98,9 @@ static int vwire_send(tapif_wire *base, int from, const uint8_t *frame,
     return -1;
   uint64_t now = sim_clock_now_us();
   base->frames_sent++;
+  if (base->mirror_fd >= 0 &&
+      write(base->mirror_fd, frame, len) == (ssize_t)len)
+    base->frames_mirrored++; /* a failed mirror write is not the run's */
   /* Frames from one port leave back to back at link speed: a burst does
    * not arrive in a single instant. */
   vwire_port *src = &w->ports[from];
@@ -162,6 +166,7 @@ tapif_wire *tapif_vwire_new(const tapif_vwire_config *c)
     return NULL;
   w->base.ops = &vwire_ops;
   w->base.board_port = -1;
+  w->base.mirror_fd = -1;
   w->cfg = *c;
   sim_prng_seed(&w->prng, c->seed, SIM_STREAM_WIRE);
   return &w->base;

@@ -43,6 +43,8 @@ struct tapif_wire {
   int board_port;        /* -1: no board attached yet */
   pcapio_writer *cap;    /* may be NULL */
   int cap_ifid;
+  int mirror_fd;         /* --mirror-tap: every frame written here, or -1 */
+  uint64_t frames_mirrored;
   /* counters */
   uint64_t frames_sent, frames_delivered, frames_lost;
 };

@@ -93,3 +93,14 @@ rc=0; "$LWIPSIM" replay "$TMP/s.pcapng" >"$TMP/replay.out" 2>&1 || rc=$?
 [ "$rc" = 0 ] && grep -q '^replay: serve/live digest .* equals the recording' "$TMP/replay.out" ||
   fail "replay of the session: exit $rc $(tail -2 "$TMP/replay.out")"
 ok "lwipsim replay of the live session (no TAP, no root needed): the same digest"
+
+# --mirror-tap: a deterministic run also writes every frame of its virtual
+# wire to a TAP device in the namespace (up, no address); the digest stays.
+in_ns "$LWIPSIM" run board_ping --variant default --mirror-tap lwm0 \
+  --pcap "$TMP/m.pcapng" >"$TMP/m.out" 2>"$TMP/m.err" || fail "mirror run: $(cat "$TMP/m.err")"
+n=$(sed -n 's/^lwipsim: mirrored \([0-9]*\) frames to lwm0$/\1/p' "$TMP/m.err")
+want=$(capinfos -c -M "$TMP/m.pcapng" 2>/dev/null | sed -n 's/^Number of packets: *//p')
+[ -n "$n" ] && [ "$n" = "$want" ] || fail "mirrored '$n' frames, the capture has '$want'"
+[ "$(tail -1 "$TMP/m.out")" = "$("$LWIPSIM" run board_ping --variant default | tail -1)" ] ||
+  fail "--mirror-tap changes the digest"
+ok "--mirror-tap lwm0: all $n frames of the virtual wire written to the TAP device; same digest"
