@@ -147,11 +147,12 @@ $(B)/obj/gen/%.o: $(GEN)/%.c
 # profile's lwipopts.h
 
 # lwIP's core, APIs and Ethernet, plus the apps boards run: httpd (2.0.x
-# keeps it in apps/httpd/) and lwiperf.  Objects go into an archive, so an
+# keeps it in apps/httpd/), lwiperf and the TFTP server (tftp.c in 2.2).  Objects go into an archive, so an
 # engine links only what its scenarios call.
 LWIP_APP_SRCS := $(wildcard $(LWIP)/src/apps/http/httpd.c \
   $(LWIP)/src/apps/http/fs.c $(LWIP)/src/apps/httpd/httpd.c \
-  $(LWIP)/src/apps/httpd/fs.c $(LWIP)/src/apps/lwiperf/lwiperf.c)
+  $(LWIP)/src/apps/httpd/fs.c $(LWIP)/src/apps/lwiperf/lwiperf.c \
+  $(LWIP)/src/apps/tftp/tftp_server.c $(LWIP)/src/apps/tftp/tftp.c)
 LWIP_SRCS := $(sort $(wildcard $(LWIP)/src/core/*.c $(LWIP)/src/core/ipv4/*.c \
   $(LWIP)/src/core/ipv6/*.c $(LWIP)/src/api/*.c) $(LWIP)/src/netif/ethernet.c \
   $(LWIP_APP_SRCS))
