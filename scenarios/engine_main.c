@@ -140,16 +140,35 @@ static void engine_identity(const sim_cli_opts *o, char *out, size_t len)
            sys_arch_lwip_version(), build);
 }
 
-/* The capture's last block: the digest and end time `replay` compares. */
+/* The recording's trace hashes while a replay runs (engine_check). */
+static pcapio_meta engine_check_meta;
+
+/* replay: compare every trace record with those of the capture `path`. */
+static int engine_check(const char *path)
+{
+  char err[600];
+  if (pcapio_read_meta(path, &engine_check_meta, err, sizeof err) != 0) {
+    fprintf(stderr, "lwipsim: %s\n", err);
+    return -1;
+  }
+  if (engine_check_meta.hashes)
+    sim_trace_expect(engine_check_meta.hashes, engine_check_meta.nhashes);
+  return 0;
+}
+
+/* The capture's last block: the digest and end time `replay` compares,
+ * with the per-record trace hashes. */
 static void engine_capture_summary(scn_run *run, uint64_t digest,
                                    uint64_t end_us)
 {
   if (!run->capture || !run->captured)
     return;
+  size_t n;
+  const uint32_t *h = sim_trace_hashes(&n);
   char sum[96];
   snprintf(sum, sizeof sum, "lwipsim digest: 0x%016llx end_us: %llu",
            (unsigned long long)digest, (unsigned long long)end_us);
-  pcapio_write_summary(run->capture, 0, end_us, sum);
+  pcapio_write_summary(run->capture, 0, end_us, sum, h, n);
 }
 
 /* ------------------------------------------------------------------ */
@@ -250,6 +269,10 @@ static int engine_serve(const sim_cli_opts *o)
                     .stop_at_us = stop_at,
                     .pin_cpu = true};
   sim_trace_open(o->trace_path, err, sizeof err);
+  if (run.capture)
+    sim_trace_keep_hashes(true);
+  if (o->replay_path && engine_check(o->replay_path) != 0)
+    return SIM_EXIT_USAGE;
   sim_sched_init(&cfg, err, sizeof err);
   sim_trace_eventf("run", "serve tap:%s lwip %s", o->tap_name,
                    sys_arch_lwip_version());
@@ -258,6 +281,10 @@ static int engine_serve(const sim_cli_opts *o)
   scn_serve_counters(&run);
   uint64_t digest = sim_trace_digest();
   engine_capture_summary(&run, digest, out.end_us);
+  char divergence[1400] = "";
+  if (o->replay_path && sim_trace_divergence())
+    snprintf(divergence, sizeof divergence, "%s", sim_trace_divergence());
+  pcapio_meta_free(&engine_check_meta);
   sim_sched_fini();
   for (int i = run.ncleanups - 1; i >= 0; i--)
     run.cleanups[i].fn(run.cleanups[i].arg);
@@ -273,6 +300,8 @@ static int engine_serve(const sim_cli_opts *o)
   for (int i = 0; i < run.ncounters; i++)
     fprintf(res, "counter: %s=%lld\n", run.counters[i].name,
             run.counters[i].value);
+  if (divergence[0])
+    fprintf(res, "diverged: %s\n", divergence);
   fprintf(res, "serve: %s after %llu.%06llus: %s\n", sim_end_name(out.end),
           (unsigned long long)(out.end_us / 1000000),
           (unsigned long long)(out.end_us % 1000000), out.message);
@@ -357,6 +386,14 @@ int main(int argc, char **argv)
       pcapio_abandon(run.capture);
     return SIM_EXIT_USAGE;
   }
+  if (run.capture)
+    sim_trace_keep_hashes(true);
+  if (o.check_trace && engine_check(o.check_trace) != 0) {
+    sim_trace_abandon();
+    if (run.capture)
+      pcapio_abandon(run.capture);
+    return SIM_EXIT_USAGE;
+  }
   if (sim_sched_init(&cfg, err, sizeof err) != 0) {
     sim_trace_abandon();
     if (run.capture)
@@ -386,6 +423,10 @@ int main(int argc, char **argv)
   sim_trace_emit(out.end_us, "sim", "verdict", run.message);
   uint64_t digest = sim_trace_digest();
   engine_capture_summary(&run, digest, out.end_us);
+  char divergence[1400] = "";
+  if (o.check_trace && sim_trace_divergence())
+    snprintf(divergence, sizeof divergence, "%s", sim_trace_divergence());
+  pcapio_meta_free(&engine_check_meta);
   sim_sched_fini();
   for (int i = run.ncleanups - 1; i >= 0; i--)
     run.cleanups[i].fn(run.cleanups[i].arg);
@@ -427,6 +468,8 @@ int main(int argc, char **argv)
            (unsigned long long)(out.end_us % 1000000),
            (unsigned long long)out.points, (unsigned long long)out.switches,
            (unsigned long long)out.irqs);
+    if (divergence[0])
+      fprintf(res, "diverged: %s\n", divergence);
     fprintf(res, "verdict: %s expected: %s %s\n", sim_verdict_name(run.verdict),
            sim_verdict_name(o.var->expected), run.message);
     fprintf(res, "digest: 0x%016llx\n", (unsigned long long)digest);

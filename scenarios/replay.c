@@ -4,7 +4,9 @@
  * when the capture was closed, re-run it with the engine of the recorded
  * profile - a scenario run with its variant, seed and policy; a `serve`
  * session with its recorded inbound frames through the `replay:` wire,
- * until the time it ended - and compare digests.
+ * until the time it ended - and compare digests.  The capture also holds a
+ * 32-bit hash of every trace record; the engine compares as it goes and,
+ * when the runs part, prints the first record that differs ("diverged:").
  *
  * Exit codes: 0 the digests are equal; 1 they differ; 2 the file is not a
  * lwipsim capture, is malformed or cut short, or comes from another build
@@ -149,6 +151,8 @@ int scn_replay(const sim_cli_opts *o, const sim_catalog *cat)
     argv[n++] = seed;
     argv[n++] = "--policy";
     argv[n++] = policy;
+    argv[n++] = "--check-trace";
+    argv[n++] = (char *)path;
   }
   argv[n] = NULL;
   int fds[2];
@@ -167,12 +171,14 @@ int scn_replay(const sim_cli_opts *o, const sim_catalog *cat)
     _exit(SIM_EXIT_USAGE);
   }
   close(fds[1]);
-  char got[32] = "", line[1200];
+  char got[32] = "", line[1600], diverged[8] = "";
   FILE *in = fdopen(fds[0], "r");
   while (in && fgets(line, sizeof line, in)) {
     fputs(line, stdout);
     if (strncmp(line, "digest: ", 8) == 0)
       sscanf(line + 8, "%18s", got);
+    if (strncmp(line, "diverged: ", 10) == 0)
+      snprintf(diverged, sizeof diverged, "yes");
   }
   if (in)
     fclose(in);
@@ -188,7 +194,8 @@ int scn_replay(const sim_cli_opts *o, const sim_catalog *cat)
            variant, got);
     return SIM_EXIT_OK;
   }
-  printf("replay: %s/%s digest %s differs from the recording's %s\n",
-         scenario, variant, got, want);
+  printf("replay: %s/%s digest %s differs from the recording's %s%s\n",
+         scenario, variant, got, want,
+         *diverged ? "; first difference above (diverged:)" : "");
   return SIM_EXIT_MISMATCH;
 }

@@ -104,6 +104,7 @@ static const struct option sim_cli_run_opts[] = {
     {"trace", required_argument, NULL, 't'},
     {"pcap", required_argument, NULL, 'P'},
     {"mirror-tap", required_argument, NULL, 'M'},
+    {"check-trace", required_argument, NULL, 'X'},
     {"json", no_argument, NULL, 'j'},
     {"verbose", no_argument, NULL, 'v'},
     {"junit", required_argument, NULL, 'J'},
@@ -120,7 +121,7 @@ static const char *sim_cli_allowed(sim_cmd cmd)
 {
   switch (cmd) {
   case SIM_CMD_RUN:
-    return "VsptPMjv";
+    return "VsptPMXjv";
   case SIM_CMD_SUITE:
     return "Jn";
   case SIM_CMD_EXPLORE:
@@ -258,6 +259,9 @@ static int sim_cli_parse_run(int argc, char **argv, const sim_catalog *cat,
       break;
     case 'M':
       o->mirror_tap = optarg;
+      break;
+    case 'X':
+      o->check_trace = optarg; /* set by `lwipsim replay` */
       break;
     case 'j':
       o->json = true;

@@ -35,6 +35,8 @@ typedef struct {
   const char *trace_path;    /* --trace */
   const char *pcap_path;     /* --pcap (F or - for stdout) */
   const char *mirror_tap;    /* --mirror-tap NAME */
+  const char *check_trace;   /* --check-trace F (replay, internal): compare
+                                each trace record with F's recorded ones */
   bool json;                 /* --json */
   bool verbose;              /* -v */
   bool names_only;           /* list --names */

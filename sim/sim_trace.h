@@ -10,6 +10,7 @@
 #ifndef SIM_TRACE_H
 #define SIM_TRACE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -32,6 +33,18 @@ void sim_trace_eventf(const char *kind, const char *fmt, ...)
 /* Low level: explicit time and thread label. */
 void sim_trace_emit(uint64_t t_us, const char *thread, const char *kind,
                     const char *detail);
+
+/* Per-record 32-bit hashes, kept while `on` (a capture stores them so a
+ * replay can name the first record where it parts from the recording).
+ * Valid until sim_trace_close(). */
+void sim_trace_keep_hashes(bool on);
+const uint32_t *sim_trace_hashes(size_t *n);
+/* Compares every record with the recording's hashes (kept by the caller
+ * until the end); the first difference is kept for sim_trace_divergence(),
+ * which returns NULL when the replay matched so far and did not stop
+ * early. */
+void sim_trace_expect(const uint32_t *hashes, size_t n);
+const char *sim_trace_divergence(void);
 
 uint64_t sim_trace_digest(void);
 uint64_t sim_trace_records(void);

@@ -10,6 +10,7 @@
 #include "sim_trace.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,15 @@ static FILE *sim_trace_file;
 static char *sim_trace_path;
 static char *sim_trace_tmp;
 static uint64_t sim_trace_seq;
+static bool sim_trace_keep;
+static uint32_t *sim_trace_hashes_buf;
+static size_t sim_trace_nhashes, sim_trace_cap_hashes;
+static const uint32_t *sim_trace_want;
+static size_t sim_trace_nwant;
+static bool sim_trace_diverged;
+static char sim_trace_divergence_buf[SIM_TRACE_LINE_MAX + 160];
+
+static void sim_trace_record_hash(const char *line, size_t len);
 
 int sim_trace_open(const char *path, char *err, size_t errlen)
 {
@@ -64,6 +74,13 @@ err:
 
 static void sim_trace_release(void)
 {
+  free(sim_trace_hashes_buf);
+  sim_trace_hashes_buf = NULL;
+  sim_trace_nhashes = sim_trace_cap_hashes = 0;
+  sim_trace_keep = false;
+  sim_trace_want = NULL;
+  sim_trace_nwant = 0;
+  sim_trace_diverged = false;
   free(sim_trace_path);
   free(sim_trace_tmp);
   sim_trace_path = sim_trace_tmp = NULL;
@@ -155,6 +172,71 @@ void sim_trace_emit(uint64_t t_us, const char *thread, const char *kind,
     XXH3_64bits_update(sim_trace_hash, line, pos);
   if (sim_trace_file)
     fwrite(line, 1, pos, sim_trace_file);
+  if (sim_trace_keep || sim_trace_want)
+    sim_trace_record_hash(line, pos);
+}
+
+/* ------------------------------------------------------------------ */
+/* per-record hashes: a capture keeps them so a replay can name the first */
+/* record where it parts from the recording                            */
+
+static void sim_trace_record_hash(const char *line, size_t len)
+{
+  uint32_t h = (uint32_t)XXH3_64bits(line, len);
+  uint64_t seq = sim_trace_seq - 1;
+  if (sim_trace_keep) {
+    if (sim_trace_nhashes == sim_trace_cap_hashes) {
+      size_t cap = sim_trace_cap_hashes ? sim_trace_cap_hashes * 2 : 4096;
+      uint32_t *nh = realloc(sim_trace_hashes_buf, cap * sizeof *nh);
+      if (!nh) {
+        sim_trace_keep = false; /* no hashes rather than wrong ones */
+        return;
+      }
+      sim_trace_hashes_buf = nh;
+      sim_trace_cap_hashes = cap;
+    }
+    sim_trace_hashes_buf[sim_trace_nhashes++] = h;
+  }
+  if (sim_trace_want && !sim_trace_diverged) {
+    if (seq >= sim_trace_nwant || sim_trace_want[seq] != h) {
+      sim_trace_diverged = true;
+      snprintf(sim_trace_divergence_buf, sizeof sim_trace_divergence_buf,
+               "record %llu%s: %.*s", (unsigned long long)seq,
+               seq >= sim_trace_nwant ? " (the recording ended before it)"
+                                      : "",
+               (int)(len && line[len - 1] == '\n' ? len - 1 : len), line);
+    }
+  }
+}
+
+void sim_trace_keep_hashes(bool on)
+{
+  sim_trace_keep = on;
+}
+
+const uint32_t *sim_trace_hashes(size_t *n)
+{
+  *n = sim_trace_nhashes;
+  return sim_trace_hashes_buf;
+}
+
+void sim_trace_expect(const uint32_t *hashes, size_t n)
+{
+  sim_trace_want = hashes;
+  sim_trace_nwant = n;
+  sim_trace_diverged = false;
+}
+
+const char *sim_trace_divergence(void)
+{
+  if (sim_trace_want && !sim_trace_diverged &&
+      sim_trace_seq < sim_trace_nwant)
+    snprintf(sim_trace_divergence_buf, sizeof sim_trace_divergence_buf,
+             "record %llu: the replay ended before the recording did",
+             (unsigned long long)sim_trace_seq);
+  else if (!sim_trace_diverged)
+    return NULL;
+  return sim_trace_divergence_buf;
 }
 
 void sim_trace_event(const char *kind, const char *detail)

@@ -36,6 +36,12 @@
 #define PCAPIO_BT_IDB 0x00000001u
 #define PCAPIO_BT_EPB 0x00000006u
 #define PCAPIO_BT_ISB 0x00000005u
+#define PCAPIO_OPT_CUSTOM_BIN 2989 /* custom binary option, copyable */
+#define PCAPIO_PEN 32473u          /* RFC 5612's enterprise number for
+                                      documentation: private options */
+#define PCAPIO_HASH_CHUNK 16000u   /* hashes per custom option (64 KB) */
+
+static const char pcapio_hashes_magic[8] = "lwsimTH1";
 #define PCAPIO_BT_SPB 0x00000003u
 #define PCAPIO_BT_PB 0x00000002u
 #define PCAPIO_BYTE_ORDER_MAGIC 0x1A2B3C4Du
@@ -342,7 +348,8 @@ int pcapio_write_frame(pcapio_writer *w, int ifid, uint64_t t_us,
 }
 
 int pcapio_write_summary(pcapio_writer *w, int ifid, uint64_t t_us,
-                         const char *comment)
+                         const char *comment, const uint32_t *hashes,
+                         size_t nhashes)
 {
   if (w->failed)
     return -1;
@@ -352,8 +359,24 @@ int pcapio_write_summary(pcapio_writer *w, int ifid, uint64_t t_us,
              w->n_if);
     return -1;
   }
+  if (nhashes > (PCAPIO_META_MAX - 64) / 4) {
+    snprintf(w->err, sizeof w->err, "capture %s: %zu trace hashes is too "
+             "many", w->name, nhashes);
+    return -1;
+  }
+  /* The hashes go in custom options of at most PCAPIO_HASH_CHUNK each;
+   * the first starts with a magic and the total count. */
+  size_t nchunks = (nhashes + PCAPIO_HASH_CHUNK - 1) / PCAPIO_HASH_CHUNK;
+  if (hashes && !nchunks)
+    nchunks = 1;
   size_t clen = pcapio__str_len(comment);
   size_t size = PCAPIO_ISB_FIXED + pcapio__opt_size(clen) + 4;
+  for (size_t c = 0; c < nchunks; c++) {
+    size_t in = nhashes - c * PCAPIO_HASH_CHUNK;
+    if (in > PCAPIO_HASH_CHUNK)
+      in = PCAPIO_HASH_CHUNK;
+    size += pcapio__opt_size(4 + (c == 0 ? 12 : 0) + in * 4);
+  }
   if (pcapio__begin(w, size) != 0)
     return -1;
   pcapio__put32(w, PCAPIO_BT_ISB);
@@ -362,6 +385,23 @@ int pcapio_write_summary(pcapio_writer *w, int ifid, uint64_t t_us,
   pcapio__put32(w, (uint32_t)(t_us >> 32));
   pcapio__put32(w, (uint32_t)t_us);
   pcapio__put_opt(w, PCAPIO_OPT_COMMENT, comment, clen);
+  for (size_t c = 0; c < nchunks; c++) {
+    size_t first = c * PCAPIO_HASH_CHUNK;
+    size_t in = nhashes - first;
+    if (in > PCAPIO_HASH_CHUNK)
+      in = PCAPIO_HASH_CHUNK;
+    size_t olen = 4 + (c == 0 ? 12 : 0) + in * 4;
+    pcapio__put16(w, PCAPIO_OPT_CUSTOM_BIN);
+    pcapio__put16(w, (uint16_t)olen);
+    pcapio__put32(w, PCAPIO_PEN);
+    if (c == 0) {
+      memcpy(w->buf + w->pos, pcapio_hashes_magic, 8);
+      w->pos += 8;
+      pcapio__put32(w, (uint32_t)nhashes);
+    }
+    for (size_t i = 0; i < in; i++)
+      pcapio__put32(w, hashes[first + i]);
+  }
   return pcapio__finish(w, size);
 }
 
@@ -699,6 +739,48 @@ static int pcapio__find_opt(const uint8_t *opts, size_t len, int big,
   return -1;
 }
 
+/* The trace hashes in the custom options of a summary block's options
+ * opts[0..len): 0 (with or without hashes) or -1 if they are malformed. */
+static int pcapio__read_hashes(const uint8_t *opts, size_t len, int big,
+                               pcapio_meta *m)
+{
+  size_t off = 0, got = 0, want = 0;
+  while (len - off >= 4) {
+    uint16_t code = pcapio__get16(opts + off, big);
+    size_t l = pcapio__get16(opts + off + 2, big);
+    off += 4;
+    if (code == PCAPIO_OPT_ENDOFOPT || pcapio__pad4(l) > len - off)
+      break;
+    const uint8_t *v = opts + off;
+    off += pcapio__pad4(l);
+    if (code != PCAPIO_OPT_CUSTOM_BIN || l < 4 ||
+        pcapio__get32(v, big) != PCAPIO_PEN)
+      continue;
+    v += 4;
+    l -= 4;
+    if (!m->hashes) {
+      if (l < 12 || memcmp(v, pcapio_hashes_magic, 8) != 0)
+        continue;
+      want = pcapio__get32(v + 8, big);
+      if (want > PCAPIO_META_MAX / 4)
+        return -1;
+      m->hashes = malloc(want ? want * sizeof *m->hashes : 1);
+      if (!m->hashes)
+        return -1;
+      v += 12;
+      l -= 12;
+    }
+    if (l % 4 || got + l / 4 > want)
+      return -1;
+    for (size_t i = 0; i < l / 4; i++)
+      m->hashes[got++] = pcapio__get32(v + 4 * i, big);
+  }
+  if (m->hashes && got != want)
+    return -1;
+  m->nhashes = got;
+  return 0;
+}
+
 int pcapio_read_meta(const char *path, pcapio_meta *m, char *err,
                      size_t errlen)
 {
@@ -805,6 +887,10 @@ int pcapio_read_meta(const char *path, pcapio_meta *m, char *err,
         memcpy(m->summary, b + 20 + at, n);
         m->summary[n] = 0;
       }
+      if (pcapio__read_hashes(b + 20, size - 24, big, m) != 0) {
+        why = "malformed trace hashes";
+        goto out;
+      }
     }
     off += size;
   }
@@ -821,6 +907,9 @@ out:
 void pcapio_meta_free(pcapio_meta *m)
 {
   free(m->dirs);
+  free(m->hashes);
   m->dirs = NULL;
+  m->hashes = NULL;
   m->nframes = 0;
+  m->nhashes = 0;
 }

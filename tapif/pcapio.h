@@ -120,9 +120,14 @@ int pcapio_read_shb_comment(const char *path, char *out, size_t outlen,
                             char *err, size_t errlen);
 
 /* Writes an interface statistics block carrying `comment` (lwipsim puts
- * the run's digest there when the capture is closed).  0 or -1. */
+ * the run's digest there when the capture is closed) and, in custom
+ * options (enterprise number 32473), the run's per-record trace hashes,
+ * so `replay` can name the first record where a re-run parts from the
+ * recording; `hashes` may be NULL.  Tools that do not know the options
+ * skip them.  0 or -1. */
 int pcapio_write_summary(pcapio_writer *w, int ifid, uint64_t t_us,
-                         const char *comment);
+                         const char *comment, const uint32_t *hashes,
+                         size_t nhashes);
 
 /* What libpcap does not expose, read by our own walk over every block:
  * each frame's direction (in file order, as libpcap numbers frames) and the
@@ -132,6 +137,8 @@ typedef struct {
   uint8_t *dirs;     /* PCAPIO_IN / PCAPIO_OUT / PCAPIO_UNKNOWN per frame */
   size_t nframes;
   char summary[512]; /* "" when the capture has none */
+  uint32_t *hashes;  /* the run's per-record trace hashes, or NULL */
+  size_t nhashes;
 } pcapio_meta;
 
 int pcapio_read_meta(const char *path, pcapio_meta *m, char *err,
