@@ -126,7 +126,7 @@ int scn_replay(const sim_cli_opts *o, const sim_catalog *cat)
             have);
     return SIM_EXIT_USAGE;
   }
-  char *argv[16];
+  char *argv[20];
   int n = 0;
   argv[n++] = engine;
   if (serve) {
@@ -153,6 +153,10 @@ int scn_replay(const sim_cli_opts *o, const sim_catalog *cat)
     argv[n++] = policy;
     argv[n++] = "--check-trace";
     argv[n++] = (char *)path;
+  }
+  if (o->pcap_path) {
+    argv[n++] = "--pcap";
+    argv[n++] = (char *)o->pcap_path;
   }
   argv[n] = NULL;
   int fds[2];

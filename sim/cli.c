@@ -71,7 +71,7 @@ void sim_cli_usage(FILE *f)
       "                             192.0.2.1/24): ICMP echo, TCP echo on "
       "port 7,\n"
       "                             until SIGINT/SIGTERM\n"
-      "  replay F.pcapng             re-run a recorded run or serve "
+      "  replay F.pcapng [--pcap G]  re-run a recorded run or serve "
       "session from its\n"
       "                             capture and compare digests (0 equal, "
       "1 differ)\n"
@@ -398,12 +398,19 @@ int sim_cli_parse(int argc, char **argv, const sim_catalog *cat,
   }
   if (strcmp(cmd, "replay") == 0) {
     o->cmd = SIM_CMD_REPLAY;
-    if (argc != 3 || !*argv[2] || argv[2][0] == '-') {
+    if (argc == 5 && strcmp(argv[3], "--pcap") == 0 && *argv[4])
+      o->pcap_path = argv[4];
+    if ((argc != 3 && !o->pcap_path) || !*argv[2] || argv[2][0] == '-') {
       snprintf(err, errlen, "replay takes one capture file: lwipsim replay "
-               "F.pcapng");
+               "F.pcapng [--pcap G.pcapng]");
       return -1;
     }
     o->replay_path = argv[2];
+    if (o->pcap_path && strcmp(o->pcap_path, o->replay_path) == 0) {
+      snprintf(err, errlen, "--pcap would overwrite the capture being "
+               "replayed");
+      return -1;
+    }
     return 0;
   }
   if (strcmp(cmd, "run") == 0 || strcmp(cmd, "suite") == 0 ||

@@ -107,3 +107,8 @@ rc=0; "$LWIPSIM" replay "$TMP/alt.pcapng" >"$TMP/r2" 2>&1 || rc=$?
 grep -q '^diverged: record 10: {"t_us":' "$TMP/r2" || fail "no first diverging record: $(cat "$TMP/r2")"
 grep -q "differs from the recording's 0x0000000000000000" "$TMP/r2" || fail "differs line"
 ok "a replay that parts from the recording: exit 1, names the first differing trace record (#10)"
+
+# --- replay --pcap: the replay's own capture is byte-identical
+"$LWIPSIM" replay "$TMP/a.pcapng" --pcap "$TMP/again.pcapng" >/dev/null || fail "replay --pcap"
+cmp -s "$TMP/a.pcapng" "$TMP/again.pcapng" || fail "the replay's capture differs"
+ok "replay --pcap writes a byte-identical capture"

@@ -45,6 +45,15 @@ in_ns ip link show lwt0 >/dev/null 2>&1 || fail "no TAP device lwt0 in $NS"
 in_ns ip addr add 192.0.2.2/24 dev lwt0
 in_ns ip link set lwt0 up
 
+rc=0; in_ns "$LWIPSIM" serve --tap abcdefghijklmnop >"$TMP/long.out" 2>&1 || rc=$?
+[ "$rc" = 2 ] && grep -q "is too long" "$TMP/long.out" || fail "long name: exit $rc"
+if id nobody >/dev/null 2>&1 && su nobody -s /bin/sh -c "test -x '$LWIPSIM'"; then
+  rc=0; su nobody -s /bin/sh -c "'$LWIPSIM' serve --tap lwn0" >"$TMP/perm.out" 2>&1 || rc=$?
+  [ "$rc" = 2 ] && [ "$(wc -l <"$TMP/perm.out")" = 1 ] && grep -q 'no permission' "$TMP/perm.out" ||
+    fail "serve as nobody: exit $rc $(cat "$TMP/perm.out")"
+  ok "serve without permission (as nobody): one line, exit 2"
+fi
+ok "a TAP name of 16 characters: one line, exit 2"
 rc=0; in_ns "$LWIPSIM" serve --tap lwt0 >"$TMP/busy.out" 2>&1 || rc=$?
 [ "$rc" = 2 ] && grep -q 'TAP device lwt0 is busy' "$TMP/busy.out" ||
   fail "second serve on lwt0: exit $rc $(cat "$TMP/busy.out")"
