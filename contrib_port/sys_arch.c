@@ -329,14 +329,27 @@ uint32_t sys_arch_tcp_isn(void)
   return sim_rand_u32();
 }
 
+/* Who receives diagnostic lines besides stderr (sys_arch_set_diag_hook). */
+static void (*sys_arch_diag_fn)(const char *line);
+
+void sys_arch_set_diag_hook(void (*fn)(const char *line))
+{
+  sys_arch_diag_fn = fn;
+}
+
 void sys_arch_diag(const char *fmt, ...)
 {
-  if (!sys_arch_verbose)
+  if (!sys_arch_verbose && !sys_arch_diag_fn)
     return;
+  char line[512];
   va_list ap;
   va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
+  vsnprintf(line, sizeof line, fmt, ap);
   va_end(ap);
+  if (sys_arch_verbose)
+    fputs(line, stderr);
+  if (sys_arch_diag_fn)
+    sys_arch_diag_fn(line);
 }
 
 /* "/anywhere/lwip-2.1.3/src/api/sockets.c" -> "src/api/sockets.c": the

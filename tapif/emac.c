@@ -61,6 +61,7 @@ struct emac {
   bool link_reported; /* what the PHY task last told lwIP */
   emac_stats st;
   uint8_t txbuf[TAPIF_FRAME_MAX];
+  char tx_note[128]; /* for the next frame sent (emac_note_next_tx) */
 };
 
 void emac_config_default(emac_config *c)
@@ -192,9 +193,16 @@ static err_t emac_output(struct netif *netif, struct pbuf *p)
   e->tx_busy_until = d->done_at;
   e->tx_head = (e->tx_head + 1) % e->cfg.tx_ring;
   e->st.tx_frames++;
-  tapif_wire_send(e->wire, e->port, e->txbuf, len,
-                  e->cfg.tx_free == EMAC_TXFREE_ISR ? "tx: freed in ISR"
-                                                    : NULL);
+  const char *note =
+      e->cfg.tx_free == EMAC_TXFREE_ISR ? "tx: freed in ISR" : NULL;
+  char both[sizeof e->tx_note + 32];
+  if (e->tx_note[0]) {
+    snprintf(both, sizeof both, "%s%s%s", e->tx_note, note ? "\n" : "",
+             note ? note : "");
+    note = both;
+    e->tx_note[0] = 0;
+  }
+  tapif_wire_send(e->wire, e->port, e->txbuf, len, note);
   sim_irq_raise_at(e->tx_irq, d->done_at);
   return ERR_OK;
 }
@@ -317,6 +325,11 @@ void emac_start(emac *e, struct netif *netif)
     emac_refill(e, &e->rx[i]);
   sys_thread_new("emac_rx", emac_rx_task, e, 0, e->cfg.rx_task_prio);
   sys_thread_new("emac_phy", emac_phy_task, e, 0, e->cfg.phy_task_prio);
+}
+
+void emac_note_next_tx(emac *e, const char *note)
+{
+  snprintf(e->tx_note, sizeof e->tx_note, "%s", note ? note : "");
 }
 
 const emac_stats *emac_get_stats(const emac *e)

@@ -78,6 +78,9 @@ void emac_start(emac *e, struct netif *netif);
 void emac_set_cable(emac *e, bool plugged);
 void emac_set_cable_at(emac *e, bool plugged, uint64_t t_us);
 const emac_stats *emac_get_stats(const emac *e);
+/* Attaches `note` (copied, at most 127 bytes) as a capture comment to the
+ * next frame the board transmits, e.g. why lwIP sends it; NULL clears. */
+void emac_note_next_tx(emac *e, const char *note);
 /* Frees what the EMAC owns (after the run; not its pbufs' pool). */
 void emac_free(emac *e);
 

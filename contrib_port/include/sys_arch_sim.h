@@ -7,6 +7,11 @@
 
 /* lwIP's LWIP_PLATFORM_DIAG output to stderr (off by default). */
 void sys_arch_set_verbose(int on);
+/* Also hands every LWIP_PLATFORM_DIAG message (formatted, cut at 511
+ * bytes, usually one line with its newline) to `fn`, in the context that
+ * printed it; NULL removes the hook.  Diagnostics may carry pointers: a
+ * hook must not put them into the trace. */
+void sys_arch_set_diag_hook(void (*fn)(const char *line));
 /* A source path made independent of where the lwIP tree lives. */
 const char *sys_arch_short_path(const char *file);
 /* The lwIP version the port was built against ("2.1.3"). */

@@ -129,10 +129,11 @@ peer_app *peer_echo_start(const peer_echo_config *c, peer_echo_result *r);
 /* HTTP GET client: `connections` threads "peer_http<i>" in parallel
  * (one: "peer_http"), each connects and sends `requests` GETs of `path`
  * (HTTP/1.1 with "Connection: keep-alive" when keep_alive and more
- * requests follow, otherwise HTTP/1.0), after `idle_us` of idleness before
- * each request; reads the status line, the headers and the body
- * (Content-Length, or up to the close).  A connection the server does not
- * keep open is replaced by a new one for the next request. */
+ * requests follow or linger_us is set, otherwise HTTP/1.0), after
+ * `idle_us` of idleness before each request; reads the status line, the
+ * headers and the body (Content-Length, or up to the close).  A
+ * connection the server does not keep open is replaced by a new one for
+ * the next request. */
 typedef struct {
   uint8_t server[4];
   uint16_t port;        /* default 80 */
@@ -141,6 +142,11 @@ typedef struct {
   unsigned requests;    /* per connection, default 1 */
   bool keep_alive;      /* reuse the connection for the next request */
   uint64_t idle_us;     /* before each request, default 0 */
+  uint64_t linger_us;   /* after the last response, keep a connection the
+                           server keeps open idle this long, then close
+                           (a browser's idle keep-alive connection); the
+                           last request then asks for keep-alive too.
+                           Default 0: close at once */
   uint64_t timeout_us;  /* per receive, default 5 s */
   int prio;             /* default 3 */
 } peer_http_config;

@@ -2,7 +2,8 @@
  * peer_http.c - the HTTP GET client of the peer node: `connections`
  * threads in parallel (a browser opening a page), each sending `requests`
  * GETs, on one kept-alive connection when asked and the server agrees,
- * otherwise one connection per request.
+ * otherwise one connection per request; with `linger_us` the kept-alive
+ * connection then stays open, idle, before the client closes it.
  *
  * A response is read as a browser does: the status line and headers into
  * a buffer up to the blank line, then the body by Content-Length, or up to
@@ -167,7 +168,7 @@ static void peer_http_main(peer_app *a, unsigned conn)
     }
     if (c->idle_us)
       sim_sleep_us(c->idle_us);
-    bool keep = c->keep_alive && k + 1 < c->requests;
+    bool keep = c->keep_alive && (k + 1 < c->requests || c->linger_us);
     char req[PEER_HTTP_PATH_MAX + 160];
     int len = snprintf(req, sizeof req,
                        "GET %s HTTP/1.%d\r\nHost: %u.%u.%u.%u\r\n"
@@ -187,8 +188,11 @@ static void peer_http_main(peer_app *a, unsigned conn)
       s = -1;
     }
   }
-  if (s >= 0)
+  if (s >= 0) {
+    if (c->linger_us)
+      sim_sleep_us(c->linger_us);
     lwip_close(s);
+  }
   sim_trace_eventf("peer", "http conn %u: %u of %u requests 200 and complete",
                    conn, ok, c->requests);
 }
