@@ -394,7 +394,7 @@ static void replay_body(void *arg)
   tapif_wire *w = tapif_replay_new(te_replay_path, err, sizeof err);
   TE_CHECK(w != NULL);
   if (!w) {
-    snprintf(W.fail, sizeof W.fail, "replay wire: %s", err);
+    snprintf(W.fail, sizeof W.fail, "replay wire: %.200s", err);
     return;
   }
   TE_CHECK(tapif_wire_attach(w, "board", te_replay_rx, NULL) == 0);
