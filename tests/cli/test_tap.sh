@@ -54,6 +54,15 @@ if id nobody >/dev/null 2>&1 && su nobody -s /bin/sh -c "test -x '$LWIPSIM'"; th
   ok "serve without permission (as nobody): one line, exit 2"
 fi
 ok "a TAP name of 16 characters: one line, exit 2"
+if command -v unshare >/dev/null; then
+  # /dev/net hidden by an empty tmpfs in a private mount namespace: the
+  # machine's own /dev is untouched.
+  rc=0; unshare -m sh -c "mount -t tmpfs tmpfs /dev/net && '$LWIPSIM' serve --tap lwx0" \
+    >"$TMP/notun.out" 2>&1 || rc=$?
+  [ "$rc" = 2 ] && [ "$(wc -l <"$TMP/notun.out")" = 1 ] && grep -q 'no /dev/net/tun' "$TMP/notun.out" ||
+    fail "serve without /dev/net/tun: exit $rc $(cat "$TMP/notun.out")"
+  ok "serve without /dev/net/tun: one line, exit 2"
+fi
 rc=0; in_ns "$LWIPSIM" serve --tap lwt0 >"$TMP/busy.out" 2>&1 || rc=$?
 [ "$rc" = 2 ] && grep -q 'TAP device lwt0 is busy' "$TMP/busy.out" ||
   fail "second serve on lwt0: exit $rc $(cat "$TMP/busy.out")"
