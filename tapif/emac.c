@@ -203,7 +203,8 @@ static err_t emac_output(struct netif *netif, struct pbuf *p)
     e->tx_note[0] = 0;
   }
   tapif_wire_send(e->wire, e->port, e->txbuf, len, note);
-  sim_irq_raise_at(e->tx_irq, d->done_at);
+  if (!e->cfg.tx_irq_external)
+    sim_irq_raise_at(e->tx_irq, d->done_at);
   return ERR_OK;
 }
 
@@ -330,6 +331,11 @@ void emac_start(emac *e, struct netif *netif)
 void emac_note_next_tx(emac *e, const char *note)
 {
   snprintf(e->tx_note, sizeof e->tx_note, "%s", note ? note : "");
+}
+
+int emac_tx_irq(const emac *e)
+{
+  return e->tx_irq;
 }
 
 const emac_stats *emac_get_stats(const emac *e)

@@ -45,6 +45,11 @@ typedef struct {
   unsigned phy_poll_ms;    /* PHY polling period (default 100) */
   unsigned refill_retry_ms;/* RX task retries failed refills (default 50) */
   bool cable_plugged;      /* at start (default true) */
+  bool tx_irq_external;    /* the EMAC never raises its TX-complete IRQ
+                              itself: a scenario does (sim_irq_pin or
+                              sim_irq_raise on emac_tx_irq()), to place a
+                              completion exactly; frames that have left by
+                              then are released (default false) */
 } emac_config;
 
 void emac_config_default(emac_config *c);
@@ -78,6 +83,8 @@ void emac_start(emac *e, struct netif *netif);
 void emac_set_cable(emac *e, bool plugged);
 void emac_set_cable_at(emac *e, bool plugged, uint64_t t_us);
 const emac_stats *emac_get_stats(const emac *e);
+/* The TX-complete IRQ's number (after emac_start), for sim_irq_pin. */
+int emac_tx_irq(const emac *e);
 /* Attaches `note` (copied, at most 127 bytes) as a capture comment to the
  * next frame the board transmits, e.g. why lwIP sends it; NULL clears. */
 void emac_note_next_tx(emac *e, const char *note);
