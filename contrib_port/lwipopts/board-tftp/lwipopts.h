@@ -1,0 +1,14 @@
+/*
+ * board-tftp profile - the board of the ping_flood_load report: the
+ * board's MCU pools unchanged, plus what lwIP's tftp server app needs to
+ * run on it (one more timeout for its retransmission timer, as the app's
+ * documentation asks of every application that calls sys_timeout).
+ */
+#ifndef LWIPSIM_PROFILE_BOARD_TFTP_LWIPOPTS_H
+#define LWIPSIM_PROFILE_BOARD_TFTP_LWIPOPTS_H
+
+#include "../board/lwipopts.h"
+
+#define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 1) /* tftp_tmr */
+
+#endif

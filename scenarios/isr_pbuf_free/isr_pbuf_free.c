@@ -1,0 +1,233 @@
+/*
+ * isr_pbuf_free - the TX-complete interrupt frees the pbuf it sent while a
+ * thread is inside the heap.  The board (192.0.2.1) runs on the virtual
+ * wire with its cable plugged at t0; the first frame it sends is the
+ * gratuitous ARP request of link-up, a PBUF_RAM from the heap, which the
+ * EMAC keeps in its TX descriptor until the TX-complete IRQ.  An
+ * application thread "app" builds a PBUF_RAM buffer every millisecond and
+ * frees it.  The EMAC raises no TX IRQ of its own here
+ * (emac_config.tx_irq_external): the scenario pins it inside app's heap
+ * operation, so the completion lands exactly where the report's did.
+ *
+ *   isr-free             board-rtosheap profile (the RTOS heap model,
+ *                        semaphore only), pbuf_free in the ISR; the IRQ
+ *                        is pinned at app's "heap:free:link".  The heap
+ *                        detects the re-entry, its check names the link
+ *                        that broke, the run ends as a fault, and on_end
+ *                        turns that into `reproduced`.
+ *   deferred-free        the same heap and pinning, the ISR hands the
+ *                        pbuf to pbuf_free_callback; 1,000 cable
+ *                        unplug/plug cycles, each with its own gratuitous
+ *                        ARP and its own pin.
+ *   lwip-heap-protected  lwIP's heap with
+ *                        LWIP_ALLOW_MEM_FREE_FROM_OTHER_CONTEXT (mem_free
+ *                        masks interrupts) and pbuf_free in the ISR; the
+ *                        IRQ is pinned at app's first sys_arch_unprotect
+ *                        of each cycle, the window inside mem_malloc where
+ *                        lwIP lets a pending interrupt in; 1,000 cycles,
+ *                        mem_sanity after every free.
+ *
+ * Oracle for the cycling variants: every cycle's frames released by the
+ * pinned IRQ, no re-entry, the heap's block list intact, every frame sent
+ * released once, the pools and the heap back at their level after the
+ * first cycle.  Anything else is `reproduced`.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "lwip/pbuf.h"
+#include "lwip/stats.h"
+#include "lwip/sys.h"
+
+#include "emac.h"
+#include "scn.h"
+#include "scn_board.h"
+#include "scn_lwip.h"
+#include "sim_sched.h"
+#include "sys_arch_heap.h"
+
+#define IP_CYCLES 1000
+#define IP_APP_PERIOD_US 1000
+#define IP_APP_BYTES 200
+#define IP_PHY_POLL_MS 10
+#define IP_LINK_WAIT_US 1000000 /* for the PHY task to report a change */
+#define IP_FREE_WAIT_US 50000   /* for the pinned IRQ to release frames */
+#define IP_SETTLE_US 20000      /* deferred frees run in tcpip_thread */
+
+static struct {
+  scn_board board;
+  const char *pin_point;
+  unsigned cycles, stuck, pins;
+  unsigned long app_ops, app_failures;
+  bool link_timeout;
+} ip;
+
+/* The application: a buffer built and released every millisecond, as a
+ * board's sensor or log task would. */
+static void ip_app(void *arg)
+{
+  (void)arg;
+  for (;;) {
+    sim_sleep_us(IP_APP_PERIOD_US);
+    struct pbuf *p = pbuf_alloc(PBUF_TRANSPORT, IP_APP_BYTES, PBUF_RAM);
+    if (!p) {
+      ip.app_failures++;
+      continue;
+    }
+    memset(p->payload, (int)(ip.app_ops & 0xff), IP_APP_BYTES);
+    pbuf_free(p);
+    ip.app_ops++;
+  }
+}
+
+static uint64_t ip_released(const emac_stats *st)
+{
+  return st->tx_freed_isr + st->tx_freed_deferred;
+}
+
+static bool ip_wait_link(bool up)
+{
+  for (uint64_t t = 0; t < IP_LINK_WAIT_US; t += 1000) {
+    if (netif_is_link_up(&ip.board.netif) == up)
+      return true;
+    sim_sleep_us(1000);
+  }
+  return false;
+}
+
+/* Pins the TX-complete IRQ inside app's next heap operation and waits
+ * until every frame sent so far is released. */
+static bool ip_complete_tx(void)
+{
+  const emac_stats *st = emac_get_stats(ip.board.mac);
+  sim_irq_pin(emac_tx_irq(ip.board.mac), "app", ip.pin_point, 1);
+  ip.pins++;
+  for (uint64_t t = 0; t < IP_FREE_WAIT_US; t += 1000) {
+    if (ip_released(st) == st->tx_frames)
+      return true;
+    sim_sleep_us(1000);
+  }
+  return false;
+}
+
+/* One cycle: frames of the link-up released, cable out, link down. */
+static bool ip_cycle(bool first)
+{
+  if (!first) {
+    emac_set_cable(ip.board.mac, true);
+    if (!ip_wait_link(true))
+      return false;
+  }
+  if (!ip_complete_tx())
+    ip.stuck++;
+  emac_set_cable(ip.board.mac, false);
+  if (!ip_wait_link(false))
+    return false;
+  ip.cycles++;
+  return true;
+}
+
+static void ip_main(scn_run *run)
+{
+  memset(&ip, 0, sizeof ip);
+  bool isr_free = scn_variant_is(run, "isr-free");
+  bool lwip_heap = scn_variant_is(run, "lwip-heap-protected");
+  ip.pin_point = lwip_heap ? "sys_arch_unprotect" : "heap:free:link";
+  emac_config ec;
+  emac_config_default(&ec);
+  ec.tx_free = scn_variant_is(run, "deferred-free") ? EMAC_TXFREE_DEFERRED
+                                                    : EMAC_TXFREE_ISR;
+  ec.tx_irq_external = true;
+  ec.phy_poll_ms = IP_PHY_POLL_MS;
+  ec.cable_plugged = true; /* plugged at t0 */
+  sys_thread_new("app", ip_app, NULL, 0, 3);
+  scn_board_up(run, &ip.board, &ec, NULL);
+
+  unsigned ncycles = isr_free ? 1 : IP_CYCLES;
+  scn_pools before, after;
+  for (unsigned i = 0; i < ncycles; i++) {
+    if (!ip_cycle(i == 0)) {
+      ip.link_timeout = true;
+      break;
+    }
+    if (i == 0) {
+      sim_sleep_us(IP_SETTLE_US);
+      scn_pools_snapshot(&before);
+    }
+  }
+  sim_sleep_us(IP_SETTLE_US);
+  scn_pools_snapshot(&after);
+  char leaks[512];
+  int nleaks = scn_pools_diff(&before, &after, leaks, sizeof leaks);
+
+  const emac_stats *st = emac_get_stats(ip.board.mac);
+  sys_arch_heap_stats hs;
+  sys_arch_heap_get_stats(&hs);
+  char broken[200] = "";
+  bool heap_ok = hs.allocs == 0 || sys_arch_heap_check(broken,
+                                                       sizeof broken);
+  scn_counter(run, "cycles", ip.cycles);
+  scn_counter(run, "pins", ip.pins);
+  scn_counter(run, "stuck_cycles", ip.stuck);
+  scn_counter(run, "tx_frames", (long long)st->tx_frames);
+  scn_counter(run, "tx_freed_isr", (long long)st->tx_freed_isr);
+  scn_counter(run, "tx_freed_deferred", (long long)st->tx_freed_deferred);
+  scn_counter(run, "app_ops", (long long)ip.app_ops);
+  scn_counter(run, "app_failures", (long long)ip.app_failures);
+  scn_counter(run, "heap_allocs", (long long)hs.allocs);
+  scn_counter(run, "heap_reentries", (long long)hs.reentries);
+  scn_counter(run, "heap_checks", (long long)hs.checks);
+  scn_counter(run, "heap_max_used", (long long)hs.max_used);
+  scn_counter(run, "lwip_mem_max", (long long)lwip_stats.mem.max);
+  scn_counter(run, "lwip_mem_err", (long long)lwip_stats.mem.err);
+
+  if (ip.link_timeout)
+    scn_verdict(run, SIM_VERDICT_REPRODUCED, "the link did not follow "
+                "the cable in cycle %u", ip.cycles + 1);
+  else if (hs.reentries)
+    scn_verdict(run, SIM_VERDICT_REPRODUCED, "heap re-entered: %s",
+                hs.reentry);
+  else if (!heap_ok)
+    scn_verdict(run, SIM_VERDICT_REPRODUCED, "heap broken: %s", broken);
+  else if (ip.stuck || ip_released(st) != st->tx_frames)
+    scn_verdict(run, SIM_VERDICT_REPRODUCED,
+                "%u cycles left frames unreleased; %llu of %llu sent "
+                "frames released", ip.stuck,
+                (unsigned long long)ip_released(st),
+                (unsigned long long)st->tx_frames);
+  else if (nleaks)
+    scn_verdict(run, SIM_VERDICT_REPRODUCED, "after %u cycles the pools "
+                "did not come back: %s", ip.cycles, leaks);
+  else
+    scn_verdict(run, SIM_VERDICT_NOT_REPRODUCED,
+                "%u cable cycles; %llu frames (each link-up's gratuitous "
+                "ARP) released by a TX-complete IRQ pinned at app's %s "
+                "(%llu in the ISR, %llu deferred); no heap re-entry, %s; "
+                "%lu app buffers; pools back",
+                ip.cycles, (unsigned long long)st->tx_frames, ip.pin_point,
+                (unsigned long long)st->tx_freed_isr,
+                (unsigned long long)st->tx_freed_deferred,
+                hs.allocs ? "block list checked after every operation"
+                          : "mem_sanity after every free",
+                ip.app_ops);
+}
+
+/* The heap model ends the run as a fault when it is re-entered; that is
+ * the report's data abort. */
+static void ip_on_end(scn_run *run, const sim_outcome *out)
+{
+  sys_arch_heap_stats hs;
+  sys_arch_heap_get_stats(&hs);
+  if (out->end == SIM_END_FAULT && hs.reentries) {
+    scn_counter(run, "heap_reentries", (long long)hs.reentries);
+    scn_counter(run, "heap_allocs", (long long)hs.allocs);
+    scn_verdict(run, SIM_VERDICT_REPRODUCED, "%s", out->message);
+  }
+}
+
+const scn_impl scn_isr_pbuf_free_impl = {
+    .name = "isr_pbuf_free",
+    .main_prio = 2,
+    .main = ip_main,
+    .on_end = ip_on_end,
+};
