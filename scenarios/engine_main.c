@@ -16,7 +16,6 @@
 #include <unistd.h>
 
 #include <signal.h>
-#include <xxhash.h>
 
 #include "pcapio.h"
 #include "scn.h"
@@ -110,21 +109,8 @@ static void engine_print_json(FILE *res, const sim_cli_opts *o,
 /* The build's identity: a hash of this engine's own executable. */
 static void engine_build_id(char *out, size_t len)
 {
-  snprintf(out, len, "unknown");
-  FILE *f = fopen("/proc/self/exe", "rb");
-  if (!f)
-    return;
-  XXH64_state_t *h = XXH64_createState();
-  if (h) {
-    XXH64_reset(h, 0);
-    char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-      XXH64_update(h, buf, n);
-    snprintf(out, len, "%016llx", (unsigned long long)XXH64_digest(h));
-    XXH64_freeState(h);
-  }
-  fclose(f);
+  if (sim_cli_build_id("/proc/self/exe", out, len) != 0)
+    snprintf(out, len, "unknown");
 }
 
 /* The capture's section comment: everything `lwipsim replay` needs. */

@@ -22,7 +22,6 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <xxhash.h>
 
 #include "pcapio.h"
 
@@ -44,28 +43,6 @@ static int replay_field(const char *ident, const char *key, char *out,
     }
   }
   return -1;
-}
-
-/* XXH64 of a file, as the engine computes its own build id. */
-static int replay_build_id(const char *path, char *out, size_t len)
-{
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return -1;
-  XXH64_state_t *h = XXH64_createState();
-  if (!h) {
-    fclose(f);
-    return -1;
-  }
-  XXH64_reset(h, 0);
-  char buf[65536];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-    XXH64_update(h, buf, n);
-  snprintf(out, len, "%016llx", (unsigned long long)XXH64_digest(h));
-  XXH64_freeState(h);
-  fclose(f);
-  return 0;
 }
 
 int scn_replay(const sim_cli_opts *o, const sim_catalog *cat)
@@ -115,7 +92,7 @@ int scn_replay(const sim_cli_opts *o, const sim_catalog *cat)
   }
   char engine[PATH_MAX], have[32];
   if (sim_cli_engine_path(profile, engine, sizeof engine) != 0 ||
-      replay_build_id(engine, have, sizeof have) != 0) {
+      sim_cli_build_id(engine, have, sizeof have) != 0) {
     fprintf(stderr, "lwipsim: no engine for profile '%s'; run make\n",
             profile);
     return SIM_EXIT_USAGE;

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #define LWIPSIM_VERSION "0.1.0"
 
@@ -423,6 +424,27 @@ int sim_cli_parse(int argc, char **argv, const sim_catalog *cat,
   }
   snprintf(err, errlen, "unknown command '%s' (see lwipsim --help)", cmd);
   return -1;
+}
+
+int sim_cli_build_id(const char *path, char *out, size_t len)
+{
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return -1;
+  XXH64_state_t *h = XXH64_createState();
+  if (!h) {
+    fclose(f);
+    return -1;
+  }
+  XXH64_reset(h, 0);
+  char buf[65536];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+    XXH64_update(h, buf, n);
+  snprintf(out, len, "%016llx", (unsigned long long)XXH64_digest(h));
+  XXH64_freeState(h);
+  fclose(f);
+  return 0;
 }
 
 int sim_cli_exit_code(sim_verdict got, sim_verdict expected)

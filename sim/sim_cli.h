@@ -68,6 +68,11 @@ int sim_cli_parse(int argc, char **argv, const sim_catalog *cat,
                   sim_cli_opts *o, char *err, size_t errlen);
 int sim_cli_parse_seed(const char *s, uint64_t *out);
 
+/* A build's identity: XXH64 of the executable at `path`, as 16 hex digits
+ * (an engine hashes /proc/self/exe; `replay` hashes the engine it would
+ * run).  0, or -1 if the file cannot be read. */
+int sim_cli_build_id(const char *path, char *out, size_t len);
+
 /* Exit code for a verdict against the expected one. */
 int sim_cli_exit_code(sim_verdict got, sim_verdict expected);
 
