@@ -8,6 +8,7 @@
 #   make asan       the same build with ASan+UBSan, under build/asan/
 #   make tsan       the same build with TSan, under build/tsan/
 #   make bench      benchmarks (bench/)
+#   make fuzz       libFuzzer harnesses, FUZZ_SECONDS each (tests/fuzz/)
 #   make clean      remove build/
 #
 # LWIP_DIR=/path builds against another lwIP tree (2.0.x to 2.2.x).
@@ -56,7 +57,7 @@ LIBS := -ljansson -lxxhash
 PROFILES := $(notdir $(patsubst %/,%,$(dir $(wildcard contrib_port/lwipopts/*/lwipopts.h))))
 SCENARIOS := $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard scenarios/*/desc.c)))))
 
-.PHONY: all run test deps lwip asan tsan bench clean unit-tests check-lwip-dir
+.PHONY: all run test deps lwip asan tsan bench clean unit-tests check-lwip-dir fuzz
 .DEFAULT_GOAL := all
 # Keep the test objects between runs (they are intermediates of a chain).
 .PRECIOUS: $(B)/tests/%.o
@@ -345,6 +346,34 @@ tsan:
 $(B)/bench/%: bench/%.c $(LIBSIM)
 	@mkdir -p $(@D)
 	$(CC) $(OUR_CFLAGS) -Isim -o $@ $(filter %.c %.a,$^) $(LDFLAGS_ALL) $(LIBS)
+
+# libFuzzer harnesses (clang): tests/fuzz/fuzz_<name>.c, each run for
+# FUZZ_SECONDS on a corpus under build/fuzz/corpus/<name> seeded from the
+# scenarios' captures.
+FUZZ_SECONDS ?= 10
+FZ := build/fuzz
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
+$(FZ)/fuzz_pcapio: tests/fuzz/fuzz_pcapio.c tapif/pcapio.c
+	@mkdir -p $(@D)
+	clang $(FUZZ_FLAGS) -Itapif -o $@ $^ -lpcap
+$(FZ)/fuzz_cli: tests/fuzz/fuzz_cli.c sim/cli.c sim/cli_jobs.c sim/catalog.c sim/names.c
+	@mkdir -p $(@D)
+	clang $(FUZZ_FLAGS) -Isim -o $@ $^ -ljansson -lxxhash
+
+fuzz: all $(FZ)/fuzz_pcapio $(FZ)/fuzz_cli
+	@mkdir -p $(FZ)/corpus/pcapio $(FZ)/corpus/cli
+	@for s in board_ping peer_ping_2000 peer_tcp_echo; do \
+	  $(B)/lwipsim run $$s --pcap $(FZ)/corpus/pcapio/$$s.pcapng >/dev/null 2>&1 || true; done
+	@printf 'run\0udp_loopback\0--seed\0007' >$(FZ)/corpus/cli/run
+	@printf 'explore\0two\0--variant\0leak\0--runs\0003' >$(FZ)/corpus/cli/explore
+	@for f in pcapio cli; do \
+	  echo "fuzz_$$f: $(FUZZ_SECONDS) s"; \
+	  $(FZ)/fuzz_$$f $(FZ)/corpus/$$f -max_total_time=$(FUZZ_SECONDS) \
+	    -artifact_prefix=$(FZ)/ -print_final_stats=1 >$(FZ)/$$f.log 2>&1; \
+	  rc=$$?; grep -E 'stat::number_of_executed_units|stat::average_exec_per_sec' $(FZ)/$$f.log; \
+	  if [ $$rc != 0 ]; then grep -E 'ERROR|SUMMARY' $(FZ)/$$f.log; \
+	    echo "fuzz_$$f found a crash: see $(FZ)/$$f.log and $(FZ)/crash-*"; exit 1; fi; \
+	done
 
 bench: all $(patsubst bench/%.c,$(B)/bench/%,$(wildcard bench/*.c))
 	@bench/run.sh $(B)

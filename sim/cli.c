@@ -213,7 +213,7 @@ static int sim_cli_parse_run(int argc, char **argv, const sim_catalog *cat,
   const char *jobs = NULL, *runs = NULL, *ip = NULL, *config = NULL;
   const char *cmdname = argv[0];
   opterr = 0;
-  optind = 1;
+  optind = 0; /* 0, not 1: glibc then forgets a previous parse entirely */
   int c;
   while ((c = getopt_long(argc, argv, ":v", sim_cli_run_opts, NULL)) != -1) {
     if (c != ':' && c != '?' && !strchr(sim_cli_allowed(o->cmd), c)) {
@@ -368,8 +368,24 @@ static int sim_cli_parse_run(int argc, char **argv, const sim_catalog *cat,
   return 0;
 }
 
+static int sim_cli_parse_args(int argc, char **argv, const sim_catalog *cat,
+                              sim_cli_opts *o, char *err, size_t errlen);
+
 int sim_cli_parse(int argc, char **argv, const sim_catalog *cat,
                   sim_cli_opts *o, char *err, size_t errlen)
+{
+  int rc = sim_cli_parse_args(argc, argv, cat, o, err, errlen);
+  if (rc != 0)
+    /* Messages quote what the user typed: keep them one line whatever it
+     * holds (the fuzzer found "--runs\n3"). */
+    for (char *p = err; *p; p++)
+      if ((unsigned char)*p < 0x20 || *p == 0x7f)
+        *p = '?';
+  return rc;
+}
+
+static int sim_cli_parse_args(int argc, char **argv, const sim_catalog *cat,
+                              sim_cli_opts *o, char *err, size_t errlen)
 {
   memset(o, 0, sizeof *o);
   if (argc < 2) {

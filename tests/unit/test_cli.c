@@ -109,6 +109,9 @@ static void test_rejections_are_one_line(void **state)
   expect_error(ARGV("run", "one", "--seed"), "option '--seed' needs a value");
   expect_error(ARGV("run", "one", "extra"), "unexpected argument 'extra'");
   expect_error(ARGV("list", "x"), "list takes only --names ('x')");
+  /* Found by fuzz_cli: a newline in an argument stays out of the line. */
+  expect_error(ARGV("run", "one", "--runs\n3"), "unknown option '--runs?3'");
+  expect_error(ARGV("run", "x\ny"), "unknown scenario 'x?y'");
   expect_error(ARGV("list", "--names", "y"), "list takes only --names ('y')");
 }
 
