@@ -21,7 +21,7 @@
 #   system apt configuration (apt.conf.d, keyrings, dpkg status) is used
 #   read-only.  Only the orig tarball is downloaded (--tar-only); Debian's
 #   patches are not needed and not applied.
-# - The tarball's SHA-256 is checked against ../lwip-2.1.3.sha256 (relative
+# - The tarball's SHA-256 is checked against ../lwip-tarball.sha256 (relative
 #   to this script).  A verified tarball is kept in BUILD_DIR/apt/src/ and
 #   is reused without network access.
 # - Unpacking is atomic: extract into a temporary directory under
@@ -54,7 +54,7 @@ if [ "$#" -ne 1 ] || [ -z "$1" ]; then
 fi
 
 port_dir=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd -P)
-sha_file=$port_dir/lwip-$LWIP_VERSION.sha256
+sha_file=$port_dir/lwip-tarball.sha256
 
 mkdir -p -- "$1" || die "cannot create build directory $1"
 build_dir=$(CDPATH='' cd -- "$1" && pwd -P)
