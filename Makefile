@@ -42,6 +42,10 @@ endif
 ifeq ($(SAN),asan)
   SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
               -fno-omit-frame-pointer
+else ifeq ($(SAN),fuzz)
+  # clang only: coverage for libFuzzer, which the harness links.
+  SANFLAGS := -fsanitize=fuzzer-no-link,address,undefined \
+              -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 else ifeq ($(SAN),tsan)
   SANFLAGS := -fsanitize=thread -fno-omit-frame-pointer
 else
@@ -351,6 +355,7 @@ $(B)/bench/%: bench/%.c $(LIBSIM)
 # FUZZ_SECONDS on a corpus under build/fuzz/corpus/<name> seeded from the
 # scenarios' captures.
 FUZZ_SECONDS ?= 10
+FUZZ_TARGETS ?= pcapio cli rx
 FZ := build/fuzz
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
 $(FZ)/fuzz_pcapio: tests/fuzz/fuzz_pcapio.c tapif/pcapio.c
@@ -360,18 +365,43 @@ $(FZ)/fuzz_cli: tests/fuzz/fuzz_cli.c sim/cli.c sim/cli_jobs.c sim/catalog.c sim
 	@mkdir -p $(@D)
 	clang $(FUZZ_FLAGS) -Isim -o $@ $^ -ljansson -lxxhash
 
-fuzz: all $(FZ)/fuzz_pcapio $(FZ)/fuzz_cli
-	@mkdir -p $(FZ)/corpus/pcapio $(FZ)/corpus/cli
-	@for s in board_ping peer_ping_2000 peer_tcp_echo; do \
-	  $(B)/lwipsim run $$s --pcap $(FZ)/corpus/pcapio/$$s.pcapng >/dev/null 2>&1 || true; done
+# The RX harness links the board profile's lwIP, port, EMAC, wires and the
+# serve services, all built by clang with coverage under $(FZ)/eng.
+FUZZ_RX_OBJS = $(E_board)/scn/serve.o $(E_board)/scn/scn_board.o \
+  $(E_board)/scn/scn_lwip.o $(E_board)/scn/scn.o $(TAPIF_OBJS_board) \
+  $(PORT_OBJS_board) $(E_board)/liblwip.a $(LIBSIM)
+$(B)/fuzz_rx_cntrs.o: tests/fuzz/fuzz_rx_cntrs.c
+	$(CC) -std=gnu11 -O1 -Wall -Wextra -Werror -c $< -o $@
+$(B)/fuzz_rx: tests/fuzz/fuzz_rx.c $(B)/fuzz_rx_cntrs.o $(FUZZ_RX_OBJS)
+	$(CC) $(OUR_CFLAGS) -fsanitize=fuzzer $(call scn_inc,board) -o $@ \
+	  $(filter %.c %.o %.a,$^) \
+	  -pthread $(LIBS) -lpcap
+$(FZ)/fuzz_rx: FORCE
+	@$(MAKE) --no-print-directory -j$(JOBS) B=$(FZ)/eng SAN=fuzz CC=clang \
+	  OPT="-O1 -g" $(FZ)/eng/fuzz_rx
+	@cp $(FZ)/eng/fuzz_rx $@
+.PHONY: FORCE
+FORCE:
+
+FUZZ_SEED_SCNS := board_ping:default peer_ping_2000:default \
+  peer_tcp_echo:default peer_http_get:default peer_udp_tftp:default
+fuzz: all $(FZ)/fuzz_pcapio $(FZ)/fuzz_cli $(FZ)/fuzz_rx
+	@mkdir -p $(FZ)/corpus/pcapio $(FZ)/corpus/cli $(FZ)/corpus/rx $(FZ)/seeds
+	@for sv in $(FUZZ_SEED_SCNS); do \
+	  $(B)/lwipsim run $${sv%%:*} --variant $${sv#*:} \
+	    --pcap $(FZ)/seeds/$${sv%%:*}.pcapng >/dev/null 2>&1 || true; done
+	@cp $(FZ)/seeds/*.pcapng $(FZ)/corpus/pcapio/
+	@LWIPSIM_FUZZ_SEED_FROM="$$(echo $(FZ)/seeds/*.pcapng)" \
+	  LWIPSIM_FUZZ_SEED_TO=$(FZ)/corpus/rx $(FZ)/fuzz_rx
 	@printf 'run\0udp_loopback\0--seed\0007' >$(FZ)/corpus/cli/run
 	@printf 'explore\0two\0--variant\0leak\0--runs\0003' >$(FZ)/corpus/cli/explore
-	@for f in pcapio cli; do \
+	@for f in $(FUZZ_TARGETS); do \
 	  echo "fuzz_$$f: $(FUZZ_SECONDS) s"; \
 	  $(FZ)/fuzz_$$f $(FZ)/corpus/$$f -max_total_time=$(FUZZ_SECONDS) \
-	    -artifact_prefix=$(FZ)/ -print_final_stats=1 >$(FZ)/$$f.log 2>&1; \
+	    -rss_limit_mb=0 -artifact_prefix=$(FZ)/ -print_final_stats=1 \
+	    >$(FZ)/$$f.log 2>&1; \
 	  rc=$$?; grep -E 'stat::number_of_executed_units|stat::average_exec_per_sec' $(FZ)/$$f.log; \
-	  if [ $$rc != 0 ]; then grep -E 'ERROR|SUMMARY' $(FZ)/$$f.log; \
+	  if [ $$rc != 0 ]; then grep -E 'ERROR|SUMMARY|fuzz_rx:' $(FZ)/$$f.log; \
 	    echo "fuzz_$$f found a crash: see $(FZ)/$$f.log and $(FZ)/crash-*"; exit 1; fi; \
 	done
 

@@ -324,9 +324,16 @@ void sys_check_core_locking(void)
 /* ------------------------------------------------------------------ */
 /* randomness, diagnostics, assertions                                 */
 
+static uint32_t (*sys_arch_isn_fn)(void);
+
+void sys_arch_set_isn_source(uint32_t (*fn)(void))
+{
+  sys_arch_isn_fn = fn;
+}
+
 uint32_t sys_arch_tcp_isn(void)
 {
-  return sim_rand_u32();
+  return sys_arch_isn_fn ? sys_arch_isn_fn() : sim_rand_u32();
 }
 
 /* Who receives diagnostic lines besides stderr (sys_arch_set_diag_hook). */

@@ -101,10 +101,11 @@ void scn_serve_main(scn_run *run, const scn_serve_config *cfg)
   lwiperf_start_tcp_server_default(serve_iperf_report, NULL);
   UNLOCK_TCPIP_CORE();
   sys_thread_new("echo_server", serve_echo_server, NULL, 0, SERVE_APP_PRIO);
-  fprintf(stderr, "lwipsim: serving on %u.%u.%u.%u/%d (ICMP echo, TCP echo "
-          "port 7, HTTP port 80, lwiperf port 5001); SIGINT or SIGTERM "
-          "stops\n", cfg->ip[0], cfg->ip[1], cfg->ip[2], cfg->ip[3],
-          cfg->prefix);
+  if (!cfg->quiet)
+    fprintf(stderr, "lwipsim: serving on %u.%u.%u.%u/%d (ICMP echo, TCP "
+            "echo port 7, HTTP port 80, lwiperf port 5001); SIGINT or "
+            "SIGTERM stops\n", cfg->ip[0], cfg->ip[1], cfg->ip[2],
+            cfg->ip[3], cfg->prefix);
   sim_sem *forever = sim_sem_new(0);
   sim_sem_take(forever, SIM_FOREVER);
 }

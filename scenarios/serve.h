@@ -6,6 +6,7 @@
 #ifndef SCN_SERVE_H
 #define SCN_SERVE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "scn.h"
@@ -15,6 +16,7 @@ typedef struct {
   tapif_wire *wire; /* the TAP wire; the board takes it over */
   uint8_t ip[4];
   int prefix;
+  bool quiet;       /* no "serving on" line (the RX fuzz harness) */
 } scn_serve_config;
 
 /* The serve session's "main" thread; `run` carries the config in `arg`. */

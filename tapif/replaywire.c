@@ -19,16 +19,10 @@
 #include "wire.h"
 
 typedef struct {
-  uint64_t t_us;
-  size_t len;
-  uint8_t *data;
-} replay_frame;
-
-typedef struct {
   tapif_wire base;
   tapif_rx_fn rx;
   void *node;
-  replay_frame *frames;
+  tapif_frame *frames;
   size_t nframes;
   uint64_t sent;
 } replaywire;
@@ -42,7 +36,7 @@ static void replaywire_deliver(void *arg)
 {
   replaywire *w = arg;
   /* Events fire in time order, ties in creation order: frame order. */
-  replay_frame *f = &w->frames[w->base.frames_delivered++];
+  tapif_frame *f = &w->frames[w->base.frames_delivered++];
   const char *note = w->rx(w->node, f->data, f->len);
   if (w->base.cap)
     pcapio_write_frame(w->base.cap, w->base.cap_ifid, sim_clock_now_us(),
@@ -80,9 +74,7 @@ static int replaywire_send(tapif_wire *base, int port, const uint8_t *frame,
 static void replaywire_destroy(tapif_wire *base)
 {
   replaywire *w = (replaywire *)base;
-  for (size_t i = 0; i < w->nframes; i++)
-    free(w->frames[i].data);
-  free(w->frames);
+  tapif_frames_free(w->frames, w->nframes);
   free(w);
 }
 
@@ -93,24 +85,43 @@ static const tapif_wire_ops replaywire_ops = {
     .destroy = replaywire_destroy,
 };
 
-tapif_wire *tapif_replay_new(const char *path, char *err, size_t errlen)
+void tapif_frames_free(tapif_frame *frames, size_t n)
 {
-  pcapio_meta meta;
-  if (pcapio_read_meta(path, &meta, err, errlen) != 0)
-    return NULL;
-  pcapio_reader *r = pcapio_read_open(path, err, errlen);
+  for (size_t i = 0; i < n; i++)
+    free(frames[i].data);
+  free(frames);
+}
+
+tapif_wire *tapif_replay_new_frames(tapif_frame *frames, size_t n)
+{
   replaywire *w = calloc(1, sizeof *w);
-  if (!r || !w) {
-    if (!w)
-      snprintf(err, errlen, "out of memory");
-    pcapio_read_close(r);
-    pcapio_meta_free(&meta);
-    free(w);
+  if (!w) {
+    tapif_frames_free(frames, n);
     return NULL;
   }
   w->base.ops = &replaywire_ops;
   w->base.board_port = 0;
   w->base.mirror_fd = -1;
+  w->frames = frames;
+  w->nframes = n;
+  return &w->base;
+}
+
+int tapif_capture_inbound(const char *path, tapif_frame **out, size_t *nout,
+                          char *err, size_t errlen)
+{
+  *out = NULL;
+  *nout = 0;
+  pcapio_meta meta;
+  if (pcapio_read_meta(path, &meta, err, errlen) != 0)
+    return -1;
+  pcapio_reader *r = pcapio_read_open(path, err, errlen);
+  if (!r) {
+    pcapio_meta_free(&meta);
+    return -1;
+  }
+  tapif_frame *frames = NULL;
+  size_t nframes = 0;
   size_t expect = meta.nframes;
   pcapio_frame f;
   size_t n = 0, cap = 0;
@@ -130,17 +141,17 @@ tapif_wire *tapif_replay_new(const char *path, char *err, size_t errlen)
       break;
     }
     last_t = f.t_us;
-    if (w->nframes == cap) {
+    if (nframes == cap) {
       cap = cap ? cap * 2 : 64;
-      replay_frame *nf = realloc(w->frames, cap * sizeof *nf);
+      tapif_frame *nf = realloc(frames, cap * sizeof *nf);
       if (!nf) {
         rc = -4;
         break;
       }
-      w->frames = nf;
+      frames = nf;
     }
-    replay_frame *rf = &w->frames[w->nframes];
-    rf->data = malloc(f.len);
+    tapif_frame *rf = &frames[nframes];
+    rf->data = malloc(f.len ? f.len : 1);
     if (!rf->data) {
       rc = -4;
       break;
@@ -148,7 +159,7 @@ tapif_wire *tapif_replay_new(const char *path, char *err, size_t errlen)
     memcpy(rf->data, f.data, f.len);
     rf->len = f.len;
     rf->t_us = f.t_us;
-    w->nframes++;
+    nframes++;
   }
   if (rc == -1)
     snprintf(err, errlen, "capture %s: %s", path, pcapio_read_error(r));
@@ -160,8 +171,22 @@ tapif_wire *tapif_replay_new(const char *path, char *err, size_t errlen)
   pcapio_read_close(r);
   pcapio_meta_free(&meta);
   if (rc != 0 || n != expect) {
-    replaywire_destroy(&w->base);
-    return NULL;
+    tapif_frames_free(frames, nframes);
+    return -1;
   }
-  return &w->base;
+  *out = frames;
+  *nout = nframes;
+  return 0;
+}
+
+tapif_wire *tapif_replay_new(const char *path, char *err, size_t errlen)
+{
+  tapif_frame *frames;
+  size_t n;
+  if (tapif_capture_inbound(path, &frames, &n, err, errlen) != 0)
+    return NULL;
+  tapif_wire *w = tapif_replay_new_frames(frames, n);
+  if (!w)
+    snprintf(err, errlen, "out of memory");
+  return w;
 }

@@ -67,6 +67,22 @@ tapif_wire *tapif_vwire_new(const tapif_vwire_config *c);
  * reason for a file that is not a readable Ethernet capture. */
 tapif_wire *tapif_replay_new(const char *path, char *err, size_t errlen);
 
+/* A frame with its virtual time. */
+typedef struct {
+  uint64_t t_us;
+  size_t len;
+  uint8_t *data; /* malloc'ed */
+} tapif_frame;
+
+/* The inbound frames of a capture, in order, into a malloc'ed array:
+ * 0, or -1 with a one-line reason. */
+int tapif_capture_inbound(const char *path, tapif_frame **frames, size_t *n,
+                          char *err, size_t errlen);
+void tapif_frames_free(tapif_frame *frames, size_t n);
+/* A replay wire over `frames` (taken over, freed with the wire; times
+ * ascending); NULL when out of memory (the frames are freed). */
+tapif_wire *tapif_replay_new_frames(tapif_frame *frames, size_t n);
+
 /* Marks `port` as the board (capture point of view). */
 void tapif_wire_set_board(tapif_wire *w, int port);
 /* Records frames into `cap` as interface `ifname`; returns 0 or -1. */

@@ -1,0 +1,79 @@
+#!/bin/bash
+# tests/cli/test_fuzz.sh BUILD
+#
+# The RX fuzz harness (tests/fuzz/fuzz_rx.c) works as a harness: seed
+# inputs made from scenario captures open real TCP sessions on the board
+# (the echo seed is echoed back), frames of 0 and over 1518 bytes are
+# dropped and counted without harm, the seed corpus runs clean, a child
+# that crashes makes libFuzzer keep the input (crash-* file, exit != 0),
+# and coverage reaches libFuzzer from the forked children (the corpus
+# grows in a short run).  The 10-minute runs are `make fuzz` (README).
+# Runs in the plain pass only (the harness is its own clang build).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+B=${1:?usage: test_fuzz.sh BUILD}
+case $B in *asan*) echo "skip fuzz: harness already built with ASan (plain pass runs it)"; exit 0 ;; esac
+command -v clang >/dev/null || { echo "skip fuzz: no clang"; exit 0; }
+TMP=$(mktemp -d /tmp/lwipsim-fuzz.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+fail() { echo "FAIL: fuzz: $*" >&2; exit 1; }
+ok() { echo "ok   fuzz: $*"; }
+
+make --no-print-directory build/fuzz/fuzz_rx >"$TMP/build.log" 2>&1 ||
+  { tail -20 "$TMP/build.log" >&2; fail "cannot build fuzz_rx"; }
+F=build/fuzz/fuzz_rx
+"$B/lwipsim" run peer_tcp_echo --pcap "$TMP/echo.pcapng" >/dev/null
+"$B/lwipsim" run board_ping --variant default --pcap "$TMP/ping.pcapng" >/dev/null
+mkdir "$TMP/seeds"
+LWIPSIM_FUZZ_SEED_FROM="$TMP/echo.pcapng $TMP/ping.pcapng" \
+  LWIPSIM_FUZZ_SEED_TO="$TMP/seeds" "$F" 2>"$TMP/mk.log" ||
+  fail "seed maker: $(cat "$TMP/mk.log")"
+[ "$(ls "$TMP/seeds" | wc -l)" = 2 ] || fail "want 2 seeds"
+
+LWIPSIM_FUZZ_VERBOSE=1 "$F" "$TMP/seeds/seed-0" >"$TMP/echo.log" 2>&1 ||
+  { cat "$TMP/echo.log" >&2; fail "echo seed"; }
+bytes=$(sed -n 's/^fuzz_rx: tcp_echo_bytes=//p' "$TMP/echo.log")
+[ "${bytes:-0}" -gt 10000 ] || fail "echo seed echoed ${bytes:-0} bytes"
+ok "the echo seed opens a session on the board: $bytes bytes echoed"
+
+# A 0-byte frame, a 1600-byte frame, then one valid ARP request.
+python3 - "$TMP/odd" <<'PY'
+import struct, sys
+arp = bytes.fromhex('ffffffffffff020000000099080600010800060400010200000000'
+                    '99c0000263000000000000c0000201') + bytes(18)
+data = struct.pack('>H', 0) + struct.pack('>H', 1600) + bytes(1600) + \
+       struct.pack('>H', len(arp)) + arp
+open(sys.argv[1], 'wb').write(data)
+open(sys.argv[1] + '-noarp', 'wb').write(data[:-(len(arp) + 2)])
+PY
+for f in odd odd-noarp; do
+  LWIPSIM_FUZZ_VERBOSE=1 "$F" "$TMP/$f" >"$TMP/$f.log" 2>&1 ||
+    { cat "$TMP/$f.log" >&2; fail "$f frames"; }
+done
+o1=$(sed -n 's/^fuzz_rx: frames_out=//p' "$TMP/odd-noarp.log")
+o2=$(sed -n 's/^fuzz_rx: frames_out=//p' "$TMP/odd.log")
+[ "$o2" = $((o1 + 1)) ] ||
+  fail "the ARP request after odd frames got no answer ($o1 -> $o2 frames out)"
+ok "frames of 0 and 1600 bytes are dropped, the next frame is answered"
+
+"$F" -runs=0 "$TMP/seeds" >"$TMP/corpus.log" 2>&1 ||
+  { tail -20 "$TMP/corpus.log" >&2; fail "seed corpus"; }
+ok "the seed corpus runs clean"
+
+mkdir "$TMP/c2"
+cp "$TMP/seeds/"* "$TMP/c2/"
+"$F" "$TMP/c2" -runs=150 -seed=1 -rss_limit_mb=0 >"$TMP/run.log" 2>&1 ||
+  { tail -20 "$TMP/run.log" >&2; fail "short fuzz run"; }
+n=$(ls "$TMP/c2" | wc -l)
+[ "$n" -gt 2 ] || fail "no new corpus entries in 150 runs: coverage does not cross the fork"
+ok "coverage crosses the fork: corpus 2 -> $n in 150 runs"
+
+set +e
+LWIPSIM_FUZZ_SELFTEST_ABORT=1 "$F" "$TMP/c2" -runs=5 -rss_limit_mb=0 \
+  -artifact_prefix="$TMP/" >"$TMP/crash.log" 2>&1
+rc=$?
+set -e
+[ "$rc" != 0 ] || fail "a crashing child went unnoticed"
+ls "$TMP"/crash-* >/dev/null 2>&1 || fail "no crash-* input kept"
+grep -q 'fuzz_rx: the child' "$TMP/crash.log" || fail "no child report"
+ok "a crashing child fails the run and keeps the input (exit $rc)"
