@@ -253,7 +253,8 @@ static int engine_serve(const sim_cli_opts *o)
                     .time_limit_us = UINT64_MAX,
                     .live = stop_at ? NULL : tapif_tap_external(wire),
                     .stop_at_us = stop_at,
-                    .pin_cpu = true};
+                    .pin_cpu = true,
+                    .watchdog_ms = o->watchdog_ms};
   sim_trace_open(o->trace_path, err, sizeof err);
   if (run.capture)
     sim_trace_keep_hashes(true);
@@ -271,9 +272,11 @@ static int engine_serve(const sim_cli_opts *o)
   if (o->replay_path && sim_trace_divergence())
     snprintf(divergence, sizeof divergence, "%s", sim_trace_divergence());
   pcapio_meta_free(&engine_check_meta);
-  sim_sched_fini();
-  for (int i = run.ncleanups - 1; i >= 0; i--)
-    run.cleanups[i].fn(run.cleanups[i].arg);
+  if (!out.wedged) {
+    sim_sched_fini();
+    for (int i = run.ncleanups - 1; i >= 0; i--)
+      run.cleanups[i].fn(run.cleanups[i].arg);
+  }
   int code = out.end == SIM_END_NORMAL ? SIM_EXIT_OK : SIM_EXIT_FAULT;
   if (sim_trace_close(err, sizeof err) != 0) {
     fprintf(stderr, "lwipsim: %s\n", err);
@@ -292,6 +295,11 @@ static int engine_serve(const sim_cli_opts *o)
           (unsigned long long)(out.end_us / 1000000),
           (unsigned long long)(out.end_us % 1000000), out.message);
   fprintf(res, "digest: 0x%016llx\n", (unsigned long long)digest);
+  if (out.wedged) {
+    /* The TAP device goes with the process (its descriptor closes). */
+    fflush(NULL);
+    _exit(code);
+  }
   return code;
 }
 
@@ -332,7 +340,8 @@ int main(int argc, char **argv)
   sim_config cfg = {.policy = o.policy,
                     .seed = o.seed,
                     .time_limit_us = o.var->time_limit_us,
-                    .pin_cpu = true};
+                    .pin_cpu = true,
+                    .watchdog_ms = o.watchdog_ms};
   /* `suite` and `explore` spread parallel engines over the CPUs. */
   const char *cpu = getenv("LWIPSIM_CPU");
   if (cpu)
@@ -413,9 +422,13 @@ int main(int argc, char **argv)
   if (o.check_trace && sim_trace_divergence())
     snprintf(divergence, sizeof divergence, "%s", sim_trace_divergence());
   pcapio_meta_free(&engine_check_meta);
-  sim_sched_fini();
-  for (int i = run.ncleanups - 1; i >= 0; i--)
-    run.cleanups[i].fn(run.cleanups[i].arg);
+  /* A wedged thread still runs in lwIP: no teardown, no clean-ups; the
+   * files are completed below and the process leaves with _exit(). */
+  if (!out.wedged) {
+    sim_sched_fini();
+    for (int i = run.ncleanups - 1; i >= 0; i--)
+      run.cleanups[i].fn(run.cleanups[i].arg);
+  }
   double wall_ms = engine_wall_ms(&t0);
   int setup_failed = 0;
   if (sim_trace_close(err, sizeof err) != 0) {
@@ -459,6 +472,10 @@ int main(int argc, char **argv)
     fprintf(res, "verdict: %s expected: %s %s\n", sim_verdict_name(run.verdict),
            sim_verdict_name(o.var->expected), run.message);
     fprintf(res, "digest: 0x%016llx\n", (unsigned long long)digest);
+  }
+  if (out.wedged) {
+    fflush(NULL);
+    _exit(code);
   }
   return code;
 }

@@ -52,6 +52,11 @@ void sim_cli_usage(FILE *f)
       "                             or Wireshark on it; nothing is read "
       "back\n"
       "      --json                 print the result as one JSON object\n"
+      "      --watchdog S           a thread running S seconds (wall) without "
+      "a\n"
+      "                             scheduling point ends the run as a fault "
+      "(default\n"
+      "                             10, 0: off); also for serve\n"
       "      -v, --verbose          lwIP debug output and thread report on "
       "stderr\n"
       "  suite [--junit F] [--jobs N]\n"
@@ -115,6 +120,7 @@ static const struct option sim_cli_run_opts[] = {
     {"ip", required_argument, NULL, 'I'},
     {"config", required_argument, NULL, 'C'},
     {"replay", required_argument, NULL, 'R'},
+    {"watchdog", required_argument, NULL, 'W'},
     {NULL, 0, NULL, 0}};
 
 /* Which options each command takes. */
@@ -122,13 +128,13 @@ static const char *sim_cli_allowed(sim_cmd cmd)
 {
   switch (cmd) {
   case SIM_CMD_RUN:
-    return "VsptPMXjv";
+    return "VsptPMXjvW";
   case SIM_CMD_SUITE:
     return "Jn";
   case SIM_CMD_EXPLORE:
     return "Vsprn";
   case SIM_CMD_SERVE:
-    return "TICPRtv";
+    return "TICPRtvW";
   default:
     return "";
   }
@@ -211,6 +217,7 @@ static int sim_cli_parse_run(int argc, char **argv, const sim_catalog *cat,
 {
   const char *variant = NULL, *policy = NULL, *seed = NULL;
   const char *jobs = NULL, *runs = NULL, *ip = NULL, *config = NULL;
+  const char *watchdog = NULL;
   const char *cmdname = argv[0];
   opterr = 0;
   optind = 0; /* 0, not 1: glibc then forgets a previous parse entirely */
@@ -242,6 +249,9 @@ static int sim_cli_parse_run(int argc, char **argv, const sim_catalog *cat,
       break;
     case 'R':
       o->replay_path = optarg; /* engine-internal: replays a session */
+      break;
+    case 'W':
+      watchdog = optarg;
       break;
     case 'V':
       variant = optarg;
@@ -276,6 +286,18 @@ static int sim_cli_parse_run(int argc, char **argv, const sim_catalog *cat,
     default:
       snprintf(err, errlen, "unknown option '%s' (see lwipsim --help)",
                argv[optind - 1]);
+      return -1;
+    }
+  }
+  if (watchdog) {
+    uint64_t w;
+    if (strcmp(watchdog, "0") == 0) {
+      o->watchdog_ms = SIM_WATCHDOG_OFF;
+    } else if (sim_cli_parse_count(watchdog, 86400, &w) == 0) {
+      o->watchdog_ms = w * 1000u;
+    } else {
+      snprintf(err, errlen, "bad --watchdog '%s': want seconds, 0 to 86400 "
+               "(0: off)", watchdog);
       return -1;
     }
   }

@@ -21,6 +21,16 @@
  * Ending.  When the run ends (main returns, deadlock, assert, fault), the
  * ending thread posts S.done and parks for good; sim_sched_fini() wakes every
  * parked thread with its `killed` flag set, which makes it pthread_exit().
+ *
+ * Watchdog.  The process's own thread waits for S.done in steps of 100 ms
+ * of wall time; the token holder publishes a heartbeat (points + switches)
+ * and its last point in atomics.  A heartbeat that stays still while a
+ * thread runs (not while live mode waits for the device) for longer than
+ * cfg.watchdog_ms ends the run as a fault naming the thread and its last
+ * point; that thread still runs, so the outcome says `wedged`: the caller
+ * completes its files and leaves with _exit(), without clean-ups.  Wall
+ * time decides only whether a run is wedged; it never reaches the trace
+ * of a run that is not.
  */
 #define _GNU_SOURCE
 #include "sim_sched.h"
@@ -31,6 +41,7 @@
 #include <semaphore.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +125,7 @@ static struct {
   size_t cap_threads;
   sim_thread *current;
   sim_thread *main;
+  sim_thread *wedged;       /* the watchdog's thread, still running */
   sim_thread *run_next;     /* script RUN target */
   sem_t done;
   sim_end end;
@@ -146,6 +158,29 @@ static struct {
   cpu_set_t saved_cpus;
   uint64_t points, switches, nirq_runs;
 } S;
+
+/* Watchdog heartbeat, written by the token holder, read by the process's
+ * own thread (sim_sched_run). */
+static _Atomic uint64_t sched_beat;
+static _Atomic(const char *) sched_beat_point;
+static _Atomic(sim_thread *) sched_beat_thread;
+static atomic_int sched_beat_idle; /* live mode waits for the device */
+static atomic_bool sched_wedged;   /* the watchdog ended the run */
+
+static __attribute__((noreturn)) void sched_park_forever(sim_thread *self);
+
+static inline void sched_heartbeat(void)
+{
+  atomic_store_explicit(&sched_beat, S.points + S.switches,
+                        memory_order_relaxed);
+}
+
+/* A wedged thread that comes back to the scheduler parks for good. */
+static inline void sched_check_wedged(sim_thread *self)
+{
+  if (atomic_load_explicit(&sched_wedged, memory_order_acquire) && self)
+    sched_park_forever(self);
+}
 
 /* ------------------------------------------------------------------ */
 /* small helpers                                                       */
@@ -307,6 +342,8 @@ static void sched_switch(sim_thread *cur, sim_thread *next, const char *why)
     return;
   }
   S.switches++;
+  atomic_store_explicit(&sched_beat_thread, next, memory_order_release);
+  sched_heartbeat();
   /* A RUN target that has not started keeps its claim until its first
    * point (thread_start), or priority order would switch straight back. */
   if (next == S.run_next && next->started)
@@ -408,7 +445,9 @@ static bool sched_idle_live(void)
       sched_fire_due();
       return true;
     }
+    atomic_store_explicit(&sched_beat_idle, 1, memory_order_relaxed);
     int rc = x->wait(x->ctx, next);
+    atomic_store_explicit(&sched_beat_idle, 0, memory_order_relaxed);
     if (rc < 0) {
       sched_end(SIM_END_NORMAL, "stopped");
       return false;
@@ -766,6 +805,7 @@ static void sched_check_signal(sim_thread *cur)
 
 static void sched_point(const char *name)
 {
+  sched_check_wedged(sim_thread_self());
   sim_thread *cur = S.current;
   if (!cur || S.in_isr || cur->state != TS_RUNNING || S.end != SIM_END_NONE)
     return;
@@ -773,6 +813,8 @@ static void sched_point(const char *name)
     sched_check_signal(cur);
   S.points++;
   cur->last_point = name;
+  atomic_store_explicit(&sched_beat_point, name, memory_order_relaxed);
+  sched_heartbeat();
   if (S.nmatches)
     sched_match(cur, name);
   if (S.mask_depth)
@@ -929,6 +971,7 @@ static void *sched_trampoline(void *p)
   t->started = true;
   sim_point_silent("thread_start");
   t->fn(t->arg);
+  sched_check_wedged(t);
   /* The thread function returned. */
   if (t == S.main) {
     sched_end(SIM_END_NORMAL, "main returned");
@@ -1195,6 +1238,63 @@ int sim_sched_init(const sim_config *cfg, char *err, size_t errlen)
   return 0;
 }
 
+static uint64_t sched_wall_ms(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* Waits for the end of the run, watching the heartbeat (see the top). */
+static void sched_watch(void)
+{
+  uint64_t limit = S.cfg.watchdog_ms ? S.cfg.watchdog_ms
+                                     : SIM_DEFAULT_WATCHDOG_MS;
+  uint64_t beat = UINT64_MAX, since = sched_wall_ms();
+  for (;;) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_nsec += 100 * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) {
+      ts.tv_sec++;
+      ts.tv_nsec -= 1000000000L;
+    }
+    if (sem_timedwait(&S.done, &ts) == 0)
+      return;
+    if (S.cfg.watchdog_ms == SIM_WATCHDOG_OFF)
+      continue;
+    uint64_t b = atomic_load_explicit(&sched_beat, memory_order_relaxed);
+    uint64_t now = sched_wall_ms();
+    if (b != beat ||
+        atomic_load_explicit(&sched_beat_idle, memory_order_relaxed)) {
+      beat = b;
+      since = now;
+      continue;
+    }
+    if (now - since < limit)
+      continue;
+    /* One more look: the run may have ended meanwhile. */
+    if (sem_trywait(&S.done) == 0)
+      return;
+    sim_thread *t =
+        atomic_load_explicit(&sched_beat_thread, memory_order_acquire);
+    const char *pt =
+        atomic_load_explicit(&sched_beat_point, memory_order_relaxed);
+    atomic_store_explicit(&sched_wedged, true, memory_order_release);
+    S.end = SIM_END_FAULT;
+    S.out.wedged = true;
+    S.wedged = t;
+    snprintf(S.out.message, sizeof S.out.message,
+             "watchdog: thread %s ran more than %llu.%03llu s (wall) "
+             "without a scheduling point; last point %s",
+             t ? t->name : "?", (unsigned long long)(limit / 1000),
+             (unsigned long long)(limit % 1000), pt ? pt : "?");
+    sim_trace_emit(sim_clock_now_us(), "sim", "end", S.out.message);
+    sim_trace_flush();
+    return;
+  }
+}
+
 void sim_sched_run(sim_thread_fn main_fn, void *arg, int prio,
                    sim_outcome *out)
 {
@@ -1202,9 +1302,13 @@ void sim_sched_run(sim_thread_fn main_fn, void *arg, int prio,
   S.main = m;
   m->state = TS_RUNNING;
   S.current = m;
+  atomic_store_explicit(&sched_beat_thread, m, memory_order_release);
+  atomic_store_explicit(&sched_beat_point, "start", memory_order_relaxed);
+  atomic_store_explicit(&sched_beat_idle, 0, memory_order_relaxed);
+  atomic_store_explicit(&sched_wedged, false, memory_order_relaxed);
+  sched_heartbeat();
   sem_post(&m->wake);
-  while (sem_wait(&S.done) != 0) {
-  }
+  sched_watch();
   S.out.end = S.end;
   S.out.end_us = sim_clock_now_us();
   S.out.points = S.points;
@@ -1222,11 +1326,24 @@ void sim_sched_fini(void)
     sim_thread *t = S.threads[i];
     t->killed = true;
     sem_post(&t->wake);
+    if (t == S.wedged) {
+      /* It may never stop: give it a second, then leave it be. */
+      struct timespec ts;
+      clock_gettime(CLOCK_REALTIME, &ts);
+      ts.tv_sec += 1;
+      if (pthread_timedjoin_np(t->pt, NULL, &ts) == 0)
+        S.wedged = NULL;
+      else
+        pthread_detach(t->pt);
+      continue;
+    }
     pthread_join(t->pt, NULL);
   }
   S.current = NULL;
   for (int i = 0; i < S.nthreads; i++) {
     sim_thread *t = S.threads[i];
+    if (t == S.wedged)
+      continue; /* still running: its memory stays */
     sched_run_tls_dtors(t);
     sem_destroy(&t->wake);
     free(t);

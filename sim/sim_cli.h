@@ -38,6 +38,7 @@ typedef struct {
   const char *check_trace;   /* --check-trace F (replay, internal): compare
                                 each trace record with F's recorded ones */
   bool json;                 /* --json */
+  uint64_t watchdog_ms;      /* --watchdog: 0 default, SIM_WATCHDOG_OFF */
   bool verbose;              /* -v */
   bool names_only;           /* list --names */
   bool policy_set;           /* --policy given */

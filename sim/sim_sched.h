@@ -83,7 +83,14 @@ typedef struct {
   int cpu_hint;                  /* with pin_cpu: > 0 picks the (hint-1 mod
                                     n)-th allowed CPU (parallel workers
                                     spread out); 0: the current one */
+  uint64_t watchdog_ms;          /* a thread that runs this long (wall)
+                                    without a scheduling point ends the run
+                                    as a fault; 0: SIM_DEFAULT_WATCHDOG_MS,
+                                    SIM_WATCHDOG_OFF: never */
 } sim_config;
+
+#define SIM_DEFAULT_WATCHDOG_MS 10000u
+#define SIM_WATCHDOG_OFF UINT64_MAX
 
 typedef struct sim_thread sim_thread;
 typedef void (*sim_thread_fn)(void *arg);
@@ -96,6 +103,9 @@ typedef struct {
   uint64_t points;     /* scheduling points passed */
   uint64_t switches;   /* context switches */
   uint64_t irqs;       /* interrupt handler invocations */
+  bool wedged;         /* the watchdog ended the run and the thread still
+                          runs: complete the files, then _exit() without
+                          clean-ups (lwIP's state is in use) */
 } sim_outcome;
 
 /* --- life cycle (called from the process's own thread, not a sim thread) */

@@ -22,6 +22,7 @@
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -1627,6 +1628,66 @@ static void test_script_longest_held_gives_way_first(void **state)
 }
 
 /* ------------------------------------------------------------------ */
+/* watchdog                                                            */
+
+static atomic_int wd_release;
+
+/* Spins without a scheduling point until the test releases it, then comes
+ * back to the scheduler (where a wedged thread parks for good). */
+static void wd_spinner(void *arg)
+{
+  (void)arg;
+  sim_point("spin.enter");
+  while (!atomic_load(&wd_release)) {
+  }
+  sim_point("spin.after");
+}
+
+static void wd_main(void *arg)
+{
+  (void)arg;
+  sim_thread_create("spinner", 5, wd_spinner, NULL);
+  sim_sleep_us(1000);
+}
+
+static void test_watchdog_reports_a_spinning_thread(void **state)
+{
+  ts *st = *state;
+  atomic_store(&wd_release, 0);
+  st->cfg.watchdog_ms = 300;
+  run_main(st, wd_main, 1);
+  assert_string_equal(sim_end_name(st->out.end), sim_end_name(SIM_END_FAULT));
+  assert_true(st->out.wedged);
+  assert_string_equal(st->out.message,
+                      "watchdog: thread spinner ran more than 0.300 s (wall) "
+                      "without a scheduling point; last point spin.enter");
+  /* Let it come back: it parks, and fini can join it. */
+  atomic_store(&wd_release, 1);
+}
+
+static void wd_busy(void *arg)
+{
+  (void)arg;
+  /* Busy for longer than the watchdog's limit, but with points. */
+  struct timespec t0, t;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  do {
+    sim_point_silent("busy");
+    clock_gettime(CLOCK_MONOTONIC, &t);
+  } while ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 <
+           500);
+}
+
+static void test_watchdog_quiet_while_points_pass(void **state)
+{
+  ts *st = *state;
+  st->cfg.watchdog_ms = 200;
+  run_main(st, wd_busy, 1);
+  assert_string_equal(sim_end_name(st->out.end), sim_end_name(SIM_END_NORMAL));
+  assert_false(st->out.wedged);
+}
+
+/* ------------------------------------------------------------------ */
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
@@ -1667,6 +1728,8 @@ int main(void)
       T(test_script_hold_stands_while_another_can_run),
       T(test_script_hold_waits_for_events_due_now),
       T(test_script_longest_held_gives_way_first),
+      T(test_watchdog_reports_a_spinning_thread),
+      T(test_watchdog_quiet_while_points_pass),
   };
   return cmocka_run_group_tests_name("sched", tests, NULL, NULL);
 }
