@@ -56,7 +56,7 @@ OPT := -O2 -g
 OUR_CFLAGS := -std=gnu11 $(OPT) -Wall -Wextra -Werror -MMD -MP $(SANFLAGS)
 LWIP_CFLAGS := -std=gnu11 $(OPT) -MMD -MP $(SANFLAGS)
 LDFLAGS_ALL := $(SANFLAGS) -pthread
-LIBS := -ljansson -lxxhash
+LIBS := -ljansson -lxxhash -lm
 
 PROFILES := $(notdir $(patsubst %/,%,$(dir $(wildcard contrib_port/lwipopts/*/lwipopts.h))))
 SCENARIOS := $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard scenarios/*/desc.c)))))
@@ -361,9 +361,9 @@ FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
 $(FZ)/fuzz_pcapio: tests/fuzz/fuzz_pcapio.c tapif/pcapio.c
 	@mkdir -p $(@D)
 	clang $(FUZZ_FLAGS) -Itapif -o $@ $^ -lpcap
-$(FZ)/fuzz_cli: tests/fuzz/fuzz_cli.c sim/cli.c sim/cli_jobs.c sim/catalog.c sim/names.c
+$(FZ)/fuzz_cli: tests/fuzz/fuzz_cli.c sim/cli.c sim/cli_jobs.c sim/explore.c sim/catalog.c sim/names.c
 	@mkdir -p $(@D)
-	clang $(FUZZ_FLAGS) -Isim -o $@ $^ -ljansson -lxxhash
+	clang $(FUZZ_FLAGS) -Isim -o $@ $^ -ljansson -lxxhash -lm
 
 # The RX harness links the board profile's lwIP, port, EMAC, wires and the
 # serve services, all built by clang with coverage under $(FZ)/eng.

@@ -8,6 +8,7 @@
  * under a temporary name and renamed only once the run is complete.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,8 @@
 #include <unistd.h>
 
 #include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 
 #include "pcapio.h"
 #include "scn.h"
@@ -84,7 +87,7 @@ static void engine_print_json(FILE *res, const sim_cli_opts *o,
                         json_integer(run->counters[i].value));
   json_t *j = json_pack(
       "{s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o,"
-      " s:{s:I, s:I, s:I, s:I, s:I, s:f}, s:i}",
+      " s:{s:I, s:I, s:I, s:I, s:I, s:I, s:f}, s:i}",
       "scenario", run->scenario->name, "variant", run->variant->name,
       "profile", run->variant->profile, "seed", (json_int_t)o->seed,
       "policy", sim_policy_name(o->policy), "lwip", sys_arch_lwip_version(),
@@ -93,7 +96,8 @@ static void engine_print_json(FILE *res, const sim_cli_opts *o,
       "end", sim_end_name(out->end), "digest", dig, "counters", counters,
       "timings", "virtual_us", (json_int_t)out->end_us, "points",
       (json_int_t)out->points, "switches", (json_int_t)out->switches, "irqs",
-      (json_int_t)out->irqs, "trace_records",
+      (json_int_t)out->irqs, "threads", (json_int_t)out->threads,
+      "trace_records",
       (json_int_t)sim_trace_records(), "wall_ms", wall_ms, "exit", code);
   if (!j) {
     fprintf(stderr, "lwipsim: cannot build the JSON result\n");
@@ -305,6 +309,210 @@ static int engine_serve(const sim_cli_opts *o)
 
 /* ------------------------------------------------------------------ */
 
+/* One run of the scenario variant in `o`; returns the exit code. */
+static int engine_run(const sim_cli_opts *o)
+{
+  char err[512];
+  scn_run run;
+  memset(&run, 0, sizeof run);
+  run.scenario = o->scn;
+  run.variant = o->var;
+  run.seed = o->seed;
+  run.policy = o->policy;
+  run.verbose = o->verbose;
+  sim_config cfg = {.policy = o->policy,
+                    .seed = o->seed,
+                    .time_limit_us = o->var->time_limit_us,
+                    .pin_cpu = true,
+                    .pct_depth = o->pct_depth,
+                    .pct_steps = o->pct_steps,
+                    .watchdog_ms = o->watchdog_ms};
+  /* `suite` and `explore` spread parallel engines over the CPUs. */
+  const char *cpu = getenv("LWIPSIM_CPU");
+  if (cpu)
+    cfg.cpu_hint = atoi(cpu) + 1;
+  if (engine_impl->configure &&
+      engine_impl->configure(&run, &cfg, err, sizeof err) != 0) {
+    fprintf(stderr, "lwipsim: %s\n", err);
+    return SIM_EXIT_USAGE;
+  }
+  sys_arch_set_verbose(o->verbose);
+  run.mirror_fd = -1;
+  if (o->mirror_tap) {
+    run.mirror_fd = tapif_mirror_open(o->mirror_tap, err, sizeof err);
+    if (run.mirror_fd < 0) {
+      fprintf(stderr, "lwipsim: %s\n", err);
+      return SIM_EXIT_USAGE;
+    }
+  }
+  /* With the capture on stdout, the result goes to stderr. */
+  FILE *res = stdout;
+  if (o->pcap_path) {
+    if (strcmp(o->pcap_path, "-") == 0) {
+      res = stderr;
+      signal(SIGPIPE, SIG_IGN); /* a closed reader is a write error */
+    }
+    char ident[512];
+    engine_identity(o, ident, sizeof ident);
+    run.capture = pcapio_open(o->pcap_path, ident, err, sizeof err);
+    if (!run.capture) {
+      fprintf(stderr, "lwipsim: %s\n", err);
+      return SIM_EXIT_USAGE;
+    }
+  }
+  if (sim_trace_open(o->trace_path, err, sizeof err) != 0) {
+    fprintf(stderr, "lwipsim: %s\n", err);
+    if (run.capture)
+      pcapio_abandon(run.capture);
+    return SIM_EXIT_USAGE;
+  }
+  if (run.capture)
+    sim_trace_keep_hashes(true);
+  if (o->check_trace && engine_check(o->check_trace) != 0) {
+    sim_trace_abandon();
+    if (run.capture)
+      pcapio_abandon(run.capture);
+    return SIM_EXIT_USAGE;
+  }
+  if (sim_sched_init(&cfg, err, sizeof err) != 0) {
+    sim_trace_abandon();
+    if (run.capture)
+      pcapio_abandon(run.capture);
+    fprintf(stderr, "lwipsim: %s\n", err);
+    return SIM_EXIT_FAULT;
+  }
+  /* The run's identity opens the trace (no build id: the digest must not
+   * differ between a plain and a sanitizer build). */
+  sim_trace_eventf("run", "%s %s seed %llu policy %s lwip %s",
+                   o->scn->name, o->var->name, (unsigned long long)o->seed,
+                   sim_policy_name(o->policy), sys_arch_lwip_version());
+
+  /* SIGINT/SIGTERM end the run at its next point; the trace and capture
+   * are then completed like after any other end. */
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = sim_sched_interrupt;
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  struct timespec t0;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  sim_outcome out;
+  sim_sched_run(engine_main_thread, &run,
+                engine_impl->main_prio ? engine_impl->main_prio : 1, &out);
+  engine_decide(&run, &out);
+  sim_trace_emit(out.end_us, "sim", "verdict", run.message);
+  uint64_t digest = sim_trace_digest();
+  engine_capture_summary(&run, digest, out.end_us);
+  char divergence[1400] = "";
+  if (o->check_trace && sim_trace_divergence())
+    snprintf(divergence, sizeof divergence, "%s", sim_trace_divergence());
+  pcapio_meta_free(&engine_check_meta);
+  /* A wedged thread still runs in lwIP: no teardown, no clean-ups; the
+   * files are completed below and the process leaves with _exit(). */
+  if (!out.wedged) {
+    sim_sched_fini();
+    for (int i = run.ncleanups - 1; i >= 0; i--)
+      run.cleanups[i].fn(run.cleanups[i].arg);
+  }
+  double wall_ms = engine_wall_ms(&t0);
+  int setup_failed = 0;
+  if (sim_trace_close(err, sizeof err) != 0) {
+    fprintf(stderr, "lwipsim: %s\n", err);
+    setup_failed = 1;
+  }
+  if (run.capture) {
+    if (!run.captured)
+      fprintf(stderr, "lwipsim: note: %s has no wire; the capture holds no "
+              "frames\n", o->scn->name);
+    if (pcapio_close(run.capture, err, sizeof err) != 0) {
+      fprintf(stderr, "lwipsim: %s\n", err);
+      setup_failed = 1;
+    }
+  }
+  if (setup_failed)
+    return SIM_EXIT_USAGE;
+
+  if (run.mirror_fd >= 0) {
+    fprintf(stderr, "lwipsim: mirrored %llu frames to %s\n",
+            run.mirrored, o->mirror_tap);
+    close(run.mirror_fd);
+  }
+  int code = sim_cli_exit_code(run.verdict, o->var->expected);
+  if (o->verbose && out.end != SIM_END_NORMAL)
+    fprintf(stderr, "lwipsim: run ended (%s): %s\n", sim_end_name(out.end),
+            out.message);
+  if (o->json) {
+    engine_print_json(res, o, &run, &out, digest, wall_ms, code);
+  } else {
+    for (int i = 0; i < run.ncounters; i++)
+      fprintf(res, "counter: %s=%lld\n", run.counters[i].name,
+             run.counters[i].value);
+    fprintf(res, "virtual: %llu.%06llus points=%llu switches=%llu irqs=%llu\n",
+           (unsigned long long)(out.end_us / 1000000),
+           (unsigned long long)(out.end_us % 1000000),
+           (unsigned long long)out.points, (unsigned long long)out.switches,
+           (unsigned long long)out.irqs);
+    if (divergence[0])
+      fprintf(res, "diverged: %s\n", divergence);
+    fprintf(res, "verdict: %s expected: %s %s\n", sim_verdict_name(run.verdict),
+           sim_verdict_name(o->var->expected), run.message);
+    fprintf(res, "digest: 0x%016llx\n", (unsigned long long)digest);
+  }
+  if (out.wedged) {
+    fflush(NULL);
+    _exit(code);
+  }
+  return code;
+}
+
+/* ------------------------------------------------------------------ */
+/* explore's worker: a fork server                                     */
+
+/* `explore` starts one worker per job.  It reads seeds, one per line, and
+ * runs each in a child forked from this process, which has parsed its
+ * arguments and found its scenario but never started a sim thread (fork()
+ * copies only the calling thread): every run starts from the same fresh
+ * state, lwIP's globals included, without an exec.  Each child prints its
+ * result as one JSON line; a child that dies gets a line from the worker. */
+static int engine_worker(sim_cli_opts *o)
+{
+  char line[64];
+  o->json = true;
+  signal(SIGPIPE, SIG_IGN);
+  while (fgets(line, sizeof line, stdin)) {
+    uint64_t seed;
+    line[strcspn(line, "\n")] = 0;
+    if (sim_cli_parse_seed(line, &seed) != 0) {
+      fprintf(stderr, "lwipsim: worker: bad seed line '%s'\n", line);
+      return SIM_EXIT_USAGE;
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+      fprintf(stderr, "lwipsim: worker: fork: %s\n", strerror(errno));
+      return SIM_EXIT_FAULT;
+    }
+    if (pid == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGTERM); /* the worker's end is the run's */
+      o->seed = seed;
+      int code = engine_run(o);
+      fflush(NULL);
+      _exit(code);
+    }
+    int st;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+      ;
+    if (WIFSIGNALED(st)) {
+      printf("{\"seed\": %llu, \"verdict\": \"fault\", \"message\": "
+             "\"engine killed by signal %d\", \"digest\": \"-\", "
+             "\"exit\": %d}\n",
+             (unsigned long long)seed, WTERMSIG(st), SIM_EXIT_FAULT);
+    }
+    fflush(stdout);
+  }
+  return SIM_EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
   sim_cli_opts o;
@@ -330,152 +538,7 @@ int main(int argc, char **argv)
     return SIM_EXIT_USAGE;
   }
 
-  scn_run run;
-  memset(&run, 0, sizeof run);
-  run.scenario = o.scn;
-  run.variant = o.var;
-  run.seed = o.seed;
-  run.policy = o.policy;
-  run.verbose = o.verbose;
-  sim_config cfg = {.policy = o.policy,
-                    .seed = o.seed,
-                    .time_limit_us = o.var->time_limit_us,
-                    .pin_cpu = true,
-                    .watchdog_ms = o.watchdog_ms};
-  /* `suite` and `explore` spread parallel engines over the CPUs. */
-  const char *cpu = getenv("LWIPSIM_CPU");
-  if (cpu)
-    cfg.cpu_hint = atoi(cpu) + 1;
-  if (engine_impl->configure &&
-      engine_impl->configure(&run, &cfg, err, sizeof err) != 0) {
-    fprintf(stderr, "lwipsim: %s\n", err);
-    return SIM_EXIT_USAGE;
-  }
-  sys_arch_set_verbose(o.verbose);
-  run.mirror_fd = -1;
-  if (o.mirror_tap) {
-    run.mirror_fd = tapif_mirror_open(o.mirror_tap, err, sizeof err);
-    if (run.mirror_fd < 0) {
-      fprintf(stderr, "lwipsim: %s\n", err);
-      return SIM_EXIT_USAGE;
-    }
-  }
-  /* With the capture on stdout, the result goes to stderr. */
-  FILE *res = stdout;
-  if (o.pcap_path) {
-    if (strcmp(o.pcap_path, "-") == 0) {
-      res = stderr;
-      signal(SIGPIPE, SIG_IGN); /* a closed reader is a write error */
-    }
-    char ident[512];
-    engine_identity(&o, ident, sizeof ident);
-    run.capture = pcapio_open(o.pcap_path, ident, err, sizeof err);
-    if (!run.capture) {
-      fprintf(stderr, "lwipsim: %s\n", err);
-      return SIM_EXIT_USAGE;
-    }
-  }
-  if (sim_trace_open(o.trace_path, err, sizeof err) != 0) {
-    fprintf(stderr, "lwipsim: %s\n", err);
-    if (run.capture)
-      pcapio_abandon(run.capture);
-    return SIM_EXIT_USAGE;
-  }
-  if (run.capture)
-    sim_trace_keep_hashes(true);
-  if (o.check_trace && engine_check(o.check_trace) != 0) {
-    sim_trace_abandon();
-    if (run.capture)
-      pcapio_abandon(run.capture);
-    return SIM_EXIT_USAGE;
-  }
-  if (sim_sched_init(&cfg, err, sizeof err) != 0) {
-    sim_trace_abandon();
-    if (run.capture)
-      pcapio_abandon(run.capture);
-    fprintf(stderr, "lwipsim: %s\n", err);
-    return SIM_EXIT_FAULT;
-  }
-  /* The run's identity opens the trace (no build id: the digest must not
-   * differ between a plain and a sanitizer build). */
-  sim_trace_eventf("run", "%s %s seed %llu policy %s lwip %s",
-                   o.scn->name, o.var->name, (unsigned long long)o.seed,
-                   sim_policy_name(o.policy), sys_arch_lwip_version());
-
-  /* SIGINT/SIGTERM end the run at its next point; the trace and capture
-   * are then completed like after any other end. */
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = sim_sched_interrupt;
-  sigaction(SIGINT, &sa, NULL);
-  sigaction(SIGTERM, &sa, NULL);
-  struct timespec t0;
-  clock_gettime(CLOCK_MONOTONIC, &t0);
-  sim_outcome out;
-  sim_sched_run(engine_main_thread, &run,
-                engine_impl->main_prio ? engine_impl->main_prio : 1, &out);
-  engine_decide(&run, &out);
-  sim_trace_emit(out.end_us, "sim", "verdict", run.message);
-  uint64_t digest = sim_trace_digest();
-  engine_capture_summary(&run, digest, out.end_us);
-  char divergence[1400] = "";
-  if (o.check_trace && sim_trace_divergence())
-    snprintf(divergence, sizeof divergence, "%s", sim_trace_divergence());
-  pcapio_meta_free(&engine_check_meta);
-  /* A wedged thread still runs in lwIP: no teardown, no clean-ups; the
-   * files are completed below and the process leaves with _exit(). */
-  if (!out.wedged) {
-    sim_sched_fini();
-    for (int i = run.ncleanups - 1; i >= 0; i--)
-      run.cleanups[i].fn(run.cleanups[i].arg);
-  }
-  double wall_ms = engine_wall_ms(&t0);
-  int setup_failed = 0;
-  if (sim_trace_close(err, sizeof err) != 0) {
-    fprintf(stderr, "lwipsim: %s\n", err);
-    setup_failed = 1;
-  }
-  if (run.capture) {
-    if (!run.captured)
-      fprintf(stderr, "lwipsim: note: %s has no wire; the capture holds no "
-              "frames\n", o.scn->name);
-    if (pcapio_close(run.capture, err, sizeof err) != 0) {
-      fprintf(stderr, "lwipsim: %s\n", err);
-      setup_failed = 1;
-    }
-  }
-  if (setup_failed)
-    return SIM_EXIT_USAGE;
-
-  if (run.mirror_fd >= 0) {
-    fprintf(stderr, "lwipsim: mirrored %llu frames to %s\n",
-            run.mirrored, o.mirror_tap);
-    close(run.mirror_fd);
-  }
-  int code = sim_cli_exit_code(run.verdict, o.var->expected);
-  if (o.verbose && out.end != SIM_END_NORMAL)
-    fprintf(stderr, "lwipsim: run ended (%s): %s\n", sim_end_name(out.end),
-            out.message);
-  if (o.json) {
-    engine_print_json(res, &o, &run, &out, digest, wall_ms, code);
-  } else {
-    for (int i = 0; i < run.ncounters; i++)
-      fprintf(res, "counter: %s=%lld\n", run.counters[i].name,
-             run.counters[i].value);
-    fprintf(res, "virtual: %llu.%06llus points=%llu switches=%llu irqs=%llu\n",
-           (unsigned long long)(out.end_us / 1000000),
-           (unsigned long long)(out.end_us % 1000000),
-           (unsigned long long)out.points, (unsigned long long)out.switches,
-           (unsigned long long)out.irqs);
-    if (divergence[0])
-      fprintf(res, "diverged: %s\n", divergence);
-    fprintf(res, "verdict: %s expected: %s %s\n", sim_verdict_name(run.verdict),
-           sim_verdict_name(o.var->expected), run.message);
-    fprintf(res, "digest: 0x%016llx\n", (unsigned long long)digest);
-  }
-  if (out.wedged) {
-    fflush(NULL);
-    _exit(code);
-  }
-  return code;
+  if (o.worker)
+    return engine_worker(&o);
+  return engine_run(&o);
 }

@@ -121,6 +121,11 @@ static const struct option sim_cli_run_opts[] = {
     {"config", required_argument, NULL, 'C'},
     {"replay", required_argument, NULL, 'R'},
     {"watchdog", required_argument, NULL, 'W'},
+    {"depth", required_argument, NULL, 'D'},
+    {"steps", required_argument, NULL, 'K'},
+    {"worker", no_argument, NULL, 'w'},
+    {"shard", required_argument, NULL, 'H'},
+    {"time-limit", required_argument, NULL, 'L'},
     {NULL, 0, NULL, 0}};
 
 /* Which options each command takes. */
@@ -128,11 +133,11 @@ static const char *sim_cli_allowed(sim_cmd cmd)
 {
   switch (cmd) {
   case SIM_CMD_RUN:
-    return "VsptPMXjvW";
+    return "VsptPMXjvWDKw";
   case SIM_CMD_SUITE:
     return "Jn";
   case SIM_CMD_EXPLORE:
-    return "Vsprn";
+    return "VsprnDKHLj";
   case SIM_CMD_SERVE:
     return "TICPRtvW";
   default:
@@ -217,7 +222,8 @@ static int sim_cli_parse_run(int argc, char **argv, const sim_catalog *cat,
 {
   const char *variant = NULL, *policy = NULL, *seed = NULL;
   const char *jobs = NULL, *runs = NULL, *ip = NULL, *config = NULL;
-  const char *watchdog = NULL;
+  const char *watchdog = NULL, *depth = NULL, *steps = NULL;
+  const char *shard = NULL, *time_limit = NULL;
   const char *cmdname = argv[0];
   opterr = 0;
   optind = 0; /* 0, not 1: glibc then forgets a previous parse entirely */
@@ -253,6 +259,21 @@ static int sim_cli_parse_run(int argc, char **argv, const sim_catalog *cat,
     case 'W':
       watchdog = optarg;
       break;
+    case 'D':
+      depth = optarg;
+      break;
+    case 'w':
+      o->worker = true; /* engine-internal: explore's fork server */
+      break;
+    case 'H':
+      shard = optarg;
+      break;
+    case 'L':
+      time_limit = optarg;
+      break;
+    case 'K':
+      steps = optarg;
+      break;
     case 'V':
       variant = optarg;
       break;
@@ -275,6 +296,15 @@ static int sim_cli_parse_run(int argc, char **argv, const sim_catalog *cat,
       o->check_trace = optarg; /* set by `lwipsim replay` */
       break;
     case 'j':
+      if (o->cmd == SIM_CMD_EXPLORE) {
+        /* explore --json F: the summary as a JSON file */
+        if (optind >= argc || !*argv[optind] || argv[optind][0] == '-') {
+          snprintf(err, errlen, "explore --json needs a file name");
+          return -1;
+        }
+        o->explore_json = argv[optind++];
+        break;
+      }
       o->json = true;
       break;
     case 'v':
@@ -332,6 +362,25 @@ static int sim_cli_parse_run(int argc, char **argv, const sim_catalog *cat,
       snprintf(err, errlen, "bad --runs '%s': want 1 to 100000000", runs);
       return -1;
     }
+    if (shard) {
+      unsigned long long i, n;
+      char tail;
+      if (sscanf(shard, "%llu/%llu%c", &i, &n, &tail) != 2 || i < 1 ||
+          n < 1 || i > n || n > 1000000 || shard[0] == '-' ||
+          strchr(shard, ' ') || strchr(shard, '+')) {
+        snprintf(err, errlen, "bad --shard '%s': want I/N with 1 <= I <= N "
+                 "<= 1000000", shard);
+        return -1;
+      }
+      o->shard_index = i;
+      o->shard_count = n;
+    }
+    if (time_limit &&
+        sim_cli_parse_count(time_limit, 31536000, &o->time_limit_s) != 0) {
+      snprintf(err, errlen, "bad --time-limit '%s': want seconds, 1 to "
+               "31536000", time_limit);
+      return -1;
+    }
   }
   if (optind >= argc) {
     snprintf(err, errlen, "%s needs a scenario name (see lwipsim list)",
@@ -370,8 +419,25 @@ static int sim_cli_parse_run(int argc, char **argv, const sim_catalog *cat,
   o->policy = o->cmd == SIM_CMD_EXPLORE ? SIM_POLICY_RANDOM : o->var->policy;
   o->policy_set = policy != NULL;
   if (policy && sim_policy_parse(policy, &o->policy) != 0) {
-    snprintf(err, errlen, "unknown policy '%s': want rtos, random or script",
-             policy);
+    snprintf(err, errlen, "unknown policy '%s': want rtos, random, script "
+             "or pct", policy);
+    return -1;
+  }
+  if (depth) {
+    uint64_t d;
+    if (sim_cli_parse_count(depth, 16, &d) != 0) {
+      snprintf(err, errlen, "bad --depth '%s': want 1 to 16", depth);
+      return -1;
+    }
+    o->pct_depth = (unsigned)d;
+  }
+  if (steps && sim_cli_parse_count(steps, 1000000000000ull, &o->pct_steps) !=
+                   0) {
+    snprintf(err, errlen, "bad --steps '%s': want 1 to 10^12", steps);
+    return -1;
+  }
+  if ((depth || steps) && o->policy != SIM_POLICY_PCT) {
+    snprintf(err, errlen, "--depth and --steps go with --policy pct");
     return -1;
   }
   if (o->trace_path && !*o->trace_path) {

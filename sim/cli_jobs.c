@@ -1,6 +1,7 @@
 /*
- * cli_jobs.c - `lwipsim suite` and `lwipsim explore`: many engine runs as
- * child processes, up to --jobs at a time.
+ * cli_jobs.c - `lwipsim suite`: every scenario variant as an engine child
+ * process, up to --jobs at a time (`explore` has its own workers:
+ * explore.c).
  *
  * Each run is `lwipsim-engine run S --variant V --seed N --policy P --json`
  * with its stdout and stderr in anonymous memory files (memfd), so nothing
@@ -417,117 +418,4 @@ int sim_cli_suite(const sim_cli_opts *o, const sim_catalog *cat)
     worst = SIM_EXIT_USAGE;
   free(jobs);
   return worst;
-}
-
-/* ------------------------------------------------------------------ */
-/* explore                                                             */
-
-typedef struct {
-  uint64_t counts[4];
-  uint64_t done, total;
-  bool tty;
-} sim_explore_ctx;
-
-static void sim_explore_seen(sim_job *j, size_t i, void *vctx)
-{
-  (void)i;
-  sim_explore_ctx *ctx = vctx;
-  ctx->counts[j->verdict]++;
-  ctx->done++;
-  if (ctx->tty && (ctx->done % 16 == 0 || ctx->done == ctx->total)) {
-    fprintf(stderr, "\rexplore: %llu/%llu runs, %llu reproduced",
-            (unsigned long long)ctx->done, (unsigned long long)ctx->total,
-            (unsigned long long)ctx->counts[SIM_VERDICT_REPRODUCED]);
-    fflush(stderr);
-  }
-}
-
-int sim_cli_explore(const sim_cli_opts *o)
-{
-  /* Runs go in batches, so --runs may be large without a large table. */
-  const uint64_t batch_max = 1024;
-  sim_job *jobs = calloc(batch_max, sizeof *jobs);
-  if (!jobs) {
-    fprintf(stderr, "lwipsim: out of memory\n");
-    return SIM_EXIT_FAULT;
-  }
-  sim_explore_ctx ctx = {.total = o->runs, .tty = isatty(STDERR_FILENO)};
-  uint64_t first_repro = 0, first_fault = 0;
-  bool found = false, fault = false;
-  char fault_msg[1024] = "", repro_msg[1024] = "";
-  char err[512];
-  struct timespec t0;
-  clock_gettime(CLOCK_MONOTONIC, &t0);
-  for (uint64_t base = 0; base < o->runs; base += batch_max) {
-    uint64_t n = o->runs - base < batch_max ? o->runs - base : batch_max;
-    memset(jobs, 0, n * sizeof *jobs);
-    for (uint64_t i = 0; i < n; i++) {
-      jobs[i].scn = o->scn;
-      jobs[i].var = o->var;
-      jobs[i].seed = o->seed + base + i;
-      jobs[i].policy = o->policy;
-    }
-    int jr = sim_jobs_run(jobs, (size_t)n, o->jobs, sim_explore_seen, &ctx,
-                          err, sizeof err);
-    if (jr == -2) {
-      if (ctx.tty)
-        fputc('\n', stderr);
-      printf("explore %s/%s: %s after %llu of %llu runs (%llu reproduced)\n",
-             o->scn->name, o->var->name, err, (unsigned long long)ctx.done,
-             (unsigned long long)o->runs,
-             (unsigned long long)ctx.counts[SIM_VERDICT_REPRODUCED]);
-      free(jobs);
-      return SIM_EXIT_FAULT;
-    }
-    if (jr != 0) {
-      fprintf(stderr, "lwipsim: %s\n", err);
-      free(jobs);
-      return SIM_EXIT_USAGE;
-    }
-    for (uint64_t i = 0; i < n; i++) {
-      if (!found && jobs[i].verdict == SIM_VERDICT_REPRODUCED) {
-        found = true;
-        first_repro = jobs[i].seed;
-        snprintf(repro_msg, sizeof repro_msg, "%s", jobs[i].message);
-      }
-      if (!fault && jobs[i].exit_code == SIM_EXIT_FAULT &&
-          jobs[i].verdict != o->var->expected) {
-        fault = true;
-        first_fault = jobs[i].seed;
-        snprintf(fault_msg, sizeof fault_msg, "%s", jobs[i].message);
-      }
-    }
-  }
-  double wall = sim_jobs_ms_since(&t0);
-  if (ctx.tty)
-    fputc('\n', stderr);
-  printf("explore %s/%s: %llu runs, policy %s, seeds %llu..%llu, %.1f s "
-         "wall\n",
-         o->scn->name, o->var->name, (unsigned long long)o->runs,
-         sim_policy_name(o->policy), (unsigned long long)o->seed,
-         (unsigned long long)(o->seed + o->runs - 1), wall / 1e3);
-  for (int v = 0; v < 4; v++)
-    if (ctx.counts[v])
-      printf("  %-15s %llu\n", sim_verdict_name((sim_verdict)v),
-             (unsigned long long)ctx.counts[v]);
-  if (found) {
-    printf("first reproduction: seed %llu: %s\n",
-           (unsigned long long)first_repro, repro_msg);
-    printf("replay: %s run %s --variant %s --seed %llu --policy %s\n",
-           o->self, o->scn->name, o->var->name,
-           (unsigned long long)first_repro, sim_policy_name(o->policy));
-  } else {
-    printf("no reproduction in %llu runs\n", (unsigned long long)o->runs);
-  }
-  if (fault)
-    printf("first fault: seed %llu: %s\nreplay: %s run %s --variant %s "
-           "--seed %llu --policy %s\n",
-           (unsigned long long)first_fault, fault_msg, o->self, o->scn->name,
-           o->var->name, (unsigned long long)first_fault,
-           sim_policy_name(o->policy));
-  free(jobs);
-  if (fault)
-    return SIM_EXIT_FAULT;
-  return ctx.counts[o->var->expected] == o->runs ? SIM_EXIT_OK
-                                                 : SIM_EXIT_MISMATCH;
 }

@@ -6,16 +6,18 @@
 
 #include "sim_sched.h"
 
-static const char *const sim_policy_names[] = {"rtos", "random", "script"};
+static const char *const sim_policy_names[] = {"rtos", "random", "script",
+                                               "pct"};
+#define SIM_NPOLICIES 4
 
 const char *sim_policy_name(sim_policy p)
 {
-  return (unsigned)p < 3 ? sim_policy_names[p] : "?";
+  return (unsigned)p < SIM_NPOLICIES ? sim_policy_names[p] : "?";
 }
 
 int sim_policy_parse(const char *s, sim_policy *out)
 {
-  for (int i = 0; i < 3; i++)
+  for (int i = 0; i < SIM_NPOLICIES; i++)
     if (strcmp(s, sim_policy_names[i]) == 0) {
       *out = (sim_policy)i;
       return 0;

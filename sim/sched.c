@@ -55,6 +55,8 @@
 #define SIM_DEFAULT_TIME_LIMIT_US (3600ull * 1000000ull)
 #define SIM_STACK_SIZE (512u * 1024u)
 #define SIM_MAX_IRQS 32
+#define SIM_PCT_MAX_DEPTH 16
+#define SIM_PCT_BASE (1ull << 40) /* initial PCT priorities lie above */
 
 typedef enum { TS_READY, TS_RUNNING, TS_BLOCKED, TS_DONE } sim_tstate;
 
@@ -85,6 +87,7 @@ struct sim_thread {
   bool tls_done;
   bool started;            /* has passed its "thread_start" point */
   const char *last_point;
+  uint64_t pct_prio;       /* PCT: its current priority */
   unsigned mutexes_held;
   void *tls[SIM_TLS_SLOTS];
 };
@@ -157,6 +160,10 @@ static struct {
   bool pinned;
   cpu_set_t saved_cpus;
   uint64_t points, switches, nirq_runs;
+  /* PCT: change point i (at point number pct_at[i]) lowers the running
+   * thread to priority pct_depth - 1 - i, below every initial one */
+  uint64_t pct_at[SIM_PCT_MAX_DEPTH];
+  unsigned pct_nchanges;
 } S;
 
 /* Watchdog heartbeat, written by the token holder, read by the process's
@@ -388,6 +395,16 @@ static sim_thread *sched_best_ready(void)
  * `cur_ok` (cur is RUNNING and may continue).  NULL if none can run. */
 static sim_thread *sched_pick(sim_thread *cur, bool cur_ok)
 {
+  if (S.cfg.policy == SIM_POLICY_PCT) {
+    sim_thread *best = cur_ok ? cur : NULL;
+    for (int i = 0; i < S.nthreads; i++) {
+      sim_thread *t = S.threads[i];
+      if (t != cur && sched_runnable(t) &&
+          (!best || t->pct_prio > best->pct_prio))
+        best = t;
+    }
+    return best;
+  }
   if (S.cfg.policy == SIM_POLICY_RANDOM) {
     sim_thread *cand[256];
     int n = 0;
@@ -803,6 +820,17 @@ static void sched_check_signal(sim_thread *cur)
   sched_park_forever(cur);
 }
 
+static void sched_pct_change(sim_thread *cur)
+{
+  for (unsigned i = 0; i < S.pct_nchanges; i++)
+    if (S.pct_at[i] == S.points) {
+      cur->pct_prio = S.cfg.pct_depth - 1 - i;
+      sched_trace("pct", "change point %u at point %llu: %s to priority %llu",
+                  i + 1, (unsigned long long)S.points, cur->name,
+                  (unsigned long long)cur->pct_prio);
+    }
+}
+
 static void sched_point(const char *name)
 {
   sched_check_wedged(sim_thread_self());
@@ -813,6 +841,8 @@ static void sched_point(const char *name)
     sched_check_signal(cur);
   S.points++;
   cur->last_point = name;
+  if (S.pct_nchanges)
+    sched_pct_change(cur);
   atomic_store_explicit(&sched_beat_point, name, memory_order_relaxed);
   sched_heartbeat();
   if (S.nmatches)
@@ -999,6 +1029,8 @@ sim_thread *sim_thread_create(const char *name, int prio, sim_thread_fn fn,
   t->ready_seq = ++S.ready_counter;
   t->last_point = "created";
   t->heap_idx = SIZE_MAX;
+  if (S.cfg.policy == SIM_POLICY_PCT)
+    t->pct_prio = SIM_PCT_BASE + sim_prng_below(&S.prng, SIM_PCT_BASE);
   sem_init(&t->wake, 0, 0);
   S.threads = sched_grow(S.threads, &S.cap_threads,
                          (size_t)S.nthreads + 1, sizeof *S.threads);
@@ -1198,6 +1230,21 @@ int sim_sched_init(const sim_config *cfg, char *err, size_t errlen)
     S.live_t0_us = sim_live_now_us();
   }
   sim_prng_seed(&S.prng, cfg->seed, SIM_STREAM_SCHED);
+  if (cfg->policy == SIM_POLICY_PCT) {
+    if (!S.cfg.pct_depth)
+      S.cfg.pct_depth = 3;
+    if (!S.cfg.pct_steps)
+      S.cfg.pct_steps = 1000;
+    if (S.cfg.pct_depth > SIM_PCT_MAX_DEPTH) {
+      snprintf(err, errlen, "PCT depth %u: at most %d", S.cfg.pct_depth,
+               SIM_PCT_MAX_DEPTH);
+      memset(&S, 0, sizeof S);
+      return -1;
+    }
+    S.pct_nchanges = S.cfg.pct_depth - 1;
+    for (unsigned i = 0; i < S.pct_nchanges; i++)
+      S.pct_at[i] = 1 + sim_prng_below(&S.prng, S.cfg.pct_steps);
+  }
   sim__prng_app_seed(cfg->seed);
   sim__clock_set(0);
   sem_init(&S.done, 0, 0);
@@ -1314,6 +1361,7 @@ void sim_sched_run(sim_thread_fn main_fn, void *arg, int prio,
   S.out.points = S.points;
   S.out.switches = S.switches;
   S.out.irqs = S.nirq_runs;
+  S.out.threads = (uint64_t)S.nthreads;
   *out = S.out;
 }
 

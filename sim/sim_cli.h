@@ -39,6 +39,10 @@ typedef struct {
                                 each trace record with F's recorded ones */
   bool json;                 /* --json */
   uint64_t watchdog_ms;      /* --watchdog: 0 default, SIM_WATCHDOG_OFF */
+  unsigned pct_depth;        /* --depth (pct), 0: default */
+  bool worker;               /* --worker (engine-internal): seeds on stdin,
+                                one forked run and JSON line each */
+  uint64_t pct_steps;        /* --steps (pct), 0: default */
   bool verbose;              /* -v */
   bool names_only;           /* list --names */
   bool policy_set;           /* --policy given */
@@ -46,6 +50,10 @@ typedef struct {
   const char *junit_path;    /* suite --junit */
   int jobs;                  /* --jobs, default 1 */
   uint64_t runs;             /* explore --runs */
+  uint64_t shard_index;      /* explore --shard I/N (1-based; 0: none) */
+  uint64_t shard_count;
+  uint64_t time_limit_s;     /* explore --time-limit (0: none) */
+  const char *explore_json;  /* explore --json F */
   const char *self;          /* how the front end was called (argv[0]) */
   /* serve */
   const char *tap_name;      /* --tap */

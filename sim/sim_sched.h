@@ -23,7 +23,12 @@
 typedef enum {
   SIM_POLICY_RTOS = 0, /* highest ready priority runs, FIFO among equals */
   SIM_POLICY_RANDOM,   /* seeded choice among ready threads at each point */
-  SIM_POLICY_SCRIPT    /* rtos, plus the scenario's hold/run/release steps */
+  SIM_POLICY_SCRIPT,   /* rtos, plus the scenario's hold/run/release steps */
+  SIM_POLICY_PCT       /* probabilistic concurrency testing (Burckhardt et
+                          al., ASPLOS 2010): seeded random thread priorities
+                          and depth-1 priority change points over the first
+                          pct_steps scheduling points; the highest ready
+                          thread runs at every point */
 } sim_policy;
 
 /* How a run ended; the scenario's oracle turns this into a verdict. */
@@ -83,6 +88,10 @@ typedef struct {
   int cpu_hint;                  /* with pin_cpu: > 0 picks the (hint-1 mod
                                     n)-th allowed CPU (parallel workers
                                     spread out); 0: the current one */
+  unsigned pct_depth;            /* PCT: bug depth d (default 3) */
+  uint64_t pct_steps;            /* PCT: k, the points change points are
+                                    drawn from (default 1000; explore
+                                    measures the scenario's) */
   uint64_t watchdog_ms;          /* a thread that runs this long (wall)
                                     without a scheduling point ends the run
                                     as a fault; 0: SIM_DEFAULT_WATCHDOG_MS,
@@ -103,6 +112,7 @@ typedef struct {
   uint64_t points;     /* scheduling points passed */
   uint64_t switches;   /* context switches */
   uint64_t irqs;       /* interrupt handler invocations */
+  uint64_t threads;    /* sim threads created */
   bool wedged;         /* the watchdog ended the run and the thread still
                           runs: complete the files, then _exit() without
                           clean-ups (lwIP's state is in use) */

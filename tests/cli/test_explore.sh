@@ -1,0 +1,93 @@
+#!/bin/bash
+# tests/cli/test_explore.sh BUILD
+#
+# `lwipsim explore` with the PCT policy and its fork-server workers: with no
+# script, PCT rediscovers select_close_race's reuse-assert and leak-2.0
+# defects (bounded: 60 s wall each) and the printed command replays the
+# failure; --jobs 1 and 2 give the same summary; shards 1/2 and 2/2 cover
+# exactly the seeds of one run twice as long, with the same counts; --json
+# writes the summary; --time-limit stops dispatching; bad values are one
+# line and exit 2.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+B=${1:?usage: test_explore.sh BUILD}
+LWIPSIM=$B/lwipsim
+TMP=$(mktemp -d /tmp/lwipsim-explore.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+fail() { echo "FAIL: explore: $*" >&2; exit 1; }
+ok() { echo "ok   explore: $*"; }
+
+# --- rediscovery, no script: PCT finds each defect within 60 s
+for vr in reuse-assert:400 leak-2.0:100; do
+  var=${vr%:*} runs=${vr#*:}
+  rc=0
+  start=$(date +%s%N)
+  timeout 60 "$LWIPSIM" explore select_close_race --variant "$var" \
+    --policy pct --runs "$runs" --jobs 2 --time-limit 50 >"$TMP/$var" 2>&1 || rc=$?
+  ms=$(( ($(date +%s%N) - start) / 1000000 ))
+  [ "$rc" -le 1 ] || fail "$var: exit $rc: $(cat "$TMP/$var")"
+  grep -q '^pct: n=[0-9]* threads, k=[0-9]* scheduling points, d=3' "$TMP/$var" ||
+    fail "$var: no PCT parameters: $(cat "$TMP/$var")"
+  cmd=$(sed -n 's/^replay: //p' "$TMP/$var" | head -1)
+  [ -n "$cmd" ] || fail "$var: nothing found in $(cat "$TMP/$var")"
+  $cmd >"$TMP/$var.replay" || true
+  grep -q '^verdict: reproduced' "$TMP/$var.replay" ||
+    fail "$var: '$cmd' does not reproduce: $(cat "$TMP/$var.replay")"
+  ok "pct rediscovers $var without its script in ${ms} ms for $runs runs ($(grep -c '^failure' "$TMP/$var") kinds); '$cmd' replays it"
+done
+grep -q 'lwip assert: sockets\[i\].select_waiting == 0' "$TMP/reuse-assert" ||
+  fail "reuse-assert: the assertion is not among the failures"
+
+# --- --jobs 1 and 2: the same summary but for wall times
+summary() { grep -v -e '^explore ' "$1"; }
+for j in 1 2; do
+  "$LWIPSIM" explore select_close_race --variant leak-2.0 --policy pct \
+    --runs 40 --jobs $j >"$TMP/j$j" 2>&1 || true
+done
+diff <(summary "$TMP/j1") <(summary "$TMP/j2") >/dev/null ||
+  fail "--jobs 1 and 2 differ: $(diff <(summary "$TMP/j1") <(summary "$TMP/j2"))"
+ok "--jobs 1 and --jobs 2 give the same summary"
+
+# --- shards: 1/2 + 2/2 = one run of twice the runs
+for s in 1 2; do
+  "$LWIPSIM" explore select_close_race --variant leak-2.0 --policy random \
+    --runs 20 --shard $s/2 --json "$TMP/s$s.json" >"$TMP/s$s" 2>&1 || true
+done
+"$LWIPSIM" explore select_close_race --variant leak-2.0 --policy random \
+  --runs 40 --json "$TMP/all.json" >"$TMP/all" 2>&1 || true
+python3 - "$TMP/s1.json" "$TMP/s2.json" "$TMP/all.json" <<'PY' || fail "shard sums"
+import json, sys
+a, b, c = (json.load(open(p)) for p in sys.argv[1:])
+assert (a["first_seed"], a["last_seed"]) == (1, 20), a
+assert (b["first_seed"], b["last_seed"]) == (21, 40), b
+assert (c["first_seed"], c["last_seed"]) == (1, 40), c
+assert a["shard"] == 1 and b["shard"] == 2 and a["shards"] == 2
+for k in c["counts"]:
+    assert a["counts"][k] + b["counts"][k] == c["counts"][k], k
+PY
+grep -q 'seeds 21..40 (shard 2/2)' "$TMP/s2" || fail "shard line: $(cat "$TMP/s2")"
+ok "--shard 1/2 and 2/2 cover seeds 1..20 and 21..40; counts add up to the 40-run exploration"
+
+# --- --time-limit
+rc=0
+"$LWIPSIM" explore select_close_race --variant fixed --runs 100000 --jobs 2 \
+  --time-limit 2 >"$TMP/tl" 2>&1 || rc=$?
+grep -q '^stopped by --time-limit 2 s after [0-9]* of 100000 runs' "$TMP/tl" ||
+  fail "time limit: $(cat "$TMP/tl")"
+ok "--time-limit 2 stops dispatching: $(sed -n 's/^stopped by --time-limit 2 s \(after .*\)/\1/p' "$TMP/tl")"
+
+# --- bad values: one line, exit 2, no JSON file
+for args in "--shard 0/2" "--shard 3/2" "--shard x" "--shard 1/2/3" \
+            "--depth 0" "--depth 17" "--steps 0" "--policy random --depth 2" \
+            "--time-limit 0" "--time-limit x" "--json" \
+            "--json $TMP/no/dir/x.json"; do
+  rc=0
+  # shellcheck disable=SC2086
+  "$LWIPSIM" explore select_close_race --variant leak-2.0 --runs 3 \
+    $( [[ $args == *depth* || $args == *steps* ]] && [[ $args != *random* ]] && echo --policy pct ) \
+    $args >"$TMP/out" 2>"$TMP/err" || rc=$?
+  [ "$rc" = 2 ] && [ "$(wc -l <"$TMP/err")" = 1 ] ||
+    fail "'$args': exit $rc, stderr: $(cat "$TMP/err")"
+done
+[ ! -e "$TMP/no" ] || fail "a directory appeared"
+ok "bad --shard, --depth, --steps, --time-limit, --json: one line, exit 2"
