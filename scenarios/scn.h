@@ -31,6 +31,7 @@ typedef struct scn_run {
   const sim_variant *variant;
   uint64_t seed;
   sim_policy policy;
+  const char *schedule;  /* --schedule F: rtos plus that file's choices */
   bool verbose;
   /* set by the scenario */
   bool has_verdict;

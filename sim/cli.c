@@ -52,6 +52,13 @@ void sim_cli_usage(FILE *f)
       "                             or Wireshark on it; nothing is read "
       "back\n"
       "      --json                 print the result as one JSON object\n"
+      "      --schedule F           replay a schedule file from explore "
+      "(rtos plus\n"
+      "                             its 'run T when U reaches P #N' "
+      "steps)\n"
+      "      --depth D, --steps K   PCT: bug depth (default 3) and the "
+      "points its\n"
+      "                             change points are drawn from\n"
       "      --watchdog S           a thread running S seconds (wall) without "
       "a\n"
       "                             scheduling point ends the run as a fault "
@@ -126,6 +133,10 @@ static const struct option sim_cli_run_opts[] = {
     {"worker", no_argument, NULL, 'w'},
     {"shard", required_argument, NULL, 'H'},
     {"time-limit", required_argument, NULL, 'L'},
+    {"schedule", required_argument, NULL, 'S'},
+    {"record-schedule", required_argument, NULL, 'Y'},
+    {"schedule-dir", required_argument, NULL, 'G'},
+    {"no-shrink", no_argument, NULL, 'N'},
     {NULL, 0, NULL, 0}};
 
 /* Which options each command takes. */
@@ -133,11 +144,11 @@ static const char *sim_cli_allowed(sim_cmd cmd)
 {
   switch (cmd) {
   case SIM_CMD_RUN:
-    return "VsptPMXjvWDKw";
+    return "VsptPMXjvWDKwSY";
   case SIM_CMD_SUITE:
     return "Jn";
   case SIM_CMD_EXPLORE:
-    return "VsprnDKHLj";
+    return "VsprnDKHLjGN";
   case SIM_CMD_SERVE:
     return "TICPRtvW";
   default:
@@ -267,6 +278,18 @@ static int sim_cli_parse_run(int argc, char **argv, const sim_catalog *cat,
       break;
     case 'H':
       shard = optarg;
+      break;
+    case 'S':
+      o->schedule_path = optarg;
+      break;
+    case 'Y':
+      o->record_schedule = optarg; /* explore's shrinker */
+      break;
+    case 'G':
+      o->schedule_dir = optarg;
+      break;
+    case 'N':
+      o->no_shrink = true;
       break;
     case 'L':
       time_limit = optarg;
@@ -434,6 +457,17 @@ static int sim_cli_parse_run(int argc, char **argv, const sim_catalog *cat,
   if (steps && sim_cli_parse_count(steps, 1000000000000ull, &o->pct_steps) !=
                    0) {
     snprintf(err, errlen, "bad --steps '%s': want 1 to 10^12", steps);
+    return -1;
+  }
+  if (o->schedule_path && (!*o->schedule_path || policy)) {
+    snprintf(err, errlen, o->policy_set ? "--schedule sets the policy "
+             "(script); leave out --policy" : "--schedule needs a file name");
+    return -1;
+  }
+  if (o->record_schedule && o->policy != SIM_POLICY_PCT &&
+      o->policy != SIM_POLICY_RANDOM) {
+    snprintf(err, errlen, "--record-schedule goes with --policy pct or "
+             "random");
     return -1;
   }
   if ((depth || steps) && o->policy != SIM_POLICY_PCT) {

@@ -48,6 +48,7 @@
 #define XP_QUEUE 8          /* seeds in flight per worker */
 #define XP_MAX_CLASSES 64   /* distinct failures kept */
 #define XP_LINE_MAX 8192
+#define XP_SHRINK_MAX 8     /* failures whose schedule is shrunk */
 
 typedef struct {
   pid_t pid;
@@ -63,6 +64,11 @@ typedef struct {
   char message[1024];   /* of the lowest seed */
   uint64_t seed;        /* lowest seed */
   uint64_t count;
+  /* the shrunk schedule (xp_shrink) */
+  char schedule[PATH_MAX];
+  size_t nchoices, nfull;
+  uint64_t trials;
+  const char *why;      /* no schedule: why */
 } xp_class;
 
 typedef struct {
@@ -145,19 +151,13 @@ static void xp_argv(const xp_ctx *x, const char *engine, char **argv,
   argv[n] = NULL;
 }
 
-/* PCT's k and n: one run under the variant's own policy. */
-static int xp_measure(xp_ctx *x, char *err, size_t errlen)
+/* Runs the engine once with `argv` and returns its JSON result (NULL if
+ * it gave none). */
+static json_t *xp_exec(char **argv)
 {
-  char engine[PATH_MAX], bufs[3][24];
-  char *argv[24];
-  if (xp_engine(x->o, engine, sizeof engine, err, errlen) != 0)
-    return -1;
-  xp_argv(x, engine, argv, bufs, false, true);
-  int out = memfd_create("lwipsim-measure", MFD_CLOEXEC);
-  if (out < 0) {
-    snprintf(err, errlen, "memfd: %s", strerror(errno));
-    return -1;
-  }
+  int out = memfd_create("lwipsim-once", MFD_CLOEXEC);
+  if (out < 0)
+    return NULL;
   fflush(NULL);
   pid_t pid = fork();
   if (pid == 0) {
@@ -165,7 +165,7 @@ static int xp_measure(xp_ctx *x, char *err, size_t errlen)
     int nul = open("/dev/null", O_WRONLY);
     if (nul >= 0)
       dup2(nul, STDERR_FILENO);
-    execv(engine, argv);
+    execv(argv[0], argv);
     _exit(SIM_EXIT_USAGE);
   }
   int st = 0;
@@ -175,9 +175,20 @@ static int xp_measure(xp_ctx *x, char *err, size_t errlen)
   ssize_t n = pread(out, buf, sizeof buf - 1, 0);
   close(out);
   buf[n > 0 ? n : 0] = 0;
-  json_t *j = json_loads(buf, 0, NULL);
+  return pid > 0 ? json_loads(buf, 0, NULL) : NULL;
+}
+
+/* PCT's k and n: one run under the variant's own policy. */
+static int xp_measure(xp_ctx *x, char *err, size_t errlen)
+{
+  char engine[PATH_MAX], bufs[3][24];
+  char *argv[24];
+  if (xp_engine(x->o, engine, sizeof engine, err, errlen) != 0)
+    return -1;
+  xp_argv(x, engine, argv, bufs, false, true);
+  json_t *j = xp_exec(argv);
   json_int_t points = 0, threads = 0;
-  if (pid < 0 || !j ||
+  if (!j ||
       json_unpack(j, "{s:{s:I, s:I}}", "timings", "points", &points,
                   "threads", &threads) != 0 ||
       points <= 0) {
@@ -367,6 +378,194 @@ static bool xp_read(xp_ctx *x, xp_worker *w)
   return true;
 }
 
+
+/* ------------------------------------------------------------------ */
+/* shrinking a failure's schedule                                      */
+
+#define XP_SHRINK_TRIALS 400 /* engine runs per failure at most */
+
+typedef struct {
+  char **lines; /* "decision N of T runs U  # at P" */
+  size_t n;
+} xp_lines;
+
+static void xp_lines_free(xp_lines *l)
+{
+  for (size_t i = 0; i < l->n; i++)
+    free(l->lines[i]);
+  free(l->lines);
+  l->lines = NULL;
+  l->n = 0;
+}
+
+static int xp_lines_read(const char *path, xp_lines *l)
+{
+  FILE *f = fopen(path, "r");
+  if (!f)
+    return -1;
+  char buf[512];
+  while (fgets(buf, sizeof buf, f)) {
+    if (buf[0] == '#' || buf[0] == '\n')
+      continue;
+    char **n = realloc(l->lines, (l->n + 1) * sizeof *n);
+    if (!n || !(n[l->n] = strdup(buf))) {
+      if (n)
+        l->lines = n;
+      fclose(f);
+      return -1;
+    }
+    l->lines = n;
+    l->n++;
+  }
+  fclose(f);
+  return 0;
+}
+
+/* Writes the lines whose keep[] is set (all if keep is NULL). */
+static int xp_lines_write(const char *path, const xp_lines *l,
+                          const bool *keep, const char *header)
+{
+  char tmp[PATH_MAX + 8];
+  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  FILE *f = fopen(tmp, "w");
+  if (!f)
+    return -1;
+  if (header)
+    fputs(header, f);
+  for (size_t i = 0; i < l->n; i++)
+    if (!keep || keep[i])
+      fputs(l->lines[i], f);
+  if (fclose(f) != 0 || rename(tmp, path) != 0) {
+    unlink(tmp);
+    return -1;
+  }
+  return 0;
+}
+
+/* Does one run (argv) end in failure class `c`? */
+static bool xp_same(char **argv, const xp_class *c)
+{
+  json_t *j = xp_exec(argv);
+  const char *verdict = NULL, *message = NULL;
+  bool same = false;
+  if (j && json_unpack(j, "{s:s, s:s}", "verdict", &verdict, "message",
+                       &message) == 0) {
+    sim_verdict v;
+    char key[sizeof c->key];
+    if (sim_verdict_parse(verdict, &v) == 0) {
+      xp_key(v, message, key, sizeof key);
+      same = strcmp(key, c->key) == 0;
+    }
+  }
+  json_decref(j);
+  return same;
+}
+
+/* Records the schedule of failure `c`'s first seed (the decisions where
+ * the policy did not do what rtos would), checks that replaying it gives
+ * the same failure, then removes choices while it still does (ddmin:
+ * chunks of halves, quarters, ... down to single choices), and writes the
+ * result to DIR/SCENARIO-VARIANT-N.sched. */
+static void xp_shrink(const xp_ctx *x, xp_class *c, int idx)
+{
+  const sim_cli_opts *o = x->o;
+  char engine[PATH_MAX], err[600], bufs[3][24], seed[24];
+  char dir[] = "/tmp/lwipsim-shrink.XXXXXX";
+  char full[PATH_MAX], cand[PATH_MAX];
+  xp_lines l = {NULL, 0};
+  bool *keep = NULL, *trial = NULL;
+  c->why = "cannot record";
+  if (xp_engine(o, engine, sizeof engine, err, sizeof err) != 0 ||
+      !mkdtemp(dir))
+    return;
+  snprintf(full, sizeof full, "%s/full", dir);
+  snprintf(cand, sizeof cand, "%s/cand", dir);
+  /* record */
+  char *argv[32];
+  xp_argv(x, engine, argv, bufs, false, false);
+  int n = 0;
+  while (argv[n])
+    n++;
+  snprintf(seed, sizeof seed, "%llu", (unsigned long long)c->seed);
+  argv[n - 2] = seed; /* --seed FIRST -> this failure's seed */
+  argv[n++] = "--record-schedule";
+  argv[n++] = full;
+  argv[n] = NULL;
+  if (!xp_same(argv, c) || xp_lines_read(full, &l) != 0)
+    goto out;
+  c->nfull = l.n;
+  /* replay: rtos plus the choices */
+  char *rargv[] = {engine, "run", (char *)o->scn->name, "--variant",
+                   (char *)o->var->name, "--schedule", cand, "--json", NULL};
+  keep = calloc(l.n + 1, sizeof *keep);
+  trial = calloc(l.n + 1, sizeof *trial);
+  if (!keep || !trial)
+    goto out;
+  for (size_t i = 0; i < l.n; i++)
+    keep[i] = true;
+  c->why = "its schedule does not replay it";
+  c->trials = 1;
+  if (xp_lines_write(cand, &l, keep, NULL) != 0 || !xp_same(rargv, c))
+    goto out;
+  size_t left = l.n;
+  for (size_t chunks = 2; left > 0 && c->trials < XP_SHRINK_TRIALS;) {
+    size_t size = (left + chunks - 1) / chunks;
+    bool removed = false;
+    /* The kept choices, in order, cut into `chunks` pieces of `size`. */
+    for (size_t start = 0; start < left && c->trials < XP_SHRINK_TRIALS;
+         start += size) {
+      size_t k = 0;
+      for (size_t i = 0; i < l.n; i++) {
+        trial[i] = keep[i];
+        if (keep[i]) {
+          if (k >= start && k < start + size)
+            trial[i] = false;
+          k++;
+        }
+      }
+      c->trials++;
+      if (xp_lines_write(cand, &l, trial, NULL) == 0 && xp_same(rargv, c)) {
+        memcpy(keep, trial, l.n * sizeof *keep);
+        left -= (left - start < size ? left - start : size);
+        removed = true;
+        break;
+      }
+    }
+    if (removed) {
+      chunks = chunks > 2 ? chunks - 1 : 2;
+    } else {
+      if (size <= 1)
+        break;
+      chunks = chunks * 2 < left ? chunks * 2 : left;
+    }
+  }
+  c->nchoices = left;
+  char header[1024];
+  snprintf(header, sizeof header,
+           "# lwipsim schedule: %s %s, shrunk from the %zu choices of seed "
+           "%llu (policy %s) to %zu\n# failure: %s: %s\n# each line: where "
+           "the scheduler does not do what rtos would\n",
+           o->scn->name, o->var->name, l.n, (unsigned long long)c->seed,
+           sim_policy_name(o->policy), left, sim_verdict_name(c->verdict),
+           c->message);
+  snprintf(c->schedule, sizeof c->schedule, "%s/%s-%s-%d.sched",
+           o->schedule_dir ? o->schedule_dir : ".", o->scn->name,
+           o->var->name, idx);
+  if (xp_lines_write(c->schedule, &l, keep, header) != 0) {
+    c->why = "cannot write the schedule file";
+    c->schedule[0] = 0;
+    goto out;
+  }
+  c->why = NULL;
+out:
+  free(keep);
+  free(trial);
+  xp_lines_free(&l);
+  unlink(full);
+  unlink(cand);
+  rmdir(dir);
+}
+
 /* ------------------------------------------------------------------ */
 /* the summary                                                         */
 
@@ -398,11 +597,18 @@ static int xp_write_json(const xp_ctx *x, const char *status, double wall,
     const xp_class *c = &x->classes[i];
     char replay[1024];
     xp_replay(x, c->seed, replay, sizeof replay);
-    json_array_append_new(
-        fails, json_pack("{s:s, s:s, s:I, s:I, s:s}", "verdict",
-                         sim_verdict_name(c->verdict), "message", c->message,
-                         "count", (json_int_t)c->count, "first_seed",
-                         (json_int_t)c->seed, "replay", replay));
+    json_t *f = json_pack("{s:s, s:s, s:I, s:I, s:s}", "verdict",
+                          sim_verdict_name(c->verdict), "message", c->message,
+                          "count", (json_int_t)c->count, "first_seed",
+                          (json_int_t)c->seed, "replay", replay);
+    if (c->schedule[0]) {
+      json_object_set_new(f, "schedule", json_string(c->schedule));
+      json_object_set_new(f, "preemptions",
+                          json_integer((json_int_t)c->nchoices));
+      json_object_set_new(f, "preemptions_before",
+                          json_integer((json_int_t)c->nfull));
+    }
+    json_array_append_new(fails, f);
   }
   json_t *counts = json_object();
   for (int v = 0; v < 4; v++)
@@ -621,6 +827,19 @@ int sim_cli_explore(const sim_cli_opts *o)
     printf("failure %d: %s in %llu runs, first seed %llu: %s\nreplay: %s\n",
            i + 1, sim_verdict_name(c->verdict), (unsigned long long)c->count,
            (unsigned long long)c->seed, c->message, replay);
+    if (i >= XP_SHRINK_MAX || xp_stop || o->no_shrink)
+      continue;
+    if (x->tty)
+      fprintf(stderr, "explore: shrinking the schedule of failure %d...\r",
+              i + 1);
+    xp_shrink(x, c, i + 1);
+    if (c->schedule[0])
+      printf("schedule: %zu choices off rtos (from %zu, %llu trial runs): %s run "
+             "%s --variant %s --schedule %s\n",
+             c->nchoices, c->nfull, (unsigned long long)c->trials, o->self,
+             o->scn->name, o->var->name, c->schedule);
+    else
+      printf("schedule: none (%s)\n", c->why);
   }
   if (x->dropped_classes)
     printf("(%llu further failures in more than %d distinct kinds not "

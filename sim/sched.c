@@ -88,6 +88,8 @@ struct sim_thread {
   bool started;            /* has passed its "thread_start" point */
   const char *last_point;
   uint64_t pct_prio;       /* PCT: its current priority */
+  uint64_t decisions;      /* with cfg.record or cfg.choices: policy
+                              decisions taken while it was current */
   unsigned mutexes_held;
   void *tls[SIM_TLS_SLOTS];
 };
@@ -130,6 +132,8 @@ static struct {
   sim_thread *main;
   sim_thread *wedged;       /* the watchdog's thread, still running */
   sim_thread *run_next;     /* script RUN target */
+  /* cfg.choices: sorted copy, matched by thread name and decision */
+  size_t nchoices;
   sem_t done;
   sim_end end;
   sim_outcome out;
@@ -391,9 +395,64 @@ static sim_thread *sched_best_ready(void)
   return best;
 }
 
+/* What the rtos policy would run (the base a schedule file changes). */
+static sim_thread *sched_rtos_pick(sim_thread *cur, bool cur_ok)
+{
+  sim_thread *best = sched_best_ready();
+  if (cur_ok && (!best || best->prio <= cur->prio))
+    return cur;
+  return best;
+}
+
+static sim_thread *sched_policy_pick(sim_thread *cur, bool cur_ok);
+
+static sim_thread *sched_find(const char *name);
+
+/* A schedule's choice for `cur`'s decision number `d`, or NULL. */
+static const sim_choice *sched_choice(const sim_thread *cur, uint64_t d)
+{
+  for (size_t i = 0; i < S.nchoices; i++) {
+    const sim_choice *c = &S.cfg.choices[i];
+    if (c->decision == d && strcmp(c->thread, cur->name) == 0)
+      return c;
+  }
+  return NULL;
+}
+
 /* The thread the policy runs next among the ready ones, `cur` included if
- * `cur_ok` (cur is RUNNING and may continue).  NULL if none can run. */
+ * `cur_ok` (cur is RUNNING and may continue).  NULL if none can run.
+ *
+ * Schedules.  Each call is one decision of `cur` (numbered per thread).
+ * While recording (random, pct), a decision that differs from what rtos
+ * would take is reported as a choice "decision N of CUR runs T"; replaying
+ * a schedule (cfg.choices, on top of rtos or script) takes those choices
+ * where the thread named is ready, and rtos's everywhere else. */
 static sim_thread *sched_pick(sim_thread *cur, bool cur_ok)
+{
+  if (cur && (S.cfg.record || S.nchoices)) {
+    uint64_t d = ++cur->decisions;
+    const sim_choice *c = S.nchoices ? sched_choice(cur, d) : NULL;
+    if (c) {
+      sim_thread *t = sched_find(c->target);
+      if (t && ((t == cur && cur_ok) || (t != cur && sched_runnable(t)))) {
+        sched_trace("choice", "decision %llu of %s: %s",
+                    (unsigned long long)d, cur->name, t->name);
+        return t;
+      }
+    }
+    sim_thread *next = sched_policy_pick(cur, cur_ok);
+    if (S.cfg.record && next &&
+        (S.cfg.policy == SIM_POLICY_PCT ||
+         S.cfg.policy == SIM_POLICY_RANDOM) &&
+        next != sched_rtos_pick(cur, cur_ok))
+      S.cfg.record(S.cfg.record_ctx, cur->name, d, cur->last_point,
+                   next->name);
+    return next;
+  }
+  return sched_policy_pick(cur, cur_ok);
+}
+
+static sim_thread *sched_policy_pick(sim_thread *cur, bool cur_ok)
 {
   if (S.cfg.policy == SIM_POLICY_PCT) {
     sim_thread *best = cur_ok ? cur : NULL;
@@ -1230,6 +1289,7 @@ int sim_sched_init(const sim_config *cfg, char *err, size_t errlen)
     S.live_t0_us = sim_live_now_us();
   }
   sim_prng_seed(&S.prng, cfg->seed, SIM_STREAM_SCHED);
+  S.nchoices = cfg->choices ? cfg->nchoices : 0;
   if (cfg->policy == SIM_POLICY_PCT) {
     if (!S.cfg.pct_depth)
       S.cfg.pct_depth = 3;

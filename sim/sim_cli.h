@@ -54,6 +54,10 @@ typedef struct {
   uint64_t shard_count;
   uint64_t time_limit_s;     /* explore --time-limit (0: none) */
   const char *explore_json;  /* explore --json F */
+  const char *schedule_path; /* run --schedule F */
+  const char *record_schedule; /* run --record-schedule F (explore) */
+  const char *schedule_dir;  /* explore --schedule-dir D (default .) */
+  bool no_shrink;            /* explore --no-shrink */
   const char *self;          /* how the front end was called (argv[0]) */
   /* serve */
   const char *tap_name;      /* --tap */

@@ -61,6 +61,15 @@ typedef struct {
   bool every;
 } sim_script_step;
 
+/* A schedule's step: the `decision`-th decision (1-based) the scheduler
+ * takes while `thread` is current runs `target` (explore's shrunk
+ * schedules, `run --schedule F`). */
+typedef struct sim_choice {
+  const char *thread;
+  uint64_t decision;
+  const char *target;
+} sim_choice;
+
 /* Live mode: an external event source (a TAP device) and a virtual clock
  * that follows CLOCK_MONOTONIC.  When no thread can run, the scheduler
  * calls wait() with the virtual time of the next timer (UINT64_MAX: none);
@@ -92,6 +101,15 @@ typedef struct {
   uint64_t pct_steps;            /* PCT: k, the points change points are
                                     drawn from (default 1000; explore
                                     measures the scenario's) */
+  /* Schedules (see sched_pick): under random/pct, `record` is called for
+   * each decision that differs from what rtos would take (`point`: the
+   * thread's last point, for people); `choices` replays such decisions on
+   * top of rtos (or script). */
+  void (*record)(void *ctx, const char *thread, uint64_t decision,
+                 const char *point, const char *target);
+  void *record_ctx;
+  const struct sim_choice *choices;
+  size_t nchoices;
   uint64_t watchdog_ms;          /* a thread that runs this long (wall)
                                     without a scheduling point ends the run
                                     as a fault; 0: SIM_DEFAULT_WATCHDOG_MS,

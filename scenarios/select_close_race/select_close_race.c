@@ -293,7 +293,10 @@ static void scr_main(scn_run *run)
   char prio[96];
   snprintf(prio, sizeof prio, " (selector prio %d, closer prio %d)",
            scr.cfg->selector_prio, scr.cfg->closer_prio);
-  const char *prio_note = run->policy == SIM_POLICY_RTOS ? prio : "";
+  /* Priorities decide the rtos runs of the closer-high/-low variants; a
+   * schedule file's replay runs on rtos too, but its choices decide. */
+  const char *prio_note =
+      run->policy == SIM_POLICY_RTOS && !run->schedule ? prio : "";
   const char *api = scr.cfg->use_poll ? "poll()" : "select()";
 
   if (scr.other_errno)

@@ -4,7 +4,7 @@
 # `lwipsim explore` with the PCT policy and its fork-server workers: with no
 # script, PCT rediscovers select_close_race's reuse-assert and leak-2.0
 # defects (bounded: 60 s wall each) and the printed command replays the
-# failure; --jobs 1 and 2 give the same summary; shards 1/2 and 2/2 cover
+# failure; the shrunk schedule replays it with fewer choices; --jobs 1 and 2 give the same summary; shards 1/2 and 2/2 cover
 # exactly the seeds of one run twice as long, with the same counts; --json
 # writes the summary; --time-limit stops dispatching; bad values are one
 # line and exit 2.
@@ -22,8 +22,11 @@ for vr in reuse-assert:400 leak-2.0:100; do
   var=${vr%:*} runs=${vr#*:}
   rc=0
   start=$(date +%s%N)
+  shrink=--no-shrink
+  [ "$var" = reuse-assert ] && shrink="--schedule-dir $TMP"
+  # shellcheck disable=SC2086
   timeout 60 "$LWIPSIM" explore select_close_race --variant "$var" \
-    --policy pct --runs "$runs" --jobs 2 --time-limit 50 >"$TMP/$var" 2>&1 || rc=$?
+    --policy pct --runs "$runs" --jobs 2 --time-limit 50 $shrink >"$TMP/$var" 2>&1 || rc=$?
   ms=$(( ($(date +%s%N) - start) / 1000000 ))
   [ "$rc" -le 1 ] || fail "$var: exit $rc: $(cat "$TMP/$var")"
   grep -q '^pct: n=[0-9]* threads, k=[0-9]* scheduling points, d=3' "$TMP/$var" ||
@@ -38,11 +41,37 @@ done
 grep -q 'lwip assert: sockets\[i\].select_waiting == 0' "$TMP/reuse-assert" ||
   fail "reuse-assert: the assertion is not among the failures"
 
+# --- the shrunk schedule replays the failure with rtos plus its choices
+sched=$(sed -n 's/^schedule: .* --schedule //p' "$TMP/reuse-assert" | head -1)
+[ -f "$sched" ] || fail "no schedule file: $(grep '^schedule' "$TMP/reuse-assert")"
+n=$(grep -c '^decision ' "$sched")
+from=$(sed -n 's/^schedule: [0-9]* choices off rtos (from \([0-9]*\),.*/\1/p' "$TMP/reuse-assert" | head -1)
+[ "$n" -lt "$from" ] || fail "schedule not shrunk: $n of $from"
+"$LWIPSIM" run select_close_race --variant reuse-assert --schedule "$sched" >"$TMP/sr" || true
+grep -q '^verdict: reproduced .*select_waiting == 0' "$TMP/sr" || fail "schedule replay: $(cat "$TMP/sr")"
+# without its choices, rtos alone does not fail
+grep -v '^decision ' "$sched" >"$TMP/empty.sched"
+"$LWIPSIM" run select_close_race --variant reuse-assert --schedule "$TMP/empty.sched" >"$TMP/se" || true
+grep -q '^verdict: not-reproduced' "$TMP/se" || fail "empty schedule: $(cat "$TMP/se")"
+ok "shrunk schedule: $n choices off rtos (from $from) replay the assertion; none: no failure"
+for bad in "decision x of a runs b" "decision 0 of a runs b" "run a when b"; do
+  echo "$bad" >"$TMP/bad.sched"
+  rc=0
+  "$LWIPSIM" run select_close_race --variant reuse-assert --schedule "$TMP/bad.sched" \
+    >"$TMP/out" 2>"$TMP/err" || rc=$?
+  [ "$rc" = 2 ] && [ "$(wc -l <"$TMP/err")" = 1 ] || fail "bad schedule '$bad': exit $rc"
+done
+rc=0
+"$LWIPSIM" run select_close_race --variant reuse-assert --schedule "$TMP/none" \
+  >"$TMP/out" 2>"$TMP/err" || rc=$?
+[ "$rc" = 2 ] || fail "missing schedule: exit $rc"
+ok "bad or missing schedule files: one line, exit 2"
+
 # --- --jobs 1 and 2: the same summary but for wall times
 summary() { grep -v -e '^explore ' "$1"; }
 for j in 1 2; do
   "$LWIPSIM" explore select_close_race --variant leak-2.0 --policy pct \
-    --runs 40 --jobs $j >"$TMP/j$j" 2>&1 || true
+    --runs 40 --jobs $j --no-shrink >"$TMP/j$j" 2>&1 || true
 done
 diff <(summary "$TMP/j1") <(summary "$TMP/j2") >/dev/null ||
   fail "--jobs 1 and 2 differ: $(diff <(summary "$TMP/j1") <(summary "$TMP/j2"))"
@@ -51,10 +80,10 @@ ok "--jobs 1 and --jobs 2 give the same summary"
 # --- shards: 1/2 + 2/2 = one run of twice the runs
 for s in 1 2; do
   "$LWIPSIM" explore select_close_race --variant leak-2.0 --policy random \
-    --runs 20 --shard $s/2 --json "$TMP/s$s.json" >"$TMP/s$s" 2>&1 || true
+    --runs 20 --shard $s/2 --json "$TMP/s$s.json" --no-shrink >"$TMP/s$s" 2>&1 || true
 done
 "$LWIPSIM" explore select_close_race --variant leak-2.0 --policy random \
-  --runs 40 --json "$TMP/all.json" >"$TMP/all" 2>&1 || true
+  --runs 40 --json "$TMP/all.json" --no-shrink >"$TMP/all" 2>&1 || true
 python3 - "$TMP/s1.json" "$TMP/s2.json" "$TMP/all.json" <<'PY' || fail "shard sums"
 import json, sys
 a, b, c = (json.load(open(p)) for p in sys.argv[1:])
@@ -71,7 +100,7 @@ ok "--shard 1/2 and 2/2 cover seeds 1..20 and 21..40; counts add up to the 40-ru
 # --- --time-limit
 rc=0
 "$LWIPSIM" explore select_close_race --variant fixed --runs 100000 --jobs 2 \
-  --time-limit 2 >"$TMP/tl" 2>&1 || rc=$?
+  --time-limit 2 --no-shrink >"$TMP/tl" 2>&1 || rc=$?
 grep -q '^stopped by --time-limit 2 s after [0-9]* of 100000 runs' "$TMP/tl" ||
   fail "time limit: $(cat "$TMP/tl")"
 ok "--time-limit 2 stops dispatching: $(sed -n 's/^stopped by --time-limit 2 s \(after .*\)/\1/p' "$TMP/tl")"
