@@ -152,6 +152,10 @@ section "select_close_race leak-2.0: time to first reproduction, sim vs free-run
 bench/select_close_race.sh "$B"
 
 # ------------------------------------------------------------------
+section "explore, suite and memory (P1 distributions, P2, P5, P6)"
+bench/explore_bench.sh "$B"
+
+# ------------------------------------------------------------------
 section "TAP: bulk TCP into the board's lwiperf, beside a plain TAP read loop"
 # Runs in a namespace of its own (root and /dev/net/tun; skipped otherwise).
 bench/tap_bench.sh "$B"

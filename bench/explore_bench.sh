@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# bench/explore_bench.sh BUILD_DIR - the issue's P1 (distribution part),
+# P2, P5 and P6 figures, each printed with its target:
+#   P1  select_close_race leak-2.0, 20 runs each: the cycle in which
+#       socket() fails with ENFILE, in the sim (scripted: the same every
+#       run) and on free-running threads (lwipsim-engine-free: the OS
+#       decides; it varies, or never comes within the run).
+#   P2  explore throughput, schedules/s, on select_close_race reuse-assert
+#       under PCT with 1 and 2 jobs (--no-shrink: runs only).  Target
+#       >= 1,000/s with 2 jobs.
+#   P5  wall time of `lwipsim suite --jobs 2`.  Target <= 60 s.
+#   P6  peak RSS of one engine process (the largest scenario,
+#       ping_flood_load; /usr/bin/time -v on the engine itself).  Target
+#       <= 32 MiB.
+# Temporary files live in one directory, removed on exit.
+set -euo pipefail
+B=${1:-build}
+LWIPSIM=$B/lwipsim
+FREE=$B/engines/bug-select-leak/lwipsim-engine-free
+TMP=$(mktemp -d /tmp/lwipsim-xbench.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+for tool in jq /usr/bin/time; do
+  command -v "$tool" >/dev/null || { echo "lwipsim bench: $tool is missing" >&2; exit 2; }
+done
+ok_ge() { awk -v v="$1" -v t="$2" 'BEGIN { print (v >= t ? "ok" : "MISSED") }'; }
+ok_le() { awk -v v="$1" -v t="$2" 'BEGIN { print (v <= t ? "ok" : "MISSED") }'; }
+
+echo "-- P1: ENFILE cycle over 20 runs (select_close_race leak-2.0)"
+dist() { sort -n | uniq -c | awk '{ printf "%s%s x%s", (NR > 1 ? ", " : ""), $2, $1 } END { print "" }'; }
+for i in $(seq 20); do
+  "$LWIPSIM" run select_close_race --variant leak-2.0 --seed "$i" --json |
+    jq -r '.counters.enfile_cycle // "none"'
+done | dist | sed 's/^/sim (script, seeds 1-20):  /'
+if [ -x "$FREE" ]; then
+  for i in $(seq 20); do
+    "$FREE" run select_close_race --variant leak-2.0 --policy rtos --seed "$i" \
+      --json 2>/dev/null | jq -r 'if .counters.enfile_cycle then
+        .counters.enfile_cycle else "none(\(.verdict))" end' || echo error
+  done | dist | sed 's/^/free threads (OS, 20 runs): /'
+else
+  echo "free threads: $FREE not built (make bench builds it)"
+fi
+
+echo "-- P2: explore throughput (select_close_race reuse-assert, pct)"
+for j in 1 2; do
+  "$LWIPSIM" explore select_close_race --variant reuse-assert --policy pct \
+    --runs 3000 --jobs $j --no-shrink >"$TMP/x$j" 2>/dev/null || true
+  rate=$(sed -n 's/.*, \([0-9]*\) runs\/s, .*/\1/p' "$TMP/x$j")
+  eval "rate$j=$rate"
+  echo "jobs $j: $rate schedules/s ($(head -1 "$TMP/x$j" | sed 's/.*: //'))"
+done
+echo "P2 with 2 jobs: $rate2 schedules/s, ratio 2 jobs/1 job $(awk -v a="$rate2" -v b="$rate1" 'BEGIN { printf "%.2f", a / b }')   target >= 1,000/s  [$(ok_ge "$rate2" 1000)]"
+
+echo "-- P5: lwipsim suite --jobs 2"
+start=$(date +%s%N)
+"$LWIPSIM" suite --jobs 2 >"$TMP/suite" 2>&1 || true
+secs=$(awk -v n=$(( $(date +%s%N) - start )) 'BEGIN { printf "%.1f", n / 1e9 }')
+echo "P5 suite --jobs 2: $secs s wall, $(grep -c ' ok$' "$TMP/suite" || true) variants as expected of $("$LWIPSIM" list --names | wc -l)   target <= 60 s  [$(ok_le "$secs" 60)]"
+
+echo "-- P6: peak RSS of one engine process"
+eng=$B/engines/board-tftp/lwipsim-engine
+scn=ping_flood_load
+[ -x "$eng" ] || { echo "P6: $eng missing"; exit 0; }
+/usr/bin/time -v -o "$TMP/time" "$eng" run "$scn" --json >"$TMP/p6.json" 2>/dev/null || true
+rss=$(awk -F': *' '/Maximum resident set size/ { print $2 }' "$TMP/time")
+mib=$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')
+echo "P6 $scn engine: $mib MiB peak RSS   target <= 32 MiB  [$(ok_le "$mib" 32)]"
