@@ -564,8 +564,10 @@ static int engine_run(const sim_cli_opts *o)
     snprintf(divergence, sizeof divergence, "%s", sim_trace_divergence());
   pcapio_meta_free(&engine_check_meta);
   /* A wedged thread still runs in lwIP: no teardown, no clean-ups; the
-   * files are completed below and the process leaves with _exit(). */
-  if (!out.wedged) {
+   * files are completed below and the process leaves with _exit().  A
+   * worker's child leaves the same way (its process ends right after the
+   * result line; joining the threads would only cost time). */
+  if (!out.wedged && !o->worker) {
     sim_sched_fini();
     for (int i = run.ncleanups - 1; i >= 0; i--)
       run.cleanups[i].fn(run.cleanups[i].arg);
