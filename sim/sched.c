@@ -180,10 +180,12 @@ static atomic_bool sched_wedged;   /* the watchdog ended the run */
 
 static __attribute__((noreturn)) void sched_park_forever(sim_thread *self);
 
+/* Release: what the token holder wrote before its last heartbeat is
+ * visible to the watchdog that acquires it (the trace, S). */
 static inline void sched_heartbeat(void)
 {
   atomic_store_explicit(&sched_beat, S.points + S.switches,
-                        memory_order_relaxed);
+                        memory_order_release);
 }
 
 /* A wedged thread that comes back to the scheduler parks for good. */
@@ -492,12 +494,13 @@ static sim_thread *sched_policy_pick(sim_thread *cur, bool cur_ok)
 
 static void sched_end(sim_end end, const char *msg);
 
-/* Set from a signal handler; read at points and in the idle loop. */
-static volatile sig_atomic_t sched_signal;
+/* Set from a signal handler (or another thread); read at points and in
+ * the idle loop.  A lock-free atomic: async-signal-safe and race-free. */
+static atomic_int sched_signal;
 
 void sim_sched_interrupt(int sig)
 {
-  sched_signal = sig ? sig : -1;
+  atomic_store_explicit(&sched_signal, sig ? sig : -1, memory_order_relaxed);
 }
 static void sched_fire_due(void);
 
@@ -903,13 +906,14 @@ static void sched_point(const char *name)
   if (S.pct_nchanges)
     sched_pct_change(cur);
   atomic_store_explicit(&sched_beat_point, name, memory_order_relaxed);
-  sched_heartbeat();
   if (S.nmatches)
     sched_match(cur, name);
-  if (S.mask_depth)
-    return;
-  sched_deliver_irqs();
-  sched_decide(cur, name);
+  if (!S.mask_depth) {
+    sched_deliver_irqs();
+    sched_decide(cur, name);
+  }
+  /* Last: everything this point did comes before it (the watchdog). */
+  sched_heartbeat();
 }
 
 void sim_point(const char *name)
@@ -1370,7 +1374,7 @@ static void sched_watch(void)
       return;
     if (S.cfg.watchdog_ms == SIM_WATCHDOG_OFF)
       continue;
-    uint64_t b = atomic_load_explicit(&sched_beat, memory_order_relaxed);
+    uint64_t b = atomic_load_explicit(&sched_beat, memory_order_acquire);
     uint64_t now = sched_wall_ms();
     if (b != beat ||
         atomic_load_explicit(&sched_beat_idle, memory_order_relaxed)) {
