@@ -456,6 +456,8 @@ static int engine_run(const sim_cli_opts *o)
   run.variant = o->var;
   run.seed = o->seed;
   run.policy = o->policy;
+  run.link_mbps = o->link_mbps;
+  run.schedule = o->schedule_path; /* before configure: the scenario sees it */
   run.verbose = o->verbose;
   sim_config cfg = {.policy = o->policy,
                     .seed = o->seed,

@@ -32,6 +32,7 @@ typedef struct scn_run {
   uint64_t seed;
   sim_policy policy;
   const char *schedule;  /* --schedule F: rtos plus that file's choices */
+  unsigned link_mbps;    /* --link-mbps (0: the scenario's own) */
   bool verbose;
   /* set by the scenario */
   bool has_verdict;

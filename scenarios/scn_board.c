@@ -32,6 +32,8 @@ void scn_board_up(scn_run *run, scn_board *b, const emac_config *ecfg,
     tapif_vwire_config_default(&wc);
     wc.seed = run->seed;
   }
+  if (run->link_mbps)
+    wc.link_mbps = run->link_mbps;
   static const uint8_t ip[4] = {192, 0, 2, 1};
   tapif_wire *w = tapif_vwire_new(&wc);
   if (!w)
@@ -48,6 +50,8 @@ void scn_board_up_wire(scn_run *run, scn_board *b, const emac_config *ecfg,
     ec = *ecfg;
   else
     emac_config_default(&ec);
+  if (run->link_mbps)
+    ec.link_mbps = run->link_mbps;
   scn_lwip_start();
   b->wire = wire;
   b->run = run;

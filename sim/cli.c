@@ -52,6 +52,9 @@ void sim_cli_usage(FILE *f)
       "                             or Wireshark on it; nothing is read "
       "back\n"
       "      --json                 print the result as one JSON object\n"
+      "      --link-mbps N          the board's link speed (virtual wire and "
+      "EMAC;\n"
+      "                             default 100)\n"
       "      --schedule F           replay a schedule file from explore "
       "(rtos plus\n"
       "                             its 'run T when U reaches P #N' "
@@ -137,6 +140,7 @@ static const struct option sim_cli_run_opts[] = {
     {"record-schedule", required_argument, NULL, 'Y'},
     {"schedule-dir", required_argument, NULL, 'G'},
     {"no-shrink", no_argument, NULL, 'N'},
+    {"link-mbps", required_argument, NULL, 'B'},
     {NULL, 0, NULL, 0}};
 
 /* Which options each command takes. */
@@ -144,11 +148,11 @@ static const char *sim_cli_allowed(sim_cmd cmd)
 {
   switch (cmd) {
   case SIM_CMD_RUN:
-    return "VsptPMXjvWDKwSY";
+    return "VsptPMXjvWDKwSYB";
   case SIM_CMD_SUITE:
     return "Jn";
   case SIM_CMD_EXPLORE:
-    return "VsprnDKHLjGN";
+    return "VsprnDKHLjGNB";
   case SIM_CMD_SERVE:
     return "TICPRtvW";
   default:
@@ -234,7 +238,7 @@ static int sim_cli_parse_run(int argc, char **argv, const sim_catalog *cat,
   const char *variant = NULL, *policy = NULL, *seed = NULL;
   const char *jobs = NULL, *runs = NULL, *ip = NULL, *config = NULL;
   const char *watchdog = NULL, *depth = NULL, *steps = NULL;
-  const char *shard = NULL, *time_limit = NULL;
+  const char *shard = NULL, *time_limit = NULL, *link = NULL;
   const char *cmdname = argv[0];
   opterr = 0;
   optind = 0; /* 0, not 1: glibc then forgets a previous parse entirely */
@@ -287,6 +291,9 @@ static int sim_cli_parse_run(int argc, char **argv, const sim_catalog *cat,
       break;
     case 'G':
       o->schedule_dir = optarg;
+      break;
+    case 'B':
+      link = optarg;
       break;
     case 'N':
       o->no_shrink = true;
@@ -341,6 +348,14 @@ static int sim_cli_parse_run(int argc, char **argv, const sim_catalog *cat,
                argv[optind - 1]);
       return -1;
     }
+  }
+  if (link) {
+    uint64_t m;
+    if (sim_cli_parse_count(link, 100000, &m) != 0) {
+      snprintf(err, errlen, "bad --link-mbps '%s': want 1 to 100000", link);
+      return -1;
+    }
+    o->link_mbps = (unsigned)m;
   }
   if (watchdog) {
     uint64_t w;

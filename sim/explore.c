@@ -119,7 +119,7 @@ static int xp_engine(const sim_cli_opts *o, char *path, size_t len, char *err,
 
 /* The engine arguments of this exploration's runs (NULL-terminated). */
 static void xp_argv(const xp_ctx *x, const char *engine, char **argv,
-                    char bufs[3][24], bool worker, bool own_policy)
+                    char bufs[4][24], bool worker, bool own_policy)
 {
   const sim_cli_opts *o = x->o;
   int n = 0;
@@ -128,6 +128,11 @@ static void xp_argv(const xp_ctx *x, const char *engine, char **argv,
   argv[n++] = (char *)o->scn->name;
   argv[n++] = "--variant";
   argv[n++] = (char *)o->var->name;
+  if (o->link_mbps) {
+    snprintf(bufs[3], 24, "%u", o->link_mbps);
+    argv[n++] = "--link-mbps";
+    argv[n++] = bufs[3];
+  }
   if (!own_policy) {
     argv[n++] = "--policy";
     argv[n++] = (char *)sim_policy_name(o->policy);
@@ -181,7 +186,7 @@ static json_t *xp_exec(char **argv)
 /* PCT's k and n: one run under the variant's own policy. */
 static int xp_measure(xp_ctx *x, char *err, size_t errlen)
 {
-  char engine[PATH_MAX], bufs[3][24];
+  char engine[PATH_MAX], bufs[4][24];
   char *argv[24];
   if (xp_engine(x->o, engine, sizeof engine, err, errlen) != 0)
     return -1;
@@ -206,7 +211,7 @@ static int xp_measure(xp_ctx *x, char *err, size_t errlen)
 static int xp_start(const xp_ctx *x, xp_worker *w, int slot, char *err,
                     size_t errlen)
 {
-  char engine[PATH_MAX], bufs[3][24], cpu[16];
+  char engine[PATH_MAX], bufs[4][24], cpu[16];
   char *argv[24];
   if (xp_engine(x->o, engine, sizeof engine, err, errlen) != 0)
     return -1;
@@ -469,7 +474,7 @@ static bool xp_same(char **argv, const xp_class *c)
 static void xp_shrink(const xp_ctx *x, xp_class *c, int idx)
 {
   const sim_cli_opts *o = x->o;
-  char engine[PATH_MAX], err[600], bufs[3][24], seed[24];
+  char engine[PATH_MAX], err[600], bufs[4][24], seed[24];
   char dir[] = "/tmp/lwipsim-shrink.XXXXXX";
   char full[PATH_MAX], cand[PATH_MAX];
   xp_lines l = {NULL, 0};
@@ -496,7 +501,9 @@ static void xp_shrink(const xp_ctx *x, xp_class *c, int idx)
   c->nfull = l.n;
   /* replay: rtos plus the choices */
   char *rargv[] = {engine, "run", (char *)o->scn->name, "--variant",
-                   (char *)o->var->name, "--schedule", cand, "--json", NULL};
+                   (char *)o->var->name, "--seed", seed, "--schedule", cand,
+                   "--json", o->link_mbps ? "--link-mbps" : NULL, bufs[3],
+                   NULL};
   keep = calloc(l.n + 1, sizeof *keep);
   trial = calloc(l.n + 1, sizeof *trial);
   if (!keep || !trial)
@@ -576,8 +583,17 @@ static void xp_replay(const xp_ctx *x, uint64_t seed, char *out, size_t len)
                    o->self, o->scn->name, o->var->name,
                    (unsigned long long)seed, sim_policy_name(o->policy));
   if (o->policy == SIM_POLICY_PCT && n > 0 && (size_t)n < len)
-    snprintf(out + n, len - (size_t)n, " --depth %u --steps %llu", x->d,
-             (unsigned long long)x->k);
+    n += snprintf(out + n, len - (size_t)n, " --depth %u --steps %llu", x->d,
+                  (unsigned long long)x->k);
+  if (o->link_mbps && n > 0 && (size_t)n < len)
+    snprintf(out + n, len - (size_t)n, " --link-mbps %u", o->link_mbps);
+}
+
+static const char *bufs_link(const sim_cli_opts *o)
+{
+  static char b[16];
+  snprintf(b, sizeof b, "%u", o->link_mbps);
+  return b;
 }
 
 /* PCT's bound for one run, and the runs that give 99 % confidence. */
@@ -835,9 +851,12 @@ int sim_cli_explore(const sim_cli_opts *o)
     xp_shrink(x, c, i + 1);
     if (c->schedule[0])
       printf("schedule: %zu choices off rtos (from %zu, %llu trial runs): %s run "
-             "%s --variant %s --schedule %s\n",
+             "%s --variant %s --seed %llu --schedule %s%s%s\n",
              c->nchoices, c->nfull, (unsigned long long)c->trials, o->self,
-             o->scn->name, o->var->name, c->schedule);
+             o->scn->name, o->var->name, (unsigned long long)c->seed,
+             c->schedule,
+             o->link_mbps ? " --link-mbps " : "",
+             o->link_mbps ? bufs_link(o) : "");
     else
       printf("schedule: none (%s)\n", c->why);
   }

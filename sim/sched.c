@@ -168,6 +168,7 @@ static struct {
    * thread to priority pct_depth - 1 - i, below every initial one */
   uint64_t pct_at[SIM_PCT_MAX_DEPTH];
   unsigned pct_nchanges;
+  uint64_t cost_ns;         /* cfg.point_cost_ns not yet a whole µs */
 } S;
 
 /* Watchdog heartbeat, written by the token holder, read by the process's
@@ -893,6 +894,22 @@ static void sched_pct_change(sim_thread *cur)
     }
 }
 
+/* The CPU time of one point: the clock moves while the thread runs, and
+ * what falls due meanwhile (timeouts, timed IRQs, wire events) fires here,
+ * before this point's IRQ delivery and decision. */
+static void sched_spend(void)
+{
+  S.cost_ns += S.cfg.point_cost_ns;
+  if (S.cost_ns < 1000)
+    return;
+  uint64_t now = sim_clock_now_us() + S.cost_ns / 1000;
+  S.cost_ns %= 1000;
+  if (now > S.cfg.time_limit_us)
+    return; /* the idle loop ends the run at the limit */
+  sim__clock_set(now);
+  sched_fire_due();
+}
+
 static void sched_point(const char *name)
 {
   sched_check_wedged(sim_thread_self());
@@ -903,6 +920,8 @@ static void sched_point(const char *name)
     sched_check_signal(cur);
   S.points++;
   cur->last_point = name;
+  if (S.cfg.point_cost_ns)
+    sched_spend();
   if (S.pct_nchanges)
     sched_pct_change(cur);
   atomic_store_explicit(&sched_beat_point, name, memory_order_relaxed);

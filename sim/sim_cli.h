@@ -58,6 +58,7 @@ typedef struct {
   const char *record_schedule; /* run --record-schedule F (explore) */
   const char *schedule_dir;  /* explore --schedule-dir D (default .) */
   bool no_shrink;            /* explore --no-shrink */
+  unsigned link_mbps;        /* --link-mbps (0: the scenario's) */
   const char *self;          /* how the front end was called (argv[0]) */
   /* serve */
   const char *tap_name;      /* --tap */

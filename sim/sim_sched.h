@@ -97,6 +97,11 @@ typedef struct {
   int cpu_hint;                  /* with pin_cpu: > 0 picks the (hint-1 mod
                                     n)-th allowed CPU (parallel workers
                                     spread out); 0: the current one */
+  uint32_t point_cost_ns;        /* CPU time each scheduling point costs:
+                                    > 0 lets virtual time pass while a
+                                    thread runs, so a timed IRQ can land
+                                    between two points of a running thread
+                                    (0: time moves only when all idle) */
   unsigned pct_depth;            /* PCT: bug depth d (default 3) */
   uint64_t pct_steps;            /* PCT: k, the points change points are
                                     drawn from (default 1000; explore

@@ -43,6 +43,7 @@
 #include "scn.h"
 #include "scn_board.h"
 #include "scn_lwip.h"
+#include "sim_prng.h"
 #include "sim_sched.h"
 #include "sys_arch_heap.h"
 
@@ -54,8 +55,19 @@
 #define IP_FREE_WAIT_US 50000   /* for the pinned IRQ to release frames */
 #define IP_SETTLE_US 20000      /* deferred frees run in tcpip_thread */
 
+/* Under --policy random or pct nothing is pinned: the EMAC raises its own
+ * TX-complete IRQ when the frame has left at the link speed (--link-mbps,
+ * default 100), and every scheduling point costs the board's CPU
+ * IP_POINT_COST_NS of virtual time, so the IRQ falls between two points of
+ * whichever thread runs then - inside a heap operation or not.  One run is
+ * one chance (the first ARP of link-up); explore over seeds gives the
+ * rate. */
+#define IP_POINT_COST_NS 1000 /* ~100-200 instructions of a 100-200 MHz MCU */
+
 static struct {
   scn_board board;
+  bool unpinned;
+  bool app_busy; /* app holds its buffer (not a leak) */
   const char *pin_point;
   unsigned cycles, stuck, pins;
   unsigned long app_ops, app_failures;
@@ -64,18 +76,33 @@ static struct {
 
 /* The application: a buffer built and released every millisecond, as a
  * board's sensor or log task would. */
+/* Random, pct, or a schedule recorded under them. */
+static bool ip_unpinned(const scn_run *run)
+{
+  return run->policy == SIM_POLICY_RANDOM || run->policy == SIM_POLICY_PCT ||
+         run->schedule;
+}
+
 static void ip_app(void *arg)
 {
   (void)arg;
+  /* Unpinned, the task's phase against link-up is the seed's: a board's
+   * sensor task does not start in step with its PHY. */
+  uint64_t wait =
+      ip.unpinned ? sim_rand_below(IP_APP_PERIOD_US) : IP_APP_PERIOD_US;
   for (;;) {
-    sim_sleep_us(IP_APP_PERIOD_US);
+    sim_sleep_us(wait);
+    wait = IP_APP_PERIOD_US;
+    ip.app_busy = true;
     struct pbuf *p = pbuf_alloc(PBUF_TRANSPORT, IP_APP_BYTES, PBUF_RAM);
     if (!p) {
+      ip.app_busy = false;
       ip.app_failures++;
       continue;
     }
     memset(p->payload, (int)(ip.app_ops & 0xff), IP_APP_BYTES);
     pbuf_free(p);
+    ip.app_busy = false;
     ip.app_ops++;
   }
 }
@@ -100,8 +127,10 @@ static bool ip_wait_link(bool up)
 static bool ip_complete_tx(void)
 {
   const emac_stats *st = emac_get_stats(ip.board.mac);
-  sim_irq_pin(emac_tx_irq(ip.board.mac), "app", ip.pin_point, 1);
-  ip.pins++;
+  if (!ip.unpinned) {
+    sim_irq_pin(emac_tx_irq(ip.board.mac), "app", ip.pin_point, 1);
+    ip.pins++;
+  }
   for (uint64_t t = 0; t < IP_FREE_WAIT_US; t += 1000) {
     if (ip_released(st) == st->tx_frames)
       return true;
@@ -127,17 +156,26 @@ static bool ip_cycle(bool first)
   return true;
 }
 
+/* Waits until app holds no buffer, so a snapshot of the pools and heap
+ * does not count app's buffer of the moment. */
+static void ip_quiet(void)
+{
+  while (ip.app_busy)
+    sim_sleep_us(1);
+}
+
 static void ip_main(scn_run *run)
 {
   memset(&ip, 0, sizeof ip);
   bool isr_free = scn_variant_is(run, "isr-free");
   bool lwip_heap = scn_variant_is(run, "lwip-heap-protected");
   ip.pin_point = lwip_heap ? "sys_arch_unprotect" : "heap:free:link";
+  ip.unpinned = ip_unpinned(run);
   emac_config ec;
   emac_config_default(&ec);
   ec.tx_free = scn_variant_is(run, "deferred-free") ? EMAC_TXFREE_DEFERRED
                                                     : EMAC_TXFREE_ISR;
-  ec.tx_irq_external = true;
+  ec.tx_irq_external = !ip.unpinned;
   ec.phy_poll_ms = IP_PHY_POLL_MS;
   ec.cable_plugged = true; /* plugged at t0 */
   sys_thread_new("app", ip_app, NULL, 0, 3);
@@ -152,10 +190,12 @@ static void ip_main(scn_run *run)
     }
     if (i == 0) {
       sim_sleep_us(IP_SETTLE_US);
+      ip_quiet();
       scn_pools_snapshot(&before);
     }
   }
   sim_sleep_us(IP_SETTLE_US);
+  ip_quiet();
   scn_pools_snapshot(&after);
   char leaks[512];
   int nleaks = scn_pools_diff(&before, &after, leaks, sizeof leaks);
@@ -225,9 +265,19 @@ static void ip_on_end(scn_run *run, const sim_outcome *out)
   }
 }
 
+static int ip_configure(scn_run *run, sim_config *cfg, char *err,
+                        size_t errlen)
+{
+  (void)err, (void)errlen;
+  if (ip_unpinned(run))
+    cfg->point_cost_ns = IP_POINT_COST_NS;
+  return 0;
+}
+
 const scn_impl scn_isr_pbuf_free_impl = {
     .name = "isr_pbuf_free",
     .main_prio = 2,
     .main = ip_main,
+    .configure = ip_configure,
     .on_end = ip_on_end,
 };

@@ -67,6 +67,17 @@ rc=0
 [ "$rc" = 2 ] || fail "missing schedule: exit $rc"
 ok "bad or missing schedule files: one line, exit 2"
 
+# --- isr_pbuf_free isr-free unpinned: the TX-complete IRQ at link speed,
+# virtual CPU time per point; random finds a heap re-entry, and replays it
+"$LWIPSIM" explore isr_pbuf_free --variant isr-free --policy random \
+  --runs 1000 --jobs 2 --link-mbps 100 --no-shrink >"$TMP/ip" 2>&1 || true
+grep -q "^failure 1: reproduced .*heap re-entered: heap free from ISR context while thread 'app'" \
+  "$TMP/ip" || fail "isr-free unpinned: $(cat "$TMP/ip")"
+cmd=$(sed -n 's/^replay: //p' "$TMP/ip" | head -1)
+case $cmd in *"--link-mbps 100"*) ;; *) fail "replay without the link speed: $cmd" ;; esac
+$cmd | grep -q '^verdict: reproduced .*heap re-entered' || fail "'$cmd' does not replay"
+ok "isr-free unpinned at 100 Mbit/s: $(sed -n 's/^  reproduced *//p' "$TMP/ip")/1000 re-entries; '$cmd' replays"
+
 # --- --jobs 1 and 2: the same summary but for wall times
 summary() { grep -v -e '^explore ' "$1"; }
 for j in 1 2; do
@@ -108,7 +119,7 @@ ok "--time-limit 2 stops dispatching: $(sed -n 's/^stopped by --time-limit 2 s \
 # --- bad values: one line, exit 2, no JSON file
 for args in "--shard 0/2" "--shard 3/2" "--shard x" "--shard 1/2/3" \
             "--depth 0" "--depth 17" "--steps 0" "--policy random --depth 2" \
-            "--time-limit 0" "--time-limit x" "--json" \
+            "--time-limit 0" "--time-limit x" "--json" "--link-mbps 0" \
             "--json $TMP/no/dir/x.json"; do
   rc=0
   # shellcheck disable=SC2086
@@ -119,4 +130,4 @@ for args in "--shard 0/2" "--shard 3/2" "--shard x" "--shard 1/2/3" \
     fail "'$args': exit $rc, stderr: $(cat "$TMP/err")"
 done
 [ ! -e "$TMP/no" ] || fail "a directory appeared"
-ok "bad --shard, --depth, --steps, --time-limit, --json: one line, exit 2"
+ok "bad --shard, --depth, --steps, --time-limit, --json, --link-mbps: one line, exit 2"
