@@ -21,10 +21,13 @@
 #include "lwip/sys.h"
 #include "lwip/tcpip.h"
 
+#include "emac.h"
 #include "scn_board.h"
 #include "scn_lwip.h"
 #include "sim_sched.h"
 #include "sim_sync.h"
+#include "sim_trace.h"
+#include "sys_arch_sim.h"
 
 #define SERVE_ECHO_PORT 7
 #define SERVE_APP_PRIO 3
@@ -92,9 +95,37 @@ static void serve_echo_server(void *arg)
   }
 }
 
+/* lwIP diagnostics that name a frame the board sends next (profiles with
+ * LWIP_DEBUG, e.g. httpd_oom's): the line becomes that frame's capture
+ * comment and a trace record.  Only fixed texts: other diagnostics may
+ * carry pointers. */
+static const char *const serve_frame_notes[] = {
+    "http_accept: Out of memory, RST",
+};
+
+static void serve_diag(const char *line)
+{
+  for (size_t i = 0; i < sizeof serve_frame_notes / sizeof *serve_frame_notes;
+       i++) {
+    size_t n = strlen(serve_frame_notes[i]);
+    if (sv.board.mac && strncmp(line, serve_frame_notes[i], n) == 0) {
+      emac_note_next_tx(sv.board.mac, serve_frame_notes[i]);
+      sim_trace_event("diag", serve_frame_notes[i]);
+    }
+  }
+}
+
+static void serve_unhook(void *arg)
+{
+  (void)arg;
+  sys_arch_set_diag_hook(NULL);
+}
+
 void scn_serve_main(scn_run *run, const scn_serve_config *cfg)
 {
   memset(&sv, 0, sizeof sv);
+  sys_arch_set_diag_hook(serve_diag);
+  scn_at_end(run, serve_unhook, NULL);
   scn_board_up_wire(run, &sv.board, NULL, cfg->wire, cfg->ip, cfg->prefix);
   LOCK_TCPIP_CORE();
   httpd_init();

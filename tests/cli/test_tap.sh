@@ -122,3 +122,30 @@ want=$(capinfos -c -M "$TMP/m.pcapng" 2>/dev/null | sed -n 's/^Number of packets
 [ "$(tail -1 "$TMP/m.out")" = "$("$LWIPSIM" run board_ping --variant default | tail -1)" ] ||
   fail "--mirror-tap changes the digest"
 ok "--mirror-tap lwm0: all $n frames of the virtual wire written to the TAP device; same digest"
+
+# serve --config SCENARIO:VARIANT: the board live with that variant's
+# profile.  httpd_oom default-poll: two idle connections hold both httpd
+# states, so the next connection is reset right after its handshake, and
+# the capture's RST carries lwIP's "http_accept: Out of memory, RST";
+# kill-old: the oldest idle connection is reset instead and curl gets 200.
+for cfg in default-poll kill-old; do
+  ip netns exec "$NS" "$LWIPSIM" serve --tap lwt1 --config "httpd_oom:$cfg" \
+    --pcap "$TMP/h-$cfg.pcapng" >"$TMP/h-$cfg.out" 2>&1 &
+  SERVE=$!
+  for _ in $(seq 100); do in_ns ip link show lwt1 >/dev/null 2>&1 && break; sleep 0.05; done
+  in_ns ip addr add 192.0.2.2/24 dev lwt1
+  in_ns ip link set lwt1 up
+  code=$(in_ns bash -c 'exec 3<>/dev/tcp/192.0.2.1/80 4<>/dev/tcp/192.0.2.1/80;
+    sleep 0.3; curl -s -m 5 -o /dev/null -w "%{http_code}" http://192.0.2.1/' || true)
+  kill -INT "$SERVE"; wait "$SERVE" || true; SERVE=
+  if [ "$cfg" = default-poll ]; then
+    [ "$code" = 000 ] || fail "httpd_oom:$cfg live: curl got HTTP $code, want a reset"
+    tshark -r "$TMP/h-$cfg.pcapng" -Y 'tcp.flags.reset == 1 && tcp.srcport == 80' \
+      -T fields -e frame.comment 2>/dev/null | grep -q 'http_accept: Out of memory, RST' ||
+      fail "httpd_oom:$cfg live: no RST with lwIP's comment in the capture"
+    ok "serve --config httpd_oom:default-poll: with two idle connections curl is reset; the RST carries 'http_accept: Out of memory, RST'"
+  else
+    [ "$code" = 200 ] || fail "httpd_oom:$cfg live: curl got HTTP $code, want 200"
+    ok "serve --config httpd_oom:kill-old: the oldest idle connection goes, curl gets 200"
+  fi
+done
