@@ -50,6 +50,9 @@ usage_error "unknown option" run udp_loopback --frob
 usage_error "bad seed" run udp_loopback --seed -3
 usage_error "seed too big" run udp_loopback --seed 99999999999999999999
 usage_error "missing value" run udp_loopback --seed
+usage_error "bad watchdog" run udp_loopback --watchdog x
+usage_error "watchdog too long" run udp_loopback --watchdog 86401
+usage_error "schedule with a policy" run udp_loopback --schedule "$TMP/s" --policy rtos
 usage_error "trace in a missing directory" run udp_loopback --trace "$TMP/no/such/dir/t.jsonl"
 ls "$TMP"/t1.jsonl* >/dev/null 2>&1 && fail "a rejected run left a trace file"
 ok "rejected runs leave no trace file"
