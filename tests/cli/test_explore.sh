@@ -108,6 +108,16 @@ PY
 grep -q 'seeds 21..40 (shard 2/2)' "$TMP/s2" || fail "shard line: $(cat "$TMP/s2")"
 ok "--shard 1/2 and 2/2 cover seeds 1..20 and 21..40; counts add up to the 40-run exploration"
 
+# --- a progress line on a terminal (script(1) gives it one), none otherwise
+if command -v script >/dev/null; then
+  script -qfec "$LWIPSIM explore select_close_race --variant leak-2.0 --runs 30 --no-shrink" \
+    /dev/null >"$TMP/tty" 2>&1 || true
+  tr '\r' '\n' <"$TMP/tty" | grep -aq '^explore: 30/30 runs, [0-9]* runs/s, 30 failures (1 distinct), ETA' ||
+    fail "no progress line on a terminal: $(cat "$TMP/tty")"
+  grep -q 'runs/s, [0-9]* failures' "$TMP/j1" && fail "progress line without a terminal"
+  ok "progress line (runs, runs/s, failures, ETA) on a terminal only"
+fi
+
 # --- --time-limit
 rc=0
 "$LWIPSIM" explore select_close_race --variant fixed --runs 100000 --jobs 2 \
