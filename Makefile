@@ -137,6 +137,16 @@ $(GEN)/scn_impls.c: $(SCN_LIST_STAMP)
 	   echo '}'; \
 	} > $@
 
+# The HTML report's page (sim/report/report.html) as a C string, included
+# by sim/report.c, so the engine writes the page without reading a file.
+$(GEN)/report_html.inc: sim/report/report.html sim/report/embed.sh
+	@mkdir -p $(@D)
+	@sim/report/embed.sh $< > $@.tmp && mv $@.tmp $@
+
+$(B)/obj/sim/report.o: sim/report.c $(GEN)/report_html.inc
+	@mkdir -p $(@D)
+	$(CC) $(OUR_CFLAGS) -Isim -I$(GEN) -c $< -o $@
+
 DESC_OBJS := $(patsubst %,$(B)/obj/desc/%.o,$(SCENARIOS)) $(B)/obj/gen/scn_catalog.o
 
 $(B)/obj/desc/%.o: scenarios/%/desc.c

@@ -25,9 +25,12 @@
 #include "scn_registry.h"
 #include "serve.h"
 #include "tapwire.h"
+#include "frames.h"
 #include "sim_cli.h"
+#include "sim_report.h"
 #include "sim_sched.h"
 #include "sim_trace.h"
+#include "wire.h"
 #include "sys_arch_sim.h"
 
 static const scn_impl *engine_impl;
@@ -298,6 +301,56 @@ static void engine_capture_summary(scn_run *run, uint64_t digest,
   pcapio_write_summary(run->capture, 0, end_us, sum, h, n);
 }
 
+/* --report: every frame the board sees, with a one-line summary. */
+static void engine_report_frame(void *ctx, uint64_t t_us, const char *iface,
+                                int direction, const uint8_t *frame,
+                                size_t len, const char *note)
+{
+  char summary[160];
+  frames_summary(frame, len, summary, sizeof summary);
+  sim_report_frame(ctx, t_us, iface, direction == PCAPIO_IN ? "in" : "out",
+                   len, summary, note);
+}
+
+/* --report: the page, once the verdict is known.  0 or -1 (printed). */
+static int engine_report_close(sim_report *rep, const sim_cli_opts *o,
+                               const scn_run *run, const sim_outcome *out,
+                               uint64_t digest, const char *divergence)
+{
+  char cmd[1024], err[600];
+  int n = snprintf(cmd, sizeof cmd, "lwipsim run %s --variant %s --seed %llu",
+                   o->scn->name, o->var->name, (unsigned long long)o->seed);
+  if (o->schedule_path)
+    n += snprintf(cmd + n, sizeof cmd - (size_t)n, " --schedule %s",
+                  o->schedule_path);
+  else
+    n += snprintf(cmd + n, sizeof cmd - (size_t)n, " --policy %s",
+                  sim_policy_name(o->policy));
+  if (o->policy == SIM_POLICY_PCT && !o->schedule_path)
+    n += snprintf(cmd + n, sizeof cmd - (size_t)n, " --depth %u --steps %llu",
+                  o->pct_depth ? o->pct_depth : 3,
+                  (unsigned long long)(o->pct_steps ? o->pct_steps : 1000));
+  if (o->link_mbps)
+    snprintf(cmd + n, sizeof cmd - (size_t)n, " --link-mbps %u",
+             o->link_mbps);
+  sim_report_info info = {
+      .scenario = o->scn->name, .variant = o->var->name,
+      .profile = o->var->profile, .policy = sim_policy_name(o->policy),
+      .lwip = sys_arch_lwip_version(), .seed = o->seed,
+      .verdict = sim_verdict_name(run->verdict),
+      .expected = sim_verdict_name(o->var->expected),
+      .message = run->message, .end = sim_end_name(out->end),
+      .digest = digest, .end_us = out->end_us, .command = cmd,
+      .replayed = o->check_trace,
+      .divergence = divergence && *divergence ? divergence : NULL};
+  tapif_wire_set_observer(NULL, NULL);
+  if (sim_report_close(rep, &info, err, sizeof err) != 0) {
+    fprintf(stderr, "lwipsim: %s\n", err);
+    return -1;
+  }
+  return 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* serve: the board live over TAP until SIGINT/SIGTERM                 */
 
@@ -524,15 +577,30 @@ static int engine_run(const sim_cli_opts *o)
       pcapio_abandon(run.capture);
     return SIM_EXIT_USAGE;
   }
+  sim_report *report = NULL;
+  if (o->report_path) {
+    report = sim_report_open(o->report_path, err, sizeof err);
+    if (!report) {
+      fprintf(stderr, "lwipsim: %s\n", err);
+      sim_trace_abandon();
+      if (run.capture)
+        pcapio_abandon(run.capture);
+      return SIM_EXIT_USAGE;
+    }
+    sim_report_attach(report);
+    tapif_wire_set_observer(engine_report_frame, report);
+  }
   if (run.capture)
     sim_trace_keep_hashes(true);
   if (o->check_trace && engine_check(o->check_trace) != 0) {
+    sim_report_abandon(report);
     sim_trace_abandon();
     if (run.capture)
       pcapio_abandon(run.capture);
     return SIM_EXIT_USAGE;
   }
   if (sim_sched_init(&cfg, err, sizeof err) != 0) {
+    sim_report_abandon(report);
     sim_trace_abandon();
     if (run.capture)
       pcapio_abandon(run.capture);
@@ -580,6 +648,9 @@ static int engine_run(const sim_cli_opts *o)
     fprintf(stderr, "lwipsim: %s\n", err);
     setup_failed = 1;
   }
+  if (report &&
+      engine_report_close(report, o, &run, &out, digest, divergence) != 0)
+    setup_failed = 1;
   if (run.capture) {
     if (!run.captured)
       fprintf(stderr, "lwipsim: note: %s has no wire; the capture holds no "

@@ -135,6 +135,15 @@ int scn_replay(const sim_cli_opts *o, const sim_catalog *cat)
     argv[n++] = "--pcap";
     argv[n++] = (char *)o->pcap_path;
   }
+  if (o->report_path) {
+    if (serve) {
+      fprintf(stderr, "lwipsim: %s is a serve session: --report is for "
+              "scenario runs\n", path);
+      return SIM_EXIT_USAGE;
+    }
+    argv[n++] = "--report";
+    argv[n++] = (char *)o->report_path;
+  }
   argv[n] = NULL;
   int fds[2];
   if (pipe(fds) != 0) {

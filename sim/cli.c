@@ -51,6 +51,11 @@ void sim_cli_usage(FILE *f)
       "for tcpdump\n"
       "                             or Wireshark on it; nothing is read "
       "back\n"
+      "      --report F.html        write a self-contained HTML page of the "
+      "run:\n"
+      "                             thread timeline, scheduling decisions, "
+      "pools,\n"
+      "                             packets, verdict, replay command\n"
       "      --json                 print the result as one JSON object\n"
       "      --link-mbps N          the board's link speed (virtual wire and "
       "EMAC;\n"
@@ -87,7 +92,8 @@ void sim_cli_usage(FILE *f)
       "                             192.0.2.1/24): ICMP echo, TCP echo on "
       "port 7,\n"
       "                             until SIGINT/SIGTERM\n"
-      "  replay F.pcapng [--pcap G]  re-run a recorded run or serve "
+      "  replay F.pcapng [--pcap G] [--report R.html]\n"
+      "                             re-run a recorded run or serve "
       "session from its\n"
       "                             capture and compare digests (0 equal, "
       "1 differ)\n"
@@ -120,6 +126,7 @@ static const struct option sim_cli_run_opts[] = {
     {"trace", required_argument, NULL, 't'},
     {"pcap", required_argument, NULL, 'P'},
     {"mirror-tap", required_argument, NULL, 'M'},
+    {"report", required_argument, NULL, 'O'},
     {"check-trace", required_argument, NULL, 'X'},
     {"json", no_argument, NULL, 'j'},
     {"verbose", no_argument, NULL, 'v'},
@@ -148,7 +155,7 @@ static const char *sim_cli_allowed(sim_cmd cmd)
 {
   switch (cmd) {
   case SIM_CMD_RUN:
-    return "VsptPMXjvWDKwSYB";
+    return "VsptPMXjvWDKwSYBO";
   case SIM_CMD_SUITE:
     return "Jn";
   case SIM_CMD_EXPLORE:
@@ -321,6 +328,9 @@ static int sim_cli_parse_run(int argc, char **argv, const sim_catalog *cat,
       break;
     case 'M':
       o->mirror_tap = optarg;
+      break;
+    case 'O':
+      o->report_path = optarg;
       break;
     case 'X':
       o->check_trace = optarg; /* set by `lwipsim replay` */
@@ -502,6 +512,16 @@ static int sim_cli_parse_run(int argc, char **argv, const sim_catalog *cat,
     snprintf(err, errlen, "--pcap and --trace name the same file");
     return -1;
   }
+  if (o->report_path &&
+      (!*o->report_path ||
+       (o->trace_path && strcmp(o->report_path, o->trace_path) == 0) ||
+       (o->pcap_path && strcmp(o->report_path, o->pcap_path) == 0))) {
+    snprintf(err, errlen, *o->report_path
+                              ? "--report names the same file as --trace "
+                                "or --pcap"
+                              : "--report needs a file name");
+    return -1;
+  }
   return 0;
 }
 
@@ -552,17 +572,32 @@ static int sim_cli_parse_args(int argc, char **argv, const sim_catalog *cat,
   }
   if (strcmp(cmd, "replay") == 0) {
     o->cmd = SIM_CMD_REPLAY;
-    if (argc == 5 && strcmp(argv[3], "--pcap") == 0 && *argv[4])
-      o->pcap_path = argv[4];
-    if ((argc != 3 && !o->pcap_path) || !*argv[2] || argv[2][0] == '-') {
+    bool ok = argc >= 3 && argc % 2 == 1 && *argv[2] && argv[2][0] != '-';
+    for (int i = 3; ok && i + 1 < argc; i += 2) {
+      if (strcmp(argv[i], "--pcap") == 0 && !o->pcap_path && *argv[i + 1])
+        o->pcap_path = argv[i + 1];
+      else if (strcmp(argv[i], "--report") == 0 && !o->report_path &&
+               *argv[i + 1])
+        o->report_path = argv[i + 1];
+      else
+        ok = false;
+    }
+    if (!ok) {
       snprintf(err, errlen, "replay takes one capture file: lwipsim replay "
-               "F.pcapng [--pcap G.pcapng]");
+               "F.pcapng [--pcap G.pcapng] [--report R.html]");
       return -1;
     }
     o->replay_path = argv[2];
-    if (o->pcap_path && strcmp(o->pcap_path, o->replay_path) == 0) {
-      snprintf(err, errlen, "--pcap would overwrite the capture being "
-               "replayed");
+    if ((o->pcap_path && strcmp(o->pcap_path, o->replay_path) == 0) ||
+        (o->report_path && strcmp(o->report_path, o->replay_path) == 0)) {
+      snprintf(err, errlen, "--%s would overwrite the capture being "
+               "replayed", o->report_path && strcmp(o->report_path,
+               o->replay_path) == 0 ? "report" : "pcap");
+      return -1;
+    }
+    if (o->pcap_path && o->report_path &&
+        strcmp(o->pcap_path, o->report_path) == 0) {
+      snprintf(err, errlen, "--report names the same file as --pcap");
       return -1;
     }
     return 0;

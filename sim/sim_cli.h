@@ -35,6 +35,7 @@ typedef struct {
   const char *trace_path;    /* --trace */
   const char *pcap_path;     /* --pcap (F or - for stdout) */
   const char *mirror_tap;    /* --mirror-tap NAME */
+  const char *report_path;   /* --report F.html (run, replay) */
   const char *check_trace;   /* --check-trace F (replay, internal): compare
                                 each trace record with F's recorded ones */
   bool json;                 /* --json */

@@ -34,6 +34,17 @@ void sim_trace_eventf(const char *kind, const char *fmt, ...)
 void sim_trace_emit(uint64_t t_us, const char *thread, const char *kind,
                     const char *detail);
 
+/* An in-memory observer of every record, called after the record is
+ * hashed (and written), whether or not a trace file is open: the HTML
+ * report (report.c) is built from it.  It sees the record's fields as
+ * given (the detail not yet JSON-escaped nor cut to the line limit) and
+ * must not emit records itself.  One observer at a time; NULL removes it.
+ * It outlives sim_trace_close(). */
+typedef void (*sim_trace_observer)(void *ctx, uint64_t t_us, uint64_t seq,
+                                   const char *thread, const char *kind,
+                                   const char *detail);
+void sim_trace_set_observer(sim_trace_observer fn, void *ctx);
+
 /* Per-record 32-bit hashes, kept while `on` (a capture stores them so a
  * replay can name the first record where it parts from the recording).
  * Valid until sim_trace_close(). */

@@ -35,6 +35,8 @@ static const uint32_t *sim_trace_want;
 static size_t sim_trace_nwant;
 static bool sim_trace_diverged;
 static char sim_trace_divergence_buf[SIM_TRACE_LINE_MAX + 160];
+static sim_trace_observer sim_trace_obs;
+static void *sim_trace_obs_ctx;
 
 static void sim_trace_record_hash(const char *line, size_t len);
 
@@ -174,6 +176,17 @@ void sim_trace_emit(uint64_t t_us, const char *thread, const char *kind,
     fwrite(line, 1, pos, sim_trace_file);
   if (sim_trace_keep || sim_trace_want)
     sim_trace_record_hash(line, pos);
+  /* After the line is hashed and written: whatever the observer does, the
+   * record and the digest are already what they would be without it. */
+  if (sim_trace_obs)
+    sim_trace_obs(sim_trace_obs_ctx, t_us, sim_trace_seq - 1, thread, kind,
+                  detail ? detail : "");
+}
+
+void sim_trace_set_observer(sim_trace_observer fn, void *ctx)
+{
+  sim_trace_obs = fn;
+  sim_trace_obs_ctx = ctx;
 }
 
 /* ------------------------------------------------------------------ */

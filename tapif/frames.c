@@ -13,6 +13,7 @@
  */
 #include "frames.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* ------------------------------------------------------------------ */
@@ -648,4 +649,135 @@ bool frames_tftp_parse(const uint8_t *p, size_t len, frames_tftp *out)
   default:
     return false;
   }
+}
+
+/* ------------------------------------------------------------------ */
+/* one-line summaries                                                  */
+
+static uint32_t frames_get32(const uint8_t *p)
+{
+  return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+         p[3];
+}
+
+static void frames_summary_tcp(const uint8_t *t, size_t len, char *out,
+                               size_t outlen)
+{
+  static const char *const names[] = {"FIN", "SYN", "RST", "PSH", "ACK",
+                                      "URG"};
+  if (len < 20) {
+    snprintf(out, outlen, "TCP (truncated)");
+    return;
+  }
+  size_t hlen = (size_t)(t[12] >> 4) * 4;
+  char flags[48] = "";
+  size_t pos = 0;
+  for (int i = 0; i < 6; i++)
+    if (t[13] & (1u << i))
+      pos += (size_t)snprintf(flags + pos, sizeof flags - pos, "%s%s",
+                              pos ? ", " : "", names[i]);
+  snprintf(out, outlen, "TCP %u > %u [%s] seq %lu ack %lu win %u len %zu",
+           frames_get16(t), frames_get16(t + 2), flags,
+           (unsigned long)frames_get32(t + 4),
+           (unsigned long)frames_get32(t + 8), frames_get16(t + 14),
+           hlen >= 20 && hlen <= len ? len - hlen : 0);
+}
+
+static void frames_summary_icmp(const uint8_t *c, size_t len, char *out,
+                                size_t outlen)
+{
+  if (len < 4) {
+    snprintf(out, outlen, "ICMP (truncated)");
+    return;
+  }
+  if ((c[0] == 0 || c[0] == 8) && len >= 8)
+    snprintf(out, outlen, "ICMP echo %s id %u seq %u",
+             c[0] == 8 ? "request" : "reply", frames_get16(c + 4),
+             frames_get16(c + 6));
+  else if (c[0] == 3)
+    snprintf(out, outlen, "ICMP destination unreachable (code %u)", c[1]);
+  else if (c[0] == 11)
+    snprintf(out, outlen, "ICMP time exceeded (code %u)", c[1]);
+  else
+    snprintf(out, outlen, "ICMP type %u code %u", c[0], c[1]);
+}
+
+void frames_summary(const uint8_t *f, size_t len, char *out, size_t outlen)
+{
+  if (!outlen)
+    return;
+  out[0] = 0;
+  if (len < FRAMES_ETH_HLEN) {
+    snprintf(out, outlen, "runt frame (%zu bytes)", len);
+    return;
+  }
+  uint16_t type = frames_get16(f + 12);
+  const uint8_t *p = f + FRAMES_ETH_HLEN;
+  size_t plen = len - FRAMES_ETH_HLEN;
+  if (type == FRAMES_ETHTYPE_ARP) {
+    if (plen < 28) {
+      snprintf(out, outlen, "ARP (truncated)");
+      return;
+    }
+    const uint8_t *sip = p + 14, *tip = p + 24, *sha = p + 8;
+    uint16_t op = frames_get16(p + 6);
+    if (op == 1 && memcmp(sip, tip, 4) == 0)
+      snprintf(out, outlen, "ARP announcement %u.%u.%u.%u", sip[0], sip[1],
+               sip[2], sip[3]);
+    else if (op == 1)
+      snprintf(out, outlen, "ARP who-has %u.%u.%u.%u tell %u.%u.%u.%u",
+               tip[0], tip[1], tip[2], tip[3], sip[0], sip[1], sip[2],
+               sip[3]);
+    else if (op == 2)
+      snprintf(out, outlen,
+               "ARP %u.%u.%u.%u is-at %02x:%02x:%02x:%02x:%02x:%02x",
+               sip[0], sip[1], sip[2], sip[3], sha[0], sha[1], sha[2],
+               sha[3], sha[4], sha[5]);
+    else
+      snprintf(out, outlen, "ARP op %u", op);
+    return;
+  }
+  if (type != FRAMES_ETHTYPE_IP) {
+    snprintf(out, outlen, "EtherType 0x%04x", type);
+    return;
+  }
+  if (plen < FRAMES_IP_HLEN || (p[0] >> 4) != 4) {
+    snprintf(out, outlen, "IPv4 (truncated or malformed)");
+    return;
+  }
+  size_t ihl = (size_t)(p[0] & 15) * 4;
+  size_t total = frames_get16(p + 2);
+  if (ihl < FRAMES_IP_HLEN || ihl > plen || total < ihl) {
+    snprintf(out, outlen, "IPv4 (malformed header)");
+    return;
+  }
+  if (total < plen)
+    plen = total; /* Ethernet padding */
+  uint16_t frag = frames_get16(p + 6);
+  unsigned off = (unsigned)(frag & 0x1fff) * 8;
+  bool more = (frag & 0x2000) != 0;
+  uint8_t proto = p[9];
+  const char *pname = proto == 1 ? "ICMP" : proto == 6 ? "TCP"
+                      : proto == 17 ? "UDP" : "IP";
+  if (off) {
+    snprintf(out, outlen, "IPv4 fragment id %u offset %u len %zu (%s)%s",
+             frames_get16(p + 4), off, plen - ihl, pname,
+             more ? "" : " last");
+    return;
+  }
+  const uint8_t *l4 = p + ihl;
+  size_t l4len = plen - ihl;
+  char body[160];
+  if (proto == 1)
+    frames_summary_icmp(l4, l4len, body, sizeof body);
+  else if (proto == 6)
+    frames_summary_tcp(l4, l4len, body, sizeof body);
+  else if (proto == 17 && l4len >= FRAMES_UDP_HLEN)
+    snprintf(body, sizeof body, "UDP %u > %u len %u", frames_get16(l4),
+             frames_get16(l4 + 2), frames_get16(l4 + 4));
+  else if (proto == 17)
+    snprintf(body, sizeof body, "UDP (truncated)");
+  else
+    snprintf(body, sizeof body, "IPv4 protocol %u", proto);
+  snprintf(out, outlen, "%s%s", body, more ? " [first fragment]" : "");
 }

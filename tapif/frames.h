@@ -282,4 +282,14 @@ size_t frames_tftp_error(uint8_t *p, size_t cap, uint16_t code,
  * WRQ's mode (RFC 2347 options) are ignored. */
 bool frames_tftp_parse(const uint8_t *p, size_t len, frames_tftp *out);
 
+/* ------------------------------------------------------------------ */
+/* one-line summaries (the HTML report's packet list)                 */
+
+/* A short description of any frame, as a packet list shows it: "ARP
+ * who-has 192.0.2.1 tell 192.0.2.2", "ICMP echo request id 1 seq 3",
+ * "TCP 80 > 49152 [SYN, ACK] len 0", "UDP 49152 > 69 len 20", "IPv4
+ * fragment ...", "EtherType 0x86dd".  Reads no byte past `len`; a
+ * truncated header says so.  Always NUL-terminates `out` (outlen > 0). */
+void frames_summary(const uint8_t *f, size_t len, char *out, size_t outlen);
+
 #endif

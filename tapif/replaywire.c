@@ -38,9 +38,7 @@ static void replaywire_deliver(void *arg)
   /* Events fire in time order, ties in creation order: frame order. */
   tapif_frame *f = &w->frames[w->base.frames_delivered++];
   const char *note = w->rx(w->node, f->data, f->len);
-  if (w->base.cap)
-    pcapio_write_frame(w->base.cap, w->base.cap_ifid, sim_clock_now_us(),
-                       PCAPIO_IN, f->data, f->len, note);
+  tapif_wire_record(&w->base, PCAPIO_IN, f->data, f->len, note);
 }
 
 static int replaywire_attach(tapif_wire *base, const char *name,
@@ -65,9 +63,7 @@ static int replaywire_send(tapif_wire *base, int port, const uint8_t *frame,
     return -1;
   w->sent++;
   base->frames_sent++;
-  if (base->cap)
-    pcapio_write_frame(base->cap, base->cap_ifid, sim_clock_now_us(),
-                       PCAPIO_OUT, frame, len, note);
+  tapif_wire_record(base, PCAPIO_OUT, frame, len, note);
   return 0;
 }
 

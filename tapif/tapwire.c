@@ -72,9 +72,7 @@ static int tapwire_send(tapif_wire *base, int port, const uint8_t *frame,
   if (port != 0 || len == 0 || len > TAPIF_FRAME_MAX)
     return -1;
   base->frames_sent++;
-  if (base->cap)
-    pcapio_write_frame(base->cap, base->cap_ifid, sim_clock_now_us(),
-                       PCAPIO_OUT, frame, len, note);
+  tapif_wire_record(base, PCAPIO_OUT, frame, len, note);
   ssize_t n = write(w->fd, frame, len);
   if (n != (ssize_t)len) {
     /* E.g. EIO while the kernel's side is still down.  Counted, not
@@ -140,9 +138,7 @@ static void tapwire_drain(void *ctx)
     w->frames_in++;
     w->base.frames_delivered++;
     const char *note = w->rx ? w->rx(w->node, buf, (size_t)n) : NULL;
-    if (w->base.cap)
-      pcapio_write_frame(w->base.cap, w->base.cap_ifid, sim_clock_now_us(),
-                         PCAPIO_IN, buf, (size_t)n, note);
+    tapif_wire_record(&w->base, PCAPIO_IN, buf, (size_t)n, note);
   }
 }
 

@@ -84,9 +84,8 @@ static void vwire_deliver(void *arg)
   vwire_port *p = &w->ports[f->to];
   const char *note = p->rx(p->node, f->data, f->len);
   w->base.frames_delivered++;
-  if (f->to == w->base.board_port && w->base.cap)
-    pcapio_write_frame(w->base.cap, w->base.cap_ifid, sim_clock_now_us(),
-                       PCAPIO_IN, f->data, f->len, note);
+  if (f->to == w->base.board_port)
+    tapif_wire_record(&w->base, PCAPIO_IN, f->data, f->len, note);
   free(f);
 }
 
@@ -108,9 +107,8 @@ static int vwire_send(tapif_wire *base, int from, const uint8_t *frame,
   uint64_t mbps = w->cfg.link_mbps ? w->cfg.link_mbps : 100;
   uint64_t done = start + ((uint64_t)(len + 20) * 8 + mbps - 1) / mbps;
   src->busy_until = done;
-  if (from == base->board_port && base->cap)
-    pcapio_write_frame(base->cap, base->cap_ifid, now, PCAPIO_OUT, frame, len,
-                       note);
+  if (from == base->board_port)
+    tapif_wire_record(base, PCAPIO_OUT, frame, len, note);
   for (int to = 0; to < w->nports; to++) {
     if (to == from)
       continue;

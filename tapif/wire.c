@@ -1,10 +1,33 @@
 /*
- * wire.c - what every wire shares: which node is the board, and the capture
- * interface its frames are recorded on.
+ * wire.c - what every wire shares: which node is the board, the capture
+ * interface its frames are recorded on, and the frame observer (the HTML
+ * report's packets).
  */
 #include <stdio.h>
 
+#include "sim_clock.h"
 #include "wire.h"
+
+static tapif_frame_observer tapif_wire_obs;
+static void *tapif_wire_obs_ctx;
+
+void tapif_wire_set_observer(tapif_frame_observer fn, void *ctx)
+{
+  tapif_wire_obs = fn;
+  tapif_wire_obs_ctx = ctx;
+}
+
+void tapif_wire_record(tapif_wire *w, int direction, const uint8_t *frame,
+                       size_t len, const char *note)
+{
+  uint64_t now = sim_clock_now_us();
+  if (w->cap)
+    pcapio_write_frame(w->cap, w->cap_ifid, now, direction, frame, len,
+                       note);
+  if (tapif_wire_obs)
+    tapif_wire_obs(tapif_wire_obs_ctx, now, w->ops->kind, direction, frame,
+                   len, note);
+}
 
 void tapif_wire_set_board(tapif_wire *w, int port)
 {

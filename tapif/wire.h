@@ -83,6 +83,23 @@ void tapif_frames_free(tapif_frame *frames, size_t n);
  * ascending); NULL when out of memory (the frames are freed). */
 tapif_wire *tapif_replay_new_frames(tapif_frame *frames, size_t n);
 
+/* Every frame the capture would record (the board's point of view) is
+ * also handed to one process-wide observer, if set, whether or not a
+ * capture is open: the HTML report takes its packets from it.  It sees
+ * the frame after the capture has it and must not trace or send, so
+ * neither the capture bytes nor the digest change.  `iface` is the wire's
+ * kind ("virtual", "tap", "replay"); `note` may be NULL. */
+typedef void (*tapif_frame_observer)(void *ctx, uint64_t t_us,
+                                     const char *iface, int direction,
+                                     const uint8_t *frame, size_t len,
+                                     const char *note);
+void tapif_wire_set_observer(tapif_frame_observer fn, void *ctx);
+/* A frame seen by the board (PCAPIO_IN or PCAPIO_OUT) at the current
+ * virtual time: into the capture, if any, and to the observer.  Wires
+ * call this instead of writing the capture themselves. */
+void tapif_wire_record(tapif_wire *w, int direction, const uint8_t *frame,
+                       size_t len, const char *note);
+
 /* Marks `port` as the board (capture point of view). */
 void tapif_wire_set_board(tapif_wire *w, int port);
 /* Records frames into `cap` as interface `ifname`; returns 0 or -1. */

@@ -5,7 +5,8 @@
 # benchmarking are installed.
 #
 # Design:
-# - PACKAGES below is the single list to edit.
+# - PACKAGES below is the single list to edit.  chromium is only for the
+#   report test (tests/cli/test_report.sh renders --report pages headless).
 # - One dpkg-query call finds what is missing (a package counts as present
 #   only when its dpkg status is "installed"); when nothing is missing the
 #   script exits 0 silently, so it is cheap to call from make.
@@ -26,7 +27,8 @@ set -eu
 
 PACKAGES="gcc make pkgconf libpcap-dev libcmocka-dev xz-utils libxxhash-dev \
 libjansson-dev dpkg-dev tshark iputils-ping iproute2 iperf \
-libclang-rt-14-dev clang hyperfine jq time libxml2-utils binutils"
+libclang-rt-14-dev clang hyperfine jq time libxml2-utils binutils \
+chromium"
 
 # Full list, whitespace normalised.
 # shellcheck disable=SC2116

@@ -133,6 +133,33 @@ static void test_help_version_list(void **state)
   assert_int_equal(sim_cli_parse(1, argv0, &cat, &o, err, 256), -1);
 }
 
+/* --report on run and replay (any order with --pcap), never over another
+ * output or the capture being replayed. */
+static void test_report_option(void **state)
+{
+  (void)state;
+  sim_cli_opts o;
+  char err[256];
+  assert_int_equal(parse(ARGV("run", "one", "--report", "r.html"), &o, err),
+                   0);
+  assert_string_equal(o.report_path, "r.html");
+  assert_int_equal(parse(ARGV("replay", "a.pcapng", "--report", "r.html",
+                              "--pcap", "b.pcapng"), &o, err), 0);
+  assert_string_equal(o.report_path, "r.html");
+  assert_string_equal(o.pcap_path, "b.pcapng");
+  expect_error(ARGV("run", "one", "--report", ""), "--report needs a file");
+  expect_error(ARGV("run", "one", "--report", "x", "--trace", "x"),
+               "--report names the same file");
+  expect_error(ARGV("replay", "a.pcapng", "--report", "a.pcapng"),
+               "--report would overwrite the capture");
+  expect_error(ARGV("replay", "a.pcapng", "--report"),
+               "replay takes one capture file");
+  expect_error(ARGV("replay", "a.pcapng", "--report", "r", "--report", "s"),
+               "replay takes one capture file");
+  expect_error(ARGV("suite", "--report", "r.html"),
+               "suite does not take option");
+}
+
 static void test_exit_codes(void **state)
 {
   (void)state;
@@ -161,6 +188,7 @@ int main(void)
       cmocka_unit_test(test_rejections_are_one_line),
       cmocka_unit_test(test_help_version_list),
       cmocka_unit_test(test_exit_codes),
+      cmocka_unit_test(test_report_option),
   };
   return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
 }

@@ -889,6 +889,50 @@ static void test_parsers_survive_garbage(void **state)
   free(r);
 }
 
+/* The report's packet list: one line per frame, whatever the frame. */
+static void test_summaries(void **state)
+{
+  (void)state;
+  uint8_t f[1600];
+  char out[160];
+  size_t n = frames_arp_request(f, &peer, board.ip);
+  frames_summary(f, n, out, sizeof out);
+  assert_string_equal(out, "ARP who-has 192.0.2.1 tell 192.0.2.99");
+  n = frames_arp_request(f, &board, board.ip);
+  frames_summary(f, n, out, sizeof out);
+  assert_string_equal(out, "ARP announcement 192.0.2.1");
+  n = frames_icmp_echo(f, sizeof f, &peer, board.mac, board.ip, 7, 3, 1, 56);
+  frames_summary(f, n, out, sizeof out);
+  assert_string_equal(out, "ICMP echo request id 7 seq 3");
+  n = frames_udp(f, sizeof f, &peer, &board, 49152, 69, 2, "abc", 3);
+  frames_summary(f, n, out, sizeof out);
+  assert_string_equal(out, "UDP 49152 > 69 len 11");
+  /* a TCP SYN, by hand: 20-byte IP header, 24-byte TCP header (MSS) */
+  n = frames_udp(f, sizeof f, &board, &peer, 80, 49152, 3, "0123456789ab"
+                 "cdef", 16);
+  f[FRAMES_ETH_HLEN + 9] = 6;
+  uint8_t *t = f + FRAMES_ETH_HLEN + FRAMES_IP_HLEN;
+  memset(t + 4, 0, 20);
+  t[7] = 1;       /* seq 1 */
+  t[12] = 6 << 4; /* 24-byte header */
+  t[13] = 0x12;   /* SYN, ACK */
+  t[14] = 0x08;   /* window 2048 */
+  frames_summary(f, n, out, sizeof out);
+  assert_string_equal(out, "TCP 80 > 49152 [SYN, ACK] seq 1 ack 0 win 2048 "
+                           "len 0");
+  frames_summary(f, FRAMES_ETH_HLEN + FRAMES_IP_HLEN + 10, out, sizeof out);
+  assert_string_equal(out, "TCP (truncated)");
+  frames_summary(f, 10, out, sizeof out);
+  assert_string_equal(out, "runt frame (10 bytes)");
+  f[12] = 0x86, f[13] = 0xdd;
+  frames_summary(f, 60, out, sizeof out);
+  assert_string_equal(out, "EtherType 0x86dd");
+  char tiny[8];
+  n = frames_icmp_echo(f, sizeof f, &peer, board.mac, board.ip, 7, 3, 1, 56);
+  frames_summary(f, n, tiny, sizeof tiny);
+  assert_int_equal(strlen(tiny), 7);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -905,6 +949,7 @@ int main(void)
       cmocka_unit_test(test_tftp_packets),
       cmocka_unit_test(test_parsers_reject_truncated),
       cmocka_unit_test(test_parsers_survive_garbage),
+      cmocka_unit_test(test_summaries),
   };
   return cmocka_run_group_tests_name("frames", tests, NULL, NULL);
 }
