@@ -25,6 +25,7 @@
 #include "sim_cli.h"
 #include "sim_sched.h"
 #include "sim_trace.h"
+#include "sys_arch_mem.h"
 #include "sys_arch_sim.h"
 
 static const scn_impl *engine_impl;
@@ -118,12 +119,29 @@ static void engine_identity(const sim_cli_opts *o, char *out, size_t len)
 {
   char build[24];
   engine_build_id(build, sizeof build);
-  snprintf(out, len,
-           "lwipsim run\nscenario: %s\nvariant: %s\nseed: %llu\n"
-           "policy: %s\nprofile: %s\nlwip: %s\nbuild: %s\nwire: virtual",
-           o->scn->name, o->var->name, (unsigned long long)o->seed,
-           sim_policy_name(o->policy), o->var->profile,
-           sys_arch_lwip_version(), build);
+  int n = snprintf(out, len,
+                   "lwipsim run\nscenario: %s\nvariant: %s\nseed: %llu\n"
+                   "policy: %s\nprofile: %s\nlwip: %s\nbuild: %s\n"
+                   "wire: virtual",
+                   o->scn->name, o->var->name, (unsigned long long)o->seed,
+                   sim_policy_name(o->policy), o->var->profile,
+                   sys_arch_lwip_version(), build);
+  /* --fail specs, space-separated, so a replay injects them again. */
+  for (int i = 0; i < o->nfails && n > 0 && (size_t)n < len; i++) {
+    char spec[64];
+    sim_fail_format(&o->fails[i], spec, sizeof spec);
+    n += snprintf(out + n, len - (size_t)n, "%s%s", i ? " " : "\nfail: ",
+                  spec);
+  }
+}
+
+/* An injected allocation failure: a comment on the next captured frame. */
+static pcapio_writer *engine_fail_capture;
+
+static void engine_fail_note(const char *note)
+{
+  if (engine_fail_capture)
+    pcapio_note_next(engine_fail_capture, note);
 }
 
 /* The recording's trace hashes while a replay runs (engine_check). */
@@ -322,6 +340,13 @@ int main(int argc, char **argv)
     return SIM_EXIT_USAGE;
   }
 
+  /* --fail names pools of this engine's profile: checked before any
+   * output file exists. */
+  if (sys_arch_mem_fail_arm(o.fails, o.nfails, err, sizeof err) != 0) {
+    fprintf(stderr, "lwipsim: %s\n", err);
+    return SIM_EXIT_USAGE;
+  }
+
   scn_run run;
   memset(&run, 0, sizeof run);
   run.scenario = o.scn;
@@ -358,7 +383,7 @@ int main(int argc, char **argv)
       res = stderr;
       signal(SIGPIPE, SIG_IGN); /* a closed reader is a write error */
     }
-    char ident[512];
+    char ident[2048];
     engine_identity(&o, ident, sizeof ident);
     run.capture = pcapio_open(o.pcap_path, ident, err, sizeof err);
     if (!run.capture) {
@@ -374,6 +399,8 @@ int main(int argc, char **argv)
   }
   if (run.capture)
     sim_trace_keep_hashes(true);
+  engine_fail_capture = run.capture;
+  sys_arch_mem_set_fail_hook(engine_fail_note);
   if (o.check_trace && engine_check(o.check_trace) != 0) {
     sim_trace_abandon();
     if (run.capture)
@@ -414,6 +441,7 @@ int main(int argc, char **argv)
     snprintf(divergence, sizeof divergence, "%s", sim_trace_divergence());
   pcapio_meta_free(&engine_check_meta);
   sim_sched_fini();
+  engine_fail_capture = NULL;
   for (int i = run.ncleanups - 1; i >= 0; i--)
     run.cleanups[i].fn(run.cleanups[i].arg);
   double wall_ms = engine_wall_ms(&t0);

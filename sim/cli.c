@@ -51,6 +51,12 @@ void sim_cli_usage(FILE *f)
       "for tcpdump\n"
       "                             or Wireshark on it; nothing is read "
       "back\n"
+      "      --fail memp:POOL@N     the Nth allocation from lwIP pool POOL "
+      "fails\n"
+      "      --fail mem@N           the Nth allocation from lwIP's heap "
+      "fails\n"
+      "                             (repeatable; counted from the run's "
+      "start)\n"
       "      --json                 print the result as one JSON object\n"
       "      -v, --verbose          lwIP debug output and thread report on "
       "stderr\n"
@@ -115,6 +121,7 @@ static const struct option sim_cli_run_opts[] = {
     {"ip", required_argument, NULL, 'I'},
     {"config", required_argument, NULL, 'C'},
     {"replay", required_argument, NULL, 'R'},
+    {"fail", required_argument, NULL, 'F'},
     {NULL, 0, NULL, 0}};
 
 /* Which options each command takes. */
@@ -122,7 +129,7 @@ static const char *sim_cli_allowed(sim_cmd cmd)
 {
   switch (cmd) {
   case SIM_CMD_RUN:
-    return "VsptPMXjv";
+    return "VsptPMXjvF";
   case SIM_CMD_SUITE:
     return "Jn";
   case SIM_CMD_EXPLORE:
@@ -263,6 +270,15 @@ static int sim_cli_parse_run(int argc, char **argv, const sim_catalog *cat,
       break;
     case 'X':
       o->check_trace = optarg; /* set by `lwipsim replay` */
+      break;
+    case 'F':
+      if (o->nfails == SIM_FAIL_MAX) {
+        snprintf(err, errlen, "at most %d --fail options", SIM_FAIL_MAX);
+        return -1;
+      }
+      if (sim_fail_parse(optarg, &o->fails[o->nfails], err, errlen) != 0)
+        return -1;
+      o->nfails++;
       break;
     case 'j':
       o->json = true;
