@@ -194,7 +194,7 @@ static unsigned long sys_arch_mem_heap_size(void)
     return (unsigned long)lwip_stats.mem.avail;
 #if MEM_USE_POOLS
   unsigned long total = 0;
-  for (int i = MEMP_POOL_FIRST; i <= MEMP_POOL_LAST; i++)
+  for (int i = (int)MEMP_POOL_FIRST; i <= (int)MEMP_POOL_LAST; i++)
     total += (unsigned long)memp_pools[i]->num *
              (memp_pools[i]->size -
               LWIP_MEM_ALIGN_SIZE(sizeof(struct memp_malloc_helper)));
@@ -317,7 +317,7 @@ int sys_arch_mem_heap_walk(sys_arch_heap_layout *l, char *err,
   l->pools = true;
   l->size = sys_arch_mem_heap_size();
   l->used = (unsigned long)lwip_stats.mem.used;
-  for (int i = MEMP_POOL_FIRST; i <= MEMP_POOL_LAST; i++) {
+  for (int i = (int)MEMP_POOL_FIRST; i <= (int)MEMP_POOL_LAST; i++) {
     const struct stats_mem *st = lwip_stats.memp[i];
     unsigned long data = memp_pools[i]->size -
                          LWIP_MEM_ALIGN_SIZE(sizeof(struct memp_malloc_helper));
