@@ -14,9 +14,9 @@ static const sim_variant scn_heap_fragmentation_variants[] = {
      .expected = SIM_VERDICT_REPRODUCED,
      .policy = SIM_POLICY_RTOS},
     {.name = "pools",
-     .summary = "the same traffic with MEM_USE_POOLS (192/384/768/1536-"
-                "byte classes, 28.5 KiB): no allocation fails while a big enough "
-                "element is free",
+     .summary = "the same traffic with MEM_USE_POOLS (192/384/768/"
+                "1536-byte classes, 28.5 KiB): no allocation fails while "
+                "a big enough element is free",
      .profile = "heapfrag-pools",
      .expected = SIM_VERDICT_NOT_REPRODUCED,
      .policy = SIM_POLICY_RTOS},
