@@ -55,7 +55,12 @@ endif
 OPT := -O2 -g
 OUR_CFLAGS := -std=gnu11 $(OPT) -Wall -Wextra -Werror -MMD -MP $(SANFLAGS)
 LWIP_CFLAGS := -std=gnu11 $(OPT) -MMD -MP $(SANFLAGS)
-LDFLAGS_ALL := $(SANFLAGS) -pthread
+# lwIP's pool and heap functions reach the port first (fault injection,
+# "pool" trace records: contrib_port/sys_arch_mem.c); lwIP is unchanged.
+MEM_WRAP := $(foreach f,memp_malloc memp_malloc_fn memp_malloc_pool \
+  memp_malloc_pool_fn memp_free memp_free_pool mem_malloc mem_calloc \
+  mem_free mem_trim,-Wl,--wrap=$(f))
+LDFLAGS_ALL := $(SANFLAGS) -pthread $(MEM_WRAP)
 LIBS := -ljansson -lxxhash -lm
 
 PROFILES := $(notdir $(patsubst %/,%,$(dir $(wildcard contrib_port/lwipopts/*/lwipopts.h))))
@@ -371,7 +376,8 @@ FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
 $(FZ)/fuzz_pcapio: tests/fuzz/fuzz_pcapio.c tapif/pcapio.c
 	@mkdir -p $(@D)
 	clang $(FUZZ_FLAGS) -Itapif -o $@ $^ -lpcap
-$(FZ)/fuzz_cli: tests/fuzz/fuzz_cli.c sim/cli.c sim/cli_jobs.c sim/explore.c sim/catalog.c sim/names.c
+$(FZ)/fuzz_cli: tests/fuzz/fuzz_cli.c sim/cli.c sim/cli_jobs.c sim/explore.c \
+    sim/catalog.c sim/names.c sim/fail.c
 	@mkdir -p $(@D)
 	clang $(FUZZ_FLAGS) -Isim -o $@ $^ -ljansson -lxxhash -lm
 
@@ -385,7 +391,7 @@ $(B)/fuzz_rx_cntrs.o: tests/fuzz/fuzz_rx_cntrs.c
 $(B)/fuzz_rx: tests/fuzz/fuzz_rx.c $(B)/fuzz_rx_cntrs.o $(FUZZ_RX_OBJS)
 	$(CC) $(OUR_CFLAGS) -fsanitize=fuzzer $(call scn_inc,board) -o $@ \
 	  $(filter %.c %.o %.a,$^) \
-	  -pthread $(LIBS) -lpcap
+	  -pthread $(MEM_WRAP) $(LIBS) -lpcap
 $(FZ)/fuzz_rx: FORCE
 	@$(MAKE) --no-print-directory -j$(JOBS) B=$(FZ)/eng SAN=fuzz CC=clang \
 	  OPT="-O1 -g" $(FZ)/eng/fuzz_rx

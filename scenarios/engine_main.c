@@ -30,6 +30,7 @@
 #include "sim_report.h"
 #include "sim_sched.h"
 #include "sim_trace.h"
+#include "sys_arch_mem.h"
 #include "wire.h"
 #include "sys_arch_sim.h"
 
@@ -125,12 +126,29 @@ static void engine_identity(const sim_cli_opts *o, char *out, size_t len)
 {
   char build[24];
   engine_build_id(build, sizeof build);
-  snprintf(out, len,
-           "lwipsim run\nscenario: %s\nvariant: %s\nseed: %llu\n"
-           "policy: %s\nprofile: %s\nlwip: %s\nbuild: %s\nwire: virtual",
-           o->scn->name, o->var->name, (unsigned long long)o->seed,
-           sim_policy_name(o->policy), o->var->profile,
-           sys_arch_lwip_version(), build);
+  int n = snprintf(out, len,
+                   "lwipsim run\nscenario: %s\nvariant: %s\nseed: %llu\n"
+                   "policy: %s\nprofile: %s\nlwip: %s\nbuild: %s\n"
+                   "wire: virtual",
+                   o->scn->name, o->var->name, (unsigned long long)o->seed,
+                   sim_policy_name(o->policy), o->var->profile,
+                   sys_arch_lwip_version(), build);
+  /* --fail specs, space-separated, so a replay injects them again. */
+  for (int i = 0; i < o->nfails && n > 0 && (size_t)n < len; i++) {
+    char spec[64];
+    sim_fail_format(&o->fails[i], spec, sizeof spec);
+    n += snprintf(out + n, len - (size_t)n, "%s%s", i ? " " : "\nfail: ",
+                  spec);
+  }
+}
+
+/* An injected allocation failure: a comment on the next captured frame. */
+static pcapio_writer *engine_fail_capture;
+
+static void engine_fail_note(const char *note)
+{
+  if (engine_fail_capture)
+    pcapio_note_next(engine_fail_capture, note);
 }
 
 /* ------------------------------------------------------------------ */
@@ -563,7 +581,7 @@ static int engine_run(const sim_cli_opts *o)
       res = stderr;
       signal(SIGPIPE, SIG_IGN); /* a closed reader is a write error */
     }
-    char ident[512];
+    char ident[2048];
     engine_identity(o, ident, sizeof ident);
     run.capture = pcapio_open(o->pcap_path, ident, err, sizeof err);
     if (!run.capture) {
@@ -592,6 +610,8 @@ static int engine_run(const sim_cli_opts *o)
   }
   if (run.capture)
     sim_trace_keep_hashes(true);
+  engine_fail_capture = run.capture;
+  sys_arch_mem_set_fail_hook(engine_fail_note);
   if (o->check_trace && engine_check(o->check_trace) != 0) {
     sim_report_abandon(report);
     sim_trace_abandon();
@@ -637,6 +657,7 @@ static int engine_run(const sim_cli_opts *o)
    * files are completed below and the process leaves with _exit().  A
    * worker's child leaves the same way (its process ends right after the
    * result line; joining the threads would only cost time). */
+  engine_fail_capture = NULL;
   if (!out.wedged && !o->worker) {
     sim_sched_fini();
     for (int i = run.ncleanups - 1; i >= 0; i--)
@@ -779,6 +800,12 @@ int main(int argc, char **argv)
     return SIM_EXIT_USAGE;
   }
 
+  /* --fail names pools of this engine's profile: checked before any
+   * output file exists. */
+  if (sys_arch_mem_fail_arm(o.fails, o.nfails, err, sizeof err) != 0) {
+    fprintf(stderr, "lwipsim: %s\n", err);
+    return SIM_EXIT_USAGE;
+  }
   if (o.worker)
     return engine_worker(&o);
   return engine_run(&o);

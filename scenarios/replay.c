@@ -69,6 +69,9 @@ int scn_replay(const sim_cli_opts *o, const sim_catalog *cat)
     return SIM_EXIT_USAGE;
   }
   replay_field(ident, "ip", ip, sizeof ip);
+  /* A run with --fail: the same failures again. */
+  char fails[1100] = "";
+  replay_field(ident, "fail", fails, sizeof fails);
   pcapio_meta meta;
   if (pcapio_read_meta(path, &meta, err, sizeof err) != 0) {
     fprintf(stderr, "lwipsim: %s\n", err);
@@ -103,7 +106,7 @@ int scn_replay(const sim_cli_opts *o, const sim_catalog *cat)
             have);
     return SIM_EXIT_USAGE;
   }
-  char *argv[20];
+  char *argv[20 + 2 * SIM_FAIL_MAX];
   int n = 0;
   argv[n++] = engine;
   if (serve) {
@@ -130,6 +133,11 @@ int scn_replay(const sim_cli_opts *o, const sim_catalog *cat)
     argv[n++] = policy;
     argv[n++] = "--check-trace";
     argv[n++] = (char *)path;
+    for (char *f = strtok(fails, " "); f && n < 16 + 2 * SIM_FAIL_MAX;
+         f = strtok(NULL, " ")) {
+      argv[n++] = "--fail";
+      argv[n++] = f;
+    }
   }
   if (o->pcap_path) {
     argv[n++] = "--pcap";

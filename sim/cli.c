@@ -56,6 +56,12 @@ void sim_cli_usage(FILE *f)
       "                             thread timeline, scheduling decisions, "
       "pools,\n"
       "                             packets, verdict, replay command\n"
+      "      --fail memp:POOL@N     the Nth allocation from lwIP pool POOL "
+      "fails\n"
+      "      --fail mem@N           the Nth allocation from lwIP's heap "
+      "fails\n"
+      "                             (repeatable; counted from the run's "
+      "start)\n"
       "      --json                 print the result as one JSON object\n"
       "      --link-mbps N          the board's link speed (virtual wire and "
       "EMAC;\n"
@@ -148,6 +154,7 @@ static const struct option sim_cli_run_opts[] = {
     {"schedule-dir", required_argument, NULL, 'G'},
     {"no-shrink", no_argument, NULL, 'N'},
     {"link-mbps", required_argument, NULL, 'B'},
+    {"fail", required_argument, NULL, 'F'},
     {NULL, 0, NULL, 0}};
 
 /* Which options each command takes. */
@@ -155,7 +162,7 @@ static const char *sim_cli_allowed(sim_cmd cmd)
 {
   switch (cmd) {
   case SIM_CMD_RUN:
-    return "VsptPMXjvWDKwSYBO";
+    return "VsptPMXjvWDKwSYBOF";
   case SIM_CMD_SUITE:
     return "Jn";
   case SIM_CMD_EXPLORE:
@@ -334,6 +341,15 @@ static int sim_cli_parse_run(int argc, char **argv, const sim_catalog *cat,
       break;
     case 'X':
       o->check_trace = optarg; /* set by `lwipsim replay` */
+      break;
+    case 'F':
+      if (o->nfails == SIM_FAIL_MAX) {
+        snprintf(err, errlen, "at most %d --fail options", SIM_FAIL_MAX);
+        return -1;
+      }
+      if (sim_fail_parse(optarg, &o->fails[o->nfails], err, errlen) != 0)
+        return -1;
+      o->nfails++;
       break;
     case 'j':
       if (o->cmd == SIM_CMD_EXPLORE) {

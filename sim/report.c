@@ -379,7 +379,7 @@ static void report_pool_record(sim_report *r, uint64_t t, uint64_t seq,
     p = &r->pools[r->npools++];
     memset(p, 0, sizeof *p);
     snprintf(p->name, sizeof p->name, "%s", name);
-    report_list_init(&p->points, sizeof(report_sample), 4000, 16000);
+    report_list_init(&p->points, sizeof(report_sample), 1000, 4000);
   }
   p->used = used;
   p->max = max;

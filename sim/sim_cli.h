@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "sim_catalog.h"
+#include "sim_fail.h"
 #include "sim_sched.h"
 
 typedef enum {
@@ -47,6 +48,8 @@ typedef struct {
   bool verbose;              /* -v */
   bool names_only;           /* list --names */
   bool policy_set;           /* --policy given */
+  sim_fail_spec fails[SIM_FAIL_MAX]; /* run --fail, in the order given */
+  int nfails;
   /* suite and explore */
   const char *junit_path;    /* suite --junit */
   int jobs;                  /* --jobs, default 1 */

@@ -30,6 +30,9 @@ void sim_trace_flush(void);
 void sim_trace_event(const char *kind, const char *detail);
 void sim_trace_eventf(const char *kind, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* The thread label records get now: the running sim thread's name, the
+ * interrupt's while a handler runs, "sim" outside the run. */
+const char *sim_trace_label(void);
 /* Low level: explicit time and thread label. */
 void sim_trace_emit(uint64_t t_us, const char *thread, const char *kind,
                     const char *detail);

@@ -252,6 +252,11 @@ const char *sim_trace_divergence(void)
   return sim_trace_divergence_buf;
 }
 
+const char *sim_trace_label(void)
+{
+  return sim__current_label();
+}
+
 void sim_trace_event(const char *kind, const char *detail)
 {
   sim_trace_emit(sim_clock_now_us(), sim__current_label(), kind, detail);

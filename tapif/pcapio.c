@@ -75,6 +75,7 @@ struct pcapio_writer {
   size_t pos;
   int failed; /* a write failed: the file is not to be trusted */
   char err[PCAPIO_ERR_MAX];
+  char note[PCAPIO_NOTE_MAX]; /* for the next frame (pcapio_note_next) */
 };
 
 struct pcapio_reader {
@@ -328,6 +329,13 @@ int pcapio_write_frame(pcapio_writer *w, int ifid, uint64_t t_us,
              w->name);
     return -1;
   }
+  char both[PCAPIO_NOTE_MAX + 512];
+  if (w->note[0]) {
+    snprintf(both, sizeof both, "%s%s%s", w->note,
+             comment && *comment ? "\n" : "", comment ? comment : "");
+    comment = both;
+    w->note[0] = 0;
+  }
   size_t clen = pcapio__str_len(comment);
   size_t size = PCAPIO_EPB_FIXED + pcapio__pad4(len) + pcapio__opt_size(4) +
                 pcapio__opt_size(clen) + 4;
@@ -345,6 +353,14 @@ int pcapio_write_frame(pcapio_writer *w, int ifid, uint64_t t_us,
   pcapio__put_opt(w, PCAPIO_OPT_EPB_FLAGS, flags, 4);
   pcapio__put_opt(w, PCAPIO_OPT_COMMENT, comment, clen);
   return pcapio__finish(w, size);
+}
+
+void pcapio_note_next(pcapio_writer *w, const char *note)
+{
+  size_t n = strlen(w->note);
+  if (!note || !*note || n + 2 >= sizeof w->note)
+    return;
+  snprintf(w->note + n, sizeof w->note - n, "%s%s", n ? "\n" : "", note);
 }
 
 int pcapio_write_summary(pcapio_writer *w, int ifid, uint64_t t_us,

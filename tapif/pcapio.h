@@ -79,6 +79,12 @@ int pcapio_add_interface(pcapio_writer *w, const char *name,
 int pcapio_write_frame(pcapio_writer *w, int ifid, uint64_t t_us,
                        int direction, const void *frame, size_t len,
                        const char *comment);
+/* Keeps `note` (copied; notes add up, one per line, at most
+ * PCAPIO_NOTE_MAX bytes in all) for the next frame written, whose comment
+ * it then opens: for an event that belongs to no frame of its own, e.g. an
+ * injected allocation failure. */
+#define PCAPIO_NOTE_MAX 1024
+void pcapio_note_next(pcapio_writer *w, const char *note);
 /* The text of the writer's last error ("" when none). */
 const char *pcapio_error(const pcapio_writer *w);
 /* Flushes, closes and renames the file into place; frees `w`.  Returns 0,

@@ -34,12 +34,14 @@ for t in tests/cli/test_*.sh; do
 done
 
 if [ -n "$PLAIN" ]; then
-  for args in "--seed 7" "--seed 3 --policy random"; do
+  for args in "udp_loopback --seed 7" "udp_loopback --seed 3 --policy random" \
+      "heap_fragmentation --variant fragmented" \
+      "board_ping --variant default --fail memp:PBUF_POOL@20"; do
     # shellcheck disable=SC2086
-    a=$(timeout 120 "$B/lwipsim" run udp_loopback $args | tail -1)
+    a=$(timeout 120 "$B/lwipsim" run $args | tail -1)
     # shellcheck disable=SC2086
-    p=$(timeout 120 "$PLAIN/lwipsim" run udp_loopback $args | tail -1)
+    p=$(timeout 120 "$PLAIN/lwipsim" run $args | tail -1)
     [ "$a" = "$p" ] || fail "asan digest '$a' differs from plain '$p' ($args)"
-    echo "ok   asan and plain builds give the same $a for udp_loopback $args"
+    echo "ok   asan and plain builds give the same $a for $args"
   done
 fi

@@ -23,4 +23,13 @@ uint32_t sys_arch_tcp_isn(void);
 #define LWIP_HOOK_TCP_ISN(local_ip, local_port, remote_ip, remote_port) \
   sys_arch_tcp_isn()
 
+/* A profile that sets LWIPSIM_PORT_HEAP gives lwIP its heap from the port
+ * (contrib_port/sys_arch_mem.c), which can then walk the heap's blocks:
+ * free bytes, the largest free block.  Board profiles only: the peer's
+ * lwIP has its own heap. */
+#if defined(LWIPSIM_PORT_HEAP) && LWIPSIM_PORT_HEAP
+extern unsigned char sys_arch_ram_heap[];
+#define LWIP_RAM_HEAP_POINTER sys_arch_ram_heap
+#endif
+
 #endif
