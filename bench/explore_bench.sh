@@ -65,3 +65,32 @@ scn=ping_flood_load
 rss=$(awk -F': *' '/Maximum resident set size/ { print $2 }' "$TMP/time")
 mib=$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')
 echo "P6 $scn engine: $mib MiB peak RSS   target <= 32 MiB  [$(ok_le "$mib" 32)]"
+
+echo "-- P6: the board's lwIP heap and pools against its profile"
+# The pool records of one board run give each pool's size as lwIP built
+# it; the profile's lwipopts.h gives what was configured.
+"$LWIPSIM" run ping_flood_load --trace "$TMP/pf.jsonl" >/dev/null 2>&1 || true
+python3 - "$TMP/pf.jsonl" contrib_port/lwipopts/board/lwipopts.h <<'PY'
+import json, re, sys
+sizes = {}
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if r["kind"] == "pool":
+        name, rest = r["detail"].split(" ", 1)
+        sizes[name] = int(re.search(r"size=(\d+)", rest).group(1))
+conf = {}
+for m in re.finditer(r"#define[ \t]+(\w+)[ \t]+(\([\d \t\*]+\)|\d+)", open(sys.argv[2]).read()):
+    conf[m.group(1)] = eval(m.group(2))
+want = {"HEAP": conf.get("MEM_SIZE"), "PBUF_POOL": conf.get("PBUF_POOL_SIZE")}
+for k, v in conf.items():
+    if k.startswith("MEMP_NUM_"):
+        want[k[len("MEMP_NUM_"):]] = v
+bad = 0
+for name, w in sorted(want.items()):
+    if name not in sizes:
+        continue
+    ok = sizes[name] == w
+    bad += not ok
+    print(f"  {name:<16} configured {w:>6}  built {sizes[name]:>6}  {'ok' if ok else 'DIFFERS'}")
+print(f"P6 heap and pools: {len([n for n in want if n in sizes]) - bad} of {len([n for n in want if n in sizes])} as configured  [{'ok' if bad == 0 else 'MISSED'}]")
+PY
