@@ -259,8 +259,12 @@ static int sim_cli_parse_run(int argc, char **argv, const sim_catalog *cat,
   int c;
   while ((c = getopt_long(argc, argv, ":v", sim_cli_run_opts, NULL)) != -1) {
     if (c != ':' && c != '?' && !strchr(sim_cli_allowed(o->cmd), c)) {
+      /* With its value in the next argument, the option is two back. */
+      const char *opt = optarg && optind >= 2 && optarg == argv[optind - 1]
+                            ? argv[optind - 2]
+                            : argv[optind - 1];
       snprintf(err, errlen, "%s does not take option '%s' (see lwipsim "
-               "--help)", cmdname, argv[optind - 1]);
+               "--help)", cmdname, opt);
       return -1;
     }
     switch (c) {

@@ -157,7 +157,10 @@ static void test_report_option(void **state)
   expect_error(ARGV("replay", "a.pcapng", "--report", "r", "--report", "s"),
                "replay takes one capture file");
   expect_error(ARGV("suite", "--report", "r.html"),
-               "suite does not take option");
+               "suite does not take option '--report'");
+  expect_error(ARGV("suite", "--report=r.html"),
+               "suite does not take option '--report=r.html'");
+  expect_error(ARGV("suite", "--json"), "suite does not take option '--json'");
 }
 
 static void test_exit_codes(void **state)
