@@ -25,6 +25,7 @@
 #include "sim_prng.h"
 #include "sim_sched.h"
 #include "sim_sync.h"
+#include "sim_trace.h"
 #include "sys_arch_sim.h"
 
 #define SYS_ARCH_TLS_NETCONN_SEM 0
@@ -235,6 +236,25 @@ sys_thread_t sys_thread_new(const char *name, lwip_thread_fn thread,
 /* ------------------------------------------------------------------ */
 /* per-thread semaphores (LWIP_NETCONN_SEM_PER_THREAD)                 */
 
+/* The slot holds the thread's semaphore; it is named after its owner
+ * ("netconn sem of app_ctl"), so reports say whose semaphore a thread
+ * waits on. */
+static sys_arch_sem_lookup sys_arch_lookup;
+static sim_thread *sys_arch_scratch; /* SHARED_SCRATCH: the port's global */
+static sys_arch_sem_lookup_stats sys_arch_lookup_stats;
+
+void sys_arch_set_sem_lookup(sys_arch_sem_lookup mode)
+{
+  sys_arch_lookup = mode;
+  sys_arch_scratch = NULL;
+  memset(&sys_arch_lookup_stats, 0, sizeof sys_arch_lookup_stats);
+}
+
+void sys_arch_get_sem_lookup_stats(sys_arch_sem_lookup_stats *st)
+{
+  *st = sys_arch_lookup_stats;
+}
+
 static void sys_arch_netconn_sem_dtor(void *p)
 {
   sys_sem_t *sem = p;
@@ -242,13 +262,44 @@ static void sys_arch_netconn_sem_dtor(void *p)
   free(sem);
 }
 
+static sys_sem_t *sys_arch_netconn_sem_slot(sim_thread *t)
+{
+  return *sim_thread_tls(t, SYS_ARCH_TLS_NETCONN_SEM);
+}
+
+struct sim_sem *sys_arch_netconn_sem_of(const char *name)
+{
+  sim_thread *t = sim_thread_find(name);
+  sys_sem_t *sem = t ? sys_arch_netconn_sem_slot(t) : NULL;
+  return sem ? *sem : NULL;
+}
+
 sys_sem_t *sys_arch_netconn_sem_get(void)
 {
-  sim_thread *self = sim_thread_self();
-  void **slot = sim_thread_tls(self, SYS_ARCH_TLS_NETCONN_SEM);
-  if (!*slot)
-    sys_arch_netconn_sem_alloc();
-  return *slot;
+  sim_thread *self = sim_thread_self(), *who;
+  sys_arch_netconn_sem_alloc();
+  sys_arch_lookup_stats.lookups++;
+  if (sys_arch_lookup == SYS_ARCH_SEM_LOOKUP_SHARED_SCRATCH) {
+    sys_arch_scratch = self; /* "OSTCBCur" copied to the port's global */
+    sim_point_silent(SYS_ARCH_SEM_LOOKUP_POINT);
+    who = sys_arch_scratch;  /* another lookup may have run meanwhile */
+  } else {
+    who = self;
+    sim_point_silent(SYS_ARCH_SEM_LOOKUP_POINT);
+  }
+  if (who != self) {
+    sys_arch_sem_lookup_stats *st = &sys_arch_lookup_stats;
+    if (st->wrong++ == 0) {
+      snprintf(st->first_thread, sizeof st->first_thread, "%s",
+               sim_thread_name(self));
+      snprintf(st->first_owner, sizeof st->first_owner, "%s",
+               sim_thread_name(who));
+      st->first_us = sim_clock_now_us();
+    }
+    sim_trace_eventf("port", "netconn sem lookup of %s returned %s's",
+                     sim_thread_name(self), sim_thread_name(who));
+  }
+  return sys_arch_netconn_sem_slot(who);
 }
 
 void sys_arch_netconn_sem_alloc(void)
@@ -262,7 +313,9 @@ void sys_arch_netconn_sem_alloc(void)
     sys_arch_assert("out of memory for a per-thread semaphore", __FILE__,
                     __LINE__);
   *sem = sim_sem_new(0);
-  sim_sem_set_name(*sem, "netconn per-thread");
+  char name[40];
+  snprintf(name, sizeof name, "netconn sem of %s", sim_thread_name(self));
+  sim_sem_set_name(*sem, name);
   *slot = sem;
   sim_thread_set_tls_dtor(SYS_ARCH_TLS_NETCONN_SEM,
                           sys_arch_netconn_sem_dtor);

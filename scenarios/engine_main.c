@@ -475,6 +475,9 @@ static int engine_serve(const sim_cli_opts *o)
   sim_sched_init(&cfg, err, sizeof err);
   sim_trace_eventf("run", "serve tap:%s lwip %s", o->tap_name,
                    sys_arch_lwip_version());
+  const scn_impl *impl = o->scn ? scn_registry_impl(o->scn->name) : NULL;
+  if (impl && impl->serve_setup && o->var)
+    impl->serve_setup(o->var);
   sim_outcome out;
   sim_sched_run(engine_serve_thread, &run, 2, &out);
   scn_serve_counters(&run);

@@ -64,6 +64,10 @@ typedef struct {
   int (*configure)(scn_run *run, sim_config *cfg, char *err, size_t errlen);
   /* Optional: decide the verdict of a run that ended abnormally. */
   void (*on_end)(scn_run *run, const sim_outcome *out);
+  /* Optional: what variant `v` sets in the port beyond its profile, for
+   * `serve --config SCENARIO:VARIANT` (the live board runs serve's
+   * services, not the scenario's main).  Before the run starts. */
+  void (*serve_setup)(const sim_variant *v);
 } scn_impl;
 
 void scn_verdict(scn_run *run, sim_verdict v, const char *fmt, ...)

@@ -76,12 +76,14 @@ struct sim_thread {
   const char *wait_what;
   uint64_t wait_seq;
   uint64_t deadline;
+  uint64_t blocked_us;     /* virtual time it blocked */
   int wake_rc;
   uint64_t timer_gen;      /* stale timer entries carry an older value */
   size_t heap_idx;         /* slot of its timeout in S.heap, or SIZE_MAX */
   sim_thread *wnext;
   /* control */
   bool held;               /* script: not runnable until released */
+  bool hold_keep;          /* ...and not released when the CPU idles */
   uint64_t hold_seq;       /* order of holds, for the idle release */
   bool killed;             /* teardown: pthread_exit when woken */
   bool tls_done;
@@ -123,6 +125,7 @@ typedef struct {
 
 static struct {
   bool inited;
+  bool tearing_down; /* sim_sched_fini: threads joined, objects go */
   sim_config cfg;
   sim_prng prng;
   sim_thread **threads;
@@ -613,7 +616,7 @@ static bool sched_release_held(void)
   sim_thread *oldest = NULL;
   for (int i = 0; i < S.nthreads; i++) {
     sim_thread *t = S.threads[i];
-    if (t->held && t->state == TS_READY &&
+    if (t->held && !t->hold_keep && t->state == TS_READY &&
         (!oldest || t->hold_seq < oldest->hold_seq))
       oldest = t;
   }
@@ -748,6 +751,18 @@ void sim_irq_pin(int irq, const char *thread, const char *point,
   m->irq = irq;
 }
 
+void sim_script_add(const sim_script_step *step)
+{
+  S.matches = sched_grow(S.matches, &S.cap_matches, S.nmatches + 1,
+                         sizeof *S.matches);
+  sim_match *m = &S.matches[S.nmatches++];
+  memset(m, 0, sizeof *m);
+  m->step = *step;
+  if (!m->step.nth)
+    m->step.nth = 1;
+  m->irq = -1;
+}
+
 void sim_irq_mask(void)
 {
   S.mask_depth++;
@@ -847,9 +862,11 @@ static void sched_apply(sim_match *m, sim_thread *cur, const char *point)
     if (!t->held)
       t->hold_seq = ++S.hold_counter;
     t->held = true;
+    t->hold_keep = m->step.keep;
     break;
   case SIM_ACT_RELEASE:
     t->held = false;
+    t->hold_keep = false;
     break;
   case SIM_ACT_RUN:
     S.run_next = t;
@@ -981,6 +998,7 @@ int sim__block(sim_obj *o, sim_waitq *q, const char *what,
   cur->wait_q = q;
   cur->wait_what = what;
   cur->wait_seq = ++S.wait_counter;
+  cur->blocked_us = sim_clock_now_us();
   cur->wake_rc = 0;
   cur->wnext = NULL;
   sim_thread **pp = &q->head;
@@ -1139,6 +1157,28 @@ sim_thread *sim_thread_self(void)
   return S.current;
 }
 
+sim_thread *sim_thread_find(const char *name)
+{
+  return sched_find(name);
+}
+
+bool sim_thread_wait_info(const sim_thread *t, char *buf, size_t len,
+                          uint64_t *since_us)
+{
+  if (!t || t->state != TS_BLOCKED)
+    return false;
+  if (t->wait_obj && t->wait_obj->seq) {
+    char desc[160];
+    sim__obj_describe(t->wait_obj, desc, sizeof desc);
+    snprintf(buf, len, "%s on %s", t->wait_what, desc);
+  } else {
+    snprintf(buf, len, "%s", t->wait_what);
+  }
+  if (since_us)
+    *since_us = t->blocked_us;
+  return true;
+}
+
 const char *sim_thread_name(const sim_thread *t)
 {
   return t->name;
@@ -1180,7 +1220,10 @@ void sim__obj_init(sim_obj *o, const char *kind)
 
 void sim__obj_fini(sim_obj *o, const sim_waitq *q1, const sim_waitq *q2)
 {
-  if ((q1 && q1->head) || (q2 && q2->head))
+  /* In teardown the threads are gone: a queue may still name one that was
+   * blocked for ever (a deadlock), whose semaphore another thread's
+   * per-thread slot frees now. */
+  if (!S.tearing_down && ((q1 && q1->head) || (q2 && q2->head)))
     sim__fault("%s#%u freed while thread %s waits on it", o->kind, o->seq,
                (q1 && q1->head ? q1->head : q2->head)->name);
   if (o->live_prev)
@@ -1471,6 +1514,7 @@ void sim_sched_fini(void)
     pthread_join(t->pt, NULL);
   }
   S.current = NULL;
+  S.tearing_down = true;
   for (int i = 0; i < S.nthreads; i++) {
     sim_thread *t = S.threads[i];
     if (t == S.wedged)

@@ -45,7 +45,10 @@ typedef enum {
  * for the `nth` time (1-based; 0 means 1), apply `action` to `target`; with
  * `every`, also at every later hit.  A hold never makes a deadlock of its
  * own: when no other thread can run and nothing is due now, the scheduler
- * releases the longest-held thread (and traces it) before time moves. */
+ * releases the longest-held thread (and traces it) before time moves --
+ * unless the hold has `keep`: then it lasts, across idle time, until a
+ * release step (a preemption that lasts while higher-priority work waits
+ * for its events). */
 typedef enum {
   SIM_ACT_HOLD,    /* target may not run until released */
   SIM_ACT_RELEASE, /* undo a hold */
@@ -59,6 +62,7 @@ typedef struct {
   sim_action action;
   const char *target;
   bool every;
+  bool keep; /* hold: survives idle time (see above) */
 } sim_script_step;
 
 /* A schedule's step: the `decision`-th decision (1-based) the scheduler
@@ -156,6 +160,12 @@ sim_thread *sim_thread_create(const char *name, int prio, sim_thread_fn fn,
 sim_thread *sim_thread_self(void); /* NULL outside sim threads */
 const char *sim_thread_name(const sim_thread *t);
 int sim_thread_prio(const sim_thread *t);
+/* The live (not finished) thread called `name`, or NULL. */
+sim_thread *sim_thread_find(const char *name);
+/* If `t` is blocked: what it waits for ("take on sem#3 'x' (created by
+ * ...)") in buf and since when (virtual µs); false if it is not. */
+bool sim_thread_wait_info(const sim_thread *t, char *buf, size_t len,
+                          uint64_t *since_us);
 /* Per-thread slots for the port (e.g. lwIP's per-thread semaphore). */
 #define SIM_TLS_SLOTS 4
 void **sim_thread_tls(sim_thread *t, int slot);
@@ -184,6 +194,10 @@ void sim_irq_raise_at(int irq, uint64_t t_us); /* pending at virtual t */
 /* Raise `irq` when `thread` (NULL: any) reaches `point` for the nth time. */
 void sim_irq_pin(int irq, const char *thread, const char *point,
                  unsigned nth);
+/* Adds a script step while the run goes on (a scenario arms a schedule at
+ * the moment it matters); its hits are counted from now.  The strings must
+ * have static storage.  Any policy. */
+void sim_script_add(const sim_script_step *step);
 /* Interrupt masking (nested), as sys_arch_protect/unprotect. */
 void sim_irq_mask(void);
 void sim_irq_unmask(void);

@@ -32,6 +32,16 @@ void sim_sem_give(sim_sem *s);
 int sim_sem_take(sim_sem *s, uint64_t timeout_us);
 int sim_sem_trytake(sim_sem *s);
 unsigned sim_sem_count(const sim_sem *s);
+/* Who gave a semaphore last and which thread got that unit (for reports:
+ * "given by tcpip_thread at t, taken by app_ctl"). */
+typedef struct {
+  unsigned long long gives, takes;
+  char giver[32];    /* thread name, "isr:<irq>", "event" */
+  uint64_t given_us;
+  char taker[32];
+  uint64_t taken_us;
+} sim_sem_history;
+void sim_sem_get_history(const sim_sem *s, sim_sem_history *h);
 
 sim_mutex *sim_mutex_new(void);
 void sim_mutex_free(sim_mutex *m);

@@ -22,6 +22,7 @@ struct sim_sem {
   sim_obj obj;
   sim_waitq q;
   unsigned count;
+  sim_sem_history h;
 };
 
 struct sim_mutex {
@@ -72,27 +73,47 @@ void sim_sem_set_name(sim_sem *s, const char *name)
   sim__obj_set_name(&s->obj, name);
 }
 
+static void sync_label(char *dst, size_t len, const char *name)
+{
+  snprintf(dst, len, "%s", name ? name : "?");
+}
+
 void sim_sem_give(sim_sem *s)
 {
-  if (sim__wake_one(&s->q)) {
+  s->h.gives++;
+  s->h.given_us = sim_clock_now_us();
+  sync_label(s->h.giver, sizeof s->h.giver, sim__current_label());
+  sim_thread *t = sim__wake_one(&s->q);
+  if (t) {
+    s->h.takes++;
+    s->h.taken_us = s->h.given_us;
+    sync_label(s->h.taker, sizeof s->h.taker, sim_thread_name(t));
     sim__resched();
     return;
   }
   s->count++;
 }
 
+static void sync_took(sim_sem *s)
+{
+  s->count--;
+  s->h.takes++;
+  s->h.taken_us = sim_clock_now_us();
+  sync_label(s->h.taker, sizeof s->h.taker, sim__current_label());
+}
+
 int sim_sem_trytake(sim_sem *s)
 {
   if (s->count == 0)
     return SIM_EAGAIN;
-  s->count--;
+  sync_took(s);
   return SIM_OK;
 }
 
 int sim_sem_take(sim_sem *s, uint64_t timeout_us)
 {
   if (s->count > 0) {
-    s->count--;
+    sync_took(s);
     return SIM_OK;
   }
   /* The giver hands the unit over directly: count stays 0. */
@@ -103,6 +124,11 @@ int sim_sem_take(sim_sem *s, uint64_t timeout_us)
 unsigned sim_sem_count(const sim_sem *s)
 {
   return s->count;
+}
+
+void sim_sem_get_history(const sim_sem *s, sim_sem_history *h)
+{
+  *h = s->h;
 }
 
 /* ------------------------------------------------------------------ */

@@ -109,6 +109,7 @@ typedef struct {
   size_t bytes;         /* per trip, default 1000, at most 16384 */
   uint32_t salt;
   uint64_t timeout_us;  /* per receive (SO_RCVTIMEO), default 2 s */
+  uint64_t interval_us; /* pause between trips (a periodic poll), default 0 */
   int prio;             /* default 3 */
   uint64_t *trip_us;    /* if not NULL: `trips` durations, virtual */
 } peer_echo_config;

@@ -12,6 +12,7 @@
 
 #include "peer_priv.h"
 #include "sim_clock.h"
+#include "sim_sched.h"
 #include "sim_trace.h"
 
 void peer_echo_config_default(peer_echo_config *c)
@@ -36,6 +37,8 @@ static void peer_echo_main(peer_app *a, unsigned index)
   if (s < 0)
     goto out;
   for (unsigned k = 0; k < c->trips; k++) {
+    if (k && c->interval_us)
+      sim_sleep_us(c->interval_us);
     for (size_t i = 0; i < c->bytes; i++)
       tx[i] = peer_pattern(c->salt + k, i);
     uint64_t start = sim_clock_now_us();

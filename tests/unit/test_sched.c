@@ -1689,6 +1689,147 @@ static void test_watchdog_quiet_while_points_pass(void **state)
 
 /* ------------------------------------------------------------------ */
 
+/* A hold armed at run time with `keep` lasts while time moves, until its
+ * release step: "T" stays in "P" while "U" sleeps, and runs once "U"
+ * reaches "R" (without `keep` it would run at t=0, see above). */
+static const sim_script_step keep_hold = {
+    .thread = "T", .point = "P", .action = SIM_ACT_HOLD, .target = "T",
+    .keep = true};
+static const sim_script_step keep_release = {
+    .thread = "U", .point = "R", .action = SIM_ACT_RELEASE, .target = "T"};
+
+static void keep_t(void *arg)
+{
+  ts *st = arg;
+  note(st, "T:1");
+  sim_script_add(&keep_hold);
+  sim_script_add(&keep_release);
+  sim_point("P");
+  note(st, "T:2@%llu", now());
+  sim_sem_give(st->done);
+}
+
+static void keep_u(void *arg)
+{
+  ts *st = arg;
+  sim_sleep_us(100);
+  note(st, "U:R@%llu", now());
+  sim_point("R");
+  note(st, "U:after");
+  sim_sem_give(st->done);
+}
+
+static void keep_main(void *arg)
+{
+  ts *st = arg;
+  st->done = sim_sem_new(0);
+  sim_thread_create("T", 5, keep_t, st);
+  sim_thread_create("U", 1, keep_u, st);
+  wait_done(st, 2);
+  note(st, "main:end");
+}
+
+static void test_script_add_keep_hold_lasts_across_time(void **state)
+{
+  ts *st = *state;
+  run_main(st, keep_main, 10);
+  assert_normal_end(st);
+  assert_string_equal(st->log, "T:1 U:R@100 T:2@100 U:after main:end");
+}
+
+/* What a blocked thread waits on, since when, and who gave a semaphore to
+ * whom. */
+static void waiter_w(void *arg)
+{
+  ts *st = arg;
+  (void)sim_sem_take(st->gate[0], SIM_FOREVER);
+  note(st, "W:woke@%llu", now());
+  sim_sem_give(st->done);
+}
+
+static void wait_info_main(void *arg)
+{
+  ts *st = arg;
+  st->done = sim_sem_new(0);
+  st->gate[0] = sim_sem_new(0);
+  sim_sem_set_name(st->gate[0], "gate");
+  sim_sleep_us(10);
+  sim_thread_create("W", 3, waiter_w, st);
+  sim_sleep_us(40);
+  const sim_thread *w = sim_thread_find("W");
+  char what[200];
+  uint64_t since = 99;
+  assert_non_null(w);
+  assert_null(sim_thread_find("nobody"));
+  assert_true(sim_thread_wait_info(w, what, sizeof what, &since));
+  note(st, "since=%llu", (unsigned long long)since);
+  assert_non_null(strstr(what, "take on sem#2 'gate'"));
+  assert_false(sim_thread_wait_info(sim_thread_self(), what, sizeof what,
+                                    NULL));
+  sim_sem_history h;
+  sim_sem_get_history(st->gate[0], &h);
+  assert_int_equal(h.gives, 0);
+  sim_sem_give(st->gate[0]);
+  sim_sem_get_history(st->gate[0], &h);
+  assert_int_equal(h.gives, 1);
+  assert_int_equal(h.takes, 1);
+  assert_string_equal(h.giver, "main");
+  assert_string_equal(h.taker, "W");
+  assert_int_equal(h.given_us, 50);
+  wait_done(st, 1);
+  note(st, "main:end");
+}
+
+static void test_wait_info_and_sem_history(void **state)
+{
+  ts *st = *state;
+  run_main(st, wait_info_main, 10);
+  assert_normal_end(st);
+  assert_string_equal(st->log, "since=10 W:woke@50 main:end");
+}
+
+/* A thread blocked for ever on a semaphore that another thread's slot
+ * frees at teardown (a deadlock's end): fini frees it without a fault. */
+static void slot_dtor(void *p)
+{
+  sim_sem_free(p);
+}
+
+static void slot_owner(void *arg)
+{
+  ts *st = arg;
+  sim_sem *own = sim_sem_new(0);
+  *sim_thread_tls(sim_thread_self(), 1) = own;
+  sim_thread_set_tls_dtor(1, slot_dtor);
+  st->sem = own;
+  (void)sim_sem_take(st->gate[0], SIM_FOREVER);
+}
+
+static void slot_waiter(void *arg)
+{
+  ts *st = arg;
+  (void)sim_sem_take(st->sem, SIM_FOREVER);
+}
+
+static void slot_main(void *arg)
+{
+  ts *st = arg;
+  st->gate[0] = sim_sem_new(0);
+  sim_thread_create("O", 5, slot_owner, st);
+  sim_thread_create("X", 4, slot_waiter, st);
+  sim_sleep_us(10);
+  note(st, "main:end");
+}
+
+static void test_fini_frees_a_semaphore_still_waited_on(void **state)
+{
+  ts *st = *state;
+  run_main(st, slot_main, 1);
+  assert_normal_end(st);
+  stop(st);
+  assert_string_equal(st->log, "main:end");
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -1730,6 +1871,9 @@ int main(void)
       T(test_script_longest_held_gives_way_first),
       T(test_watchdog_reports_a_spinning_thread),
       T(test_watchdog_quiet_while_points_pass),
+      T(test_script_add_keep_hold_lasts_across_time),
+      T(test_wait_info_and_sem_history),
+      T(test_fini_frees_a_semaphore_still_waited_on),
   };
   return cmocka_run_group_tests_name("sched", tests, NULL, NULL);
 }
