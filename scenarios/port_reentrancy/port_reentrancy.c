@@ -102,7 +102,8 @@ static struct {
   uint64_t armed_us;
   unsigned long selects, timeouts, empty_wakes;
   uint64_t first_empty_us;
-  sim_sem_history first_empty; /* app_ctl's semaphore when it woke so */
+  sim_sem_history first_empty; /* the semaphore that woke it so... */
+  const char *first_empty_owner; /* ...and whose it is */
 } pr;
 
 static const sim_script_step pr_hold = {
@@ -220,9 +221,23 @@ static void pr_ctl_serve(pr_app *a, int c)
         /* Woken before its timeout with nothing to read: a signal meant
          * for someone else. */
         pr.first_empty_us = sim_clock_now_us();
-        struct sim_sem *own = sys_arch_netconn_sem_of(a->name);
-        if (own)
-          sim_sem_get_history(own, &pr.first_empty);
+        /* The semaphore select() waited on: the one whose last unit
+         * went to this thread most recently (the lookup may have handed
+         * it the other thread's). */
+        static const char *const owners[] = {"app_ctl", "app_data"};
+        for (size_t i = 0; i < 2; i++) {
+          struct sim_sem *sem = sys_arch_netconn_sem_of(owners[i]);
+          sim_sem_history h;
+          if (!sem)
+            continue;
+          sim_sem_get_history(sem, &h);
+          bool later = !pr.first_empty_owner ||
+                       h.taken_us >= pr.first_empty.taken_us;
+          if (h.takes && strcmp(h.taker, a->name) == 0 && later) {
+            pr.first_empty = h;
+            pr.first_empty_owner = owners[i];
+          }
+        }
         sim_trace_eventf("app", "app_ctl: select() woke after %llu us with "
                          "nothing ready", (unsigned long long)waited);
       }
@@ -392,12 +407,13 @@ static void pr_main(scn_run *run)
   if (s_ctl || s_data) {
     char wakes[240] = "";
     const sim_sem_history *h = &pr.first_empty;
-    if (pr.empty_wakes && h->gives)
+    if (pr.empty_wakes && pr.first_empty_owner)
       snprintf(wakes, sizeof wakes,
-               "; the signal %s gave app_ctl's semaphore at t=%llu.%06llus "
+               "; the signal %s gave %s's semaphore at t=%llu.%06llus "
                "went to %s, whose select() woke with nothing to read (%lu "
                "such wake-ups)",
-               h->giver, (unsigned long long)(h->given_us / 1000000),
+               h->giver, pr.first_empty_owner,
+               (unsigned long long)(h->given_us / 1000000),
                (unsigned long long)(h->given_us % 1000000), h->taker,
                pr.empty_wakes);
     /* Not a verdict of main's: the run ends as a deadlock (on_end). */
