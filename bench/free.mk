@@ -4,18 +4,19 @@
 # (sched.c, sync.c, clock.c) replaced by the free-running backend of
 # sim/free/ (every sim thread a plain pthread under the OS scheduler, real
 # time); the trace, PRNG, catalogue and CLI objects are the same ones.
-# lwipsim-engine-free links exactly the objects of the bug-select-leak
-# engine against it, so bench/select_close_race.sh can run the same
-# scenario code with and without the deterministic core.  `make bench`
-# builds it; `make all` does not.
+# lwipsim-engine-free links exactly the objects of a profile's engine
+# against it, so the bench scripts can run the same scenario code with and
+# without the deterministic core: bug-select-leak for select_close_race
+# (select_close_race.sh), board-rtosheap for isr_pbuf_free and
+# board-semthread for port_reentrancy (explore_bench.sh, P1's narrow
+# windows).  `make bench` builds them; `make all` does not.
 
-FREE_PROFILE := bug-select-leak
+FREE_PROFILES := bug-select-leak board-rtosheap board-semthread
 FREE_SRCS := $(wildcard sim/free/*.c)
 FREE_OBJS := $(patsubst sim/free/%.c,$(B)/obj/sim-free/%.o,$(FREE_SRCS))
 FREE_SIM_OBJS := $(filter-out $(B)/obj/sim/sched.o $(B)/obj/sim/sync.o \
   $(B)/obj/sim/clock.o,$(SIM_OBJS))
 LIBSIM_FREE := $(B)/obj/libsim-free.a
-ENGINE_FREE := $(E_$(FREE_PROFILE))/lwipsim-engine-free
 
 $(B)/obj/sim-free/%.o: sim/free/%.c
 	@mkdir -p $(@D)
@@ -26,14 +27,20 @@ $(LIBSIM_FREE): $(FREE_SIM_OBJS) $(FREE_OBJS)
 	ar rcs $@ $^
 
 # The prerequisites and libraries mirror the lwipsim-engine rule of the
-# Makefile's ENGINE_template (with tapif/ once the Makefile has it); a
-# change there must be repeated here.
-FREE_TAPIF_OBJS := $(TAPIF_OBJS_$(FREE_PROFILE))
-FREE_LIBS := $(LIBS) $(if $(FREE_TAPIF_OBJS),-lpcap)
+# Makefile's ENGINE_template (the peer object comes from peer.mk, which
+# names both engines); a change there must be repeated here.
+define FREE_ENGINE_template
+$$(E_$(1))/lwipsim-engine-free: $$(SCN_OBJS_$(1)) $(B)/obj/gen/scn_impls.o \
+    $(DESC_OBJS) $$(TAPIF_OBJS_$(1)) $$(PORT_OBJS_$(1)) \
+    $$(E_$(1))/liblwip.a $(LIBSIM_FREE)
+	$(CC) $(LDFLAGS_ALL) -o $$@ $$^ $(LIBS) -lpcap
 
-$(ENGINE_FREE): $(SCN_OBJS_$(FREE_PROFILE)) $(B)/obj/gen/scn_impls.o \
-    $(DESC_OBJS) $(FREE_TAPIF_OBJS) $(PORT_OBJS_$(FREE_PROFILE)) \
-    $(E_$(FREE_PROFILE))/liblwip.a $(LIBSIM_FREE)
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(FREE_LIBS)
+FREE_ENGINES += $$(E_$(1))/lwipsim-engine-free
+endef
+$(foreach p,$(FREE_PROFILES),$(eval $(call FREE_ENGINE_template,$(p))))
 
-bench: $(ENGINE_FREE)
+bench: $(FREE_ENGINES)
+
+# Its unit tests (tests/unit/test_free.c) run with the others in make test.
+$(B)/tests/test_free: $(B)/tests/test_free.o $(LIBSIM_FREE)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka $(LIBS)

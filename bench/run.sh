@@ -11,7 +11,9 @@
 #      own --json timings for points, switches and virtual time;
 #   4. a summary against the targets;
 #   5. time to first reproduction of select_close_race leak-2.0, sim
-#      against free-running threads (bench/select_close_race.sh);
+#      against free-running threads (bench/select_close_race.sh), then
+#      explore, suite and memory (bench/explore_bench.sh) and the narrow
+#      windows, sim against free-running threads (bench/narrow_windows.sh);
 #   6. TCP throughput over TAP into lwiperf against a plain TAP read loop
 #      (bench/tap_bench.sh; root only).
 # Every scenario run must end with its expected verdict (exit code 0), or
@@ -154,6 +156,13 @@ bench/select_close_race.sh "$B"
 # ------------------------------------------------------------------
 section "explore, suite and memory (P1 distributions, P2, P5, P6)"
 bench/explore_bench.sh "$B"
+
+# ------------------------------------------------------------------
+section "P1 narrow windows: runs to the first reproduction, sim vs free-running"
+# isr_pbuf_free isr-free and port_reentrancy shared-scratch, pinned and
+# unpinned in the sim, and on free threads until the first reproduction or
+# FREE_BUDGET_S (default 600) each: this section alone takes up to ~27 min.
+bench/narrow_windows.sh "$B"
 
 # ------------------------------------------------------------------
 section "TAP: bulk TCP into the board's lwiperf, beside a plain TAP read loop"

@@ -23,7 +23,7 @@
 # not); the budget counts everything.  The free series runs until it has
 # seen its first reproduction and at least RATE_RUNS runs (for the rate),
 # or until MAX_RUNS runs or BUDGET_S seconds; each run is also bounded by
-# RUN_TIMEOUT_S (the backend's own wall-time limit is 10 s).  The series
+# RUN_TIMEOUT_S (the backend's own wall-time limit is 60 s).  The series
 # runs twice: on every CPU, and pinned to one CPU with taskset (a
 # single-core board's situation, still without priorities) if taskset
 # exists.  The whole script ends within

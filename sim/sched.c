@@ -789,6 +789,11 @@ bool sim_in_isr(void)
   return S.in_isr;
 }
 
+void sim_model_lock(void) {}
+void sim_model_unlock(void) {}
+void sim__trace_lock(void) {}
+void sim__trace_unlock(void) {}
+
 /* Timers due now (all with the same virtual time, in sequence order). */
 static void sched_fire_due(void)
 {

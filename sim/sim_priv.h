@@ -57,6 +57,12 @@ const char *sim__current_label(void);
 /* Frees every object still alive at the end of a run. */
 void sim__sync_free_live(sim_obj *live);
 
+/* Around each trace record (trace.c): nothing under the deterministic
+ * scheduler, where one context runs at a time; a recursive lock in the
+ * free-running backend, whose threads trace concurrently. */
+void sim__trace_lock(void);
+void sim__trace_unlock(void);
+
 void sim__clock_set(uint64_t t_us);
 void sim__prng_app_seed(uint64_t seed);
 

@@ -202,6 +202,15 @@ void sim_script_add(const sim_script_step *step);
 void sim_irq_mask(void);
 void sim_irq_unmask(void);
 unsigned sim_irq_mask_depth(void);
+/* A section of a hardware or remote-host model (wire, EMAC, scripted
+ * peers) whose state is shared between threads and event/interrupt
+ * context.  It must not block or pass a scheduling point.  Under the
+ * deterministic scheduler nothing else runs meanwhile, so these do nothing
+ * (and add no point: traces are unchanged); the free-running backend takes
+ * its interrupt-mask lock, which every handler and event runs under.
+ * Nests. */
+void sim_model_lock(void);
+void sim_model_unlock(void);
 
 /* --- external events: `fn` runs at virtual time t, outside any thread, in
  * interrupt context (it may give semaphores or raise IRQs, never block). */

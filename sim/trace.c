@@ -156,6 +156,7 @@ void sim_trace_emit(uint64_t t_us, const char *thread, const char *kind,
 {
   char line[SIM_TRACE_LINE_MAX + 128];
   size_t cap = sizeof line - 4;
+  sim__trace_lock();
   int n = snprintf(line, sizeof line,
                    "{\"t_us\":%llu,\"seq\":%llu,\"thread\":\"",
                    (unsigned long long)t_us,
@@ -181,6 +182,7 @@ void sim_trace_emit(uint64_t t_us, const char *thread, const char *kind,
   if (sim_trace_obs)
     sim_trace_obs(sim_trace_obs_ctx, t_us, sim_trace_seq - 1, thread, kind,
                   detail ? detail : "");
+  sim__trace_unlock();
 }
 
 void sim_trace_set_observer(sim_trace_observer fn, void *ctx)

@@ -14,6 +14,10 @@
  * or FULL (a frame waits for the RX task).  The DMA never skips a
  * descriptor: a FULL or NOBUF one at rx_head drops the frame, as a real ring
  * stalls.  Every frame lands in exactly one counter.
+ *
+ * Descriptors change hands between a thread and event/IRQ context only in
+ * model sections (sim_model_lock): nothing under the deterministic
+ * scheduler, the interrupt mask on free-running threads.
  */
 #include "emac.h"
 
@@ -139,12 +143,19 @@ static void emac_rx_task(void *arg)
   emac *e = arg;
   for (;;) {
     sys_arch_sem_wait(&e->rx_sem, e->cfg.refill_retry_ms);
-    while (e->rx[e->rx_tail].st == EMAC_RX_FULL) {
+    for (;;) {
+      /* The descriptor changes hands with the DMA: a model section. */
+      sim_model_lock();
       emac_rx_desc *d = &e->rx[e->rx_tail];
+      if (d->st != EMAC_RX_FULL) {
+        sim_model_unlock();
+        break;
+      }
       struct pbuf *p = d->p;
       pbuf_realloc(p, d->len);
       emac_refill(e, d);
       e->rx_tail = (e->rx_tail + 1) % e->cfg.rx_ring;
+      sim_model_unlock();
       if (e->netif->input(p, e->netif) != ERR_OK) {
         e->st.rx_drop_queue_full++;
         sim_trace_event("emac", "rx dropped: input queue full");
@@ -153,18 +164,19 @@ static void emac_rx_task(void *arg)
         e->st.rx_frames++;
       }
     }
+    sim_model_lock();
     for (unsigned i = 0; i < e->cfg.rx_ring; i++)
       if (e->rx[i].st == EMAC_RX_NOBUF)
         emac_refill(e, &e->rx[i]);
+    sim_model_unlock();
   }
 }
 
 /* ------------------------------------------------------------------ */
 /* transmit                                                            */
 
-static err_t emac_output(struct netif *netif, struct pbuf *p)
+static err_t emac_output_locked(emac *e, struct pbuf *p)
 {
-  emac *e = netif->state;
   if (!e->cable) {
     e->st.tx_drop_link_down++;
     sim_trace_event("emac", "tx dropped: link down");
@@ -206,6 +218,17 @@ static err_t emac_output(struct netif *netif, struct pbuf *p)
   if (!e->cfg.tx_irq_external)
     sim_irq_raise_at(e->tx_irq, d->done_at);
   return ERR_OK;
+}
+
+/* The TX ring is shared with the TX-complete IRQ: a model section, as a
+ * driver masks its interrupt around the ring. */
+static err_t emac_output(struct netif *netif, struct pbuf *p)
+{
+  emac *e = netif->state;
+  sim_model_lock();
+  err_t err = emac_output_locked(e, p);
+  sim_model_unlock();
+  return err;
 }
 
 static void emac_tx_isr(void *arg)

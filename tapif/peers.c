@@ -13,7 +13,9 @@
  *
  * Invariants.  The inbox holds in_count frames from in_head on; peers_rx()
  * writes only behind them, so the frame being handled is never
- * overwritten.  Round trips use the arrival time stamped by peers_rx(),
+ * overwritten; the thread reads and moves in_head/in_count in model
+ * sections (sim_model_lock), so free-running threads agree with events on
+ * them too.  Round trips use the arrival time stamped by peers_rx(),
  * not the time the thread got to run.  Once the script ends (`finished`)
  * the peer is silent: a host that has left the wire.  Everything a peer
  * does goes into the trace as one "peer" event, so it is in the digest.
@@ -294,14 +296,29 @@ static void peers_handle(peers_node *n, const peers_slot *s)
 
 /* Handles frames until virtual time `deadline` or until a handler sets
  * `woken` (then the caller looks and calls again). */
+static unsigned peers_inbox_count(peers_node *n)
+{
+  sim_model_lock(); /* peers_rx() adds from event context */
+  unsigned c = n->in_count;
+  sim_model_unlock();
+  return c;
+}
+
+static void peers_inbox_pop(peers_node *n)
+{
+  sim_model_lock();
+  n->in_head = (n->in_head + 1) % PEERS_INBOX;
+  n->in_count--;
+  sim_model_unlock();
+}
+
 static void peers_run_until(peers_node *n, uint64_t deadline)
 {
   n->woken = false;
   for (;;) {
-    while (n->in_count) {
+    while (peers_inbox_count(n)) {
       peers_handle(n, &n->inbox[n->in_head]);
-      n->in_head = (n->in_head + 1) % PEERS_INBOX;
-      n->in_count--;
+      peers_inbox_pop(n);
     }
     uint64_t now = sim_clock_now_us();
     if (n->woken || now >= deadline)

@@ -5,7 +5,9 @@
  * A sent frame is copied once per receiver and delivered by a virtual-time
  * event (sim_call_at), so delivery order is (time, send order) - never
  * address or hash order - and a run stays a pure function of its seed.
- * Frames still in flight when the run ends are freed by destroy().
+ * Frames still in flight when the run ends are freed by destroy().  A send
+ * is one model section (sim_model_lock): on free-running threads a send
+ * and a delivery event may otherwise overlap.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,8 +91,8 @@ static void vwire_deliver(void *arg)
   free(f);
 }
 
-static int vwire_send(tapif_wire *base, int from, const uint8_t *frame,
-                      size_t len, const char *note)
+static int vwire_send_locked(tapif_wire *base, int from, const uint8_t *frame,
+                             size_t len, const char *note)
 {
   vwire *w = (vwire *)base;
   if (from < 0 || from >= w->nports || len == 0 || len > TAPIF_FRAME_MAX)
@@ -137,6 +139,17 @@ static int vwire_send(tapif_wire *base, int from, const uint8_t *frame,
     sim_call_at(now + delay, vwire_deliver, f);
   }
   return 0;
+}
+
+/* Senders are threads; deliveries are events: the in-flight list, the
+ * ports and the PRNG are shared between them (sim_model_lock). */
+static int vwire_send(tapif_wire *base, int from, const uint8_t *frame,
+                      size_t len, const char *note)
+{
+  sim_model_lock();
+  int rc = vwire_send_locked(base, from, frame, len, note);
+  sim_model_unlock();
+  return rc;
 }
 
 static void vwire_destroy(tapif_wire *base)

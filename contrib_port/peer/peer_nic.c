@@ -30,6 +30,7 @@
 #include "lwip/tcpip.h"
 
 #include "peer_priv.h"
+#include "sim_sched.h"
 #include "sim_trace.h"
 
 static err_t peer_nic_output(struct netif *netif, struct pbuf *p)
@@ -98,12 +99,22 @@ const char *peer_node_rx(void *node, const uint8_t *frame, size_t len)
   return NULL;
 }
 
+/* The ring's counter is shared with peer_node_rx() in event context: read
+ * and moved in model sections (sim_model_lock). */
+static unsigned peer_nic_pending(peer_node *n)
+{
+  sim_model_lock();
+  unsigned c = n->count;
+  sim_model_unlock();
+  return c;
+}
+
 void peer_nic_rx_task(void *arg)
 {
   peer_node *n = arg;
   for (;;) {
     sys_arch_sem_wait(&n->rx_sem, 0);
-    while (n->count) {
+    while (peer_nic_pending(n)) {
       peer_frame_slot *s = &n->ring[n->tail];
       struct pbuf *p = pbuf_alloc(PBUF_RAW, s->len, PBUF_POOL);
       if (!p) {
@@ -122,8 +133,10 @@ void peer_nic_rx_task(void *arg)
           n->nic.nic_rx++;
         }
       }
+      sim_model_lock();
       n->tail = (n->tail + 1) % n->cfg.rx_ring;
       n->count--;
+      sim_model_unlock();
     }
   }
 }

@@ -238,18 +238,25 @@ static void ip_main(scn_run *run)
   else if (nleaks)
     scn_verdict(run, SIM_VERDICT_REPRODUCED, "after %u cycles the pools "
                 "did not come back: %s", ip.cycles, leaks);
-  else
+  else {
+    char how[96];
+    if (ip.unpinned)
+      snprintf(how, sizeof how, "the EMAC's own TX-complete IRQ (unpinned)");
+    else
+      snprintf(how, sizeof how, "a TX-complete IRQ pinned at app's %s",
+               ip.pin_point);
     scn_verdict(run, SIM_VERDICT_NOT_REPRODUCED,
                 "%u cable cycles; %llu frames (each link-up's gratuitous "
-                "ARP) released by a TX-complete IRQ pinned at app's %s "
+                "ARP) released by %s "
                 "(%llu in the ISR, %llu deferred); no heap re-entry, %s; "
                 "%lu app buffers; pools back",
-                ip.cycles, (unsigned long long)st->tx_frames, ip.pin_point,
+                ip.cycles, (unsigned long long)st->tx_frames, how,
                 (unsigned long long)st->tx_freed_isr,
                 (unsigned long long)st->tx_freed_deferred,
                 hs.allocs ? "block list checked after every operation"
                           : "mem_sanity after every free",
                 ip.app_ops);
+  }
 }
 
 /* The heap model ends the run as a fault when it is re-entered; that is

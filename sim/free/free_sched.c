@@ -9,7 +9,8 @@
  * What changes against sim/sched.c.
  * - No run token: threads run concurrently on every CPU; priorities are
  *   recorded but ignored (SCHED_OTHER); cfg.pin_cpu is ignored too.
- * - Policies and script steps are ignored; sim_point() and
+ * - Policies and script steps (sim_script_add too) are ignored; the
+ *   scenario still reads the policy it was given.  sim_point() and
  *   sim_point_silent() only count the point (per thread, no shared cache
  *   line) and make a thread of an ended run leave.  They write no trace
  *   record: sim/trace.c is not thread-safe, so the backend traces only
@@ -63,7 +64,7 @@
 
 #define FREE_STACK_SIZE (512u * 1024u)
 #define FREE_MAX_IRQS 32
-#define FREE_WALL_LIMIT_US (10ull * 1000000ull) /* a run never hangs */
+#define FREE_WALL_LIMIT_US (60ull * 1000000ull) /* a run never hangs */
 #define FREE_JOIN_WAIT_US (100ull * 1000ull)    /* fini waits this long */
 
 struct sim_thread {
@@ -79,8 +80,9 @@ struct sim_thread {
    * atomics: a report may be a little stale, never torn). */
   uint64_t points;
   const char *last_point;
-  const char *wait_what, *wait_kind;
+  const char *wait_what, *wait_kind, *wait_name;
   unsigned wait_seq;
+  uint64_t wait_since;     /* run time in us when the wait began */
   void *tls[SIM_TLS_SLOTS];
 };
 
@@ -198,11 +200,15 @@ void sim__free_leave(void)
   pthread_exit(NULL);
 }
 
-void sim__free_waiting(const char *what, const char *kind, unsigned seq)
+void sim__free_waiting(const char *what, const char *kind, unsigned seq,
+                       const char *name)
 {
   sim_thread *t = free_self;
   if (!t)
     return;
+  if (what)
+    __atomic_store_n(&t->wait_since, sim_clock_now_us(), __ATOMIC_RELAXED);
+  __atomic_store_n(&t->wait_name, name, __ATOMIC_RELAXED);
   __atomic_store_n(&t->wait_kind, kind, __ATOMIC_RELAXED);
   __atomic_store_n(&t->wait_seq, seq, __ATOMIC_RELAXED);
   __atomic_store_n(&t->wait_what, what, __ATOMIC_RELAXED);
@@ -393,6 +399,43 @@ unsigned sim_irq_mask_depth(void)
 bool sim_in_isr(void)
 {
   return free_in_isr;
+}
+
+/* The process's own thread after the end of a run does not wait for the
+ * mask (a thread that left inside a protected region keeps it); its model
+ * sections then only count, so that the unlock matches. */
+static __thread unsigned free_model_skip;
+
+void sim_model_lock(void)
+{
+  if (free_model_skip ||
+      (!free_self && !free_is_helper && sim__free_killed())) {
+    free_model_skip++;
+    return;
+  }
+  sim_irq_mask();
+}
+
+void sim_model_unlock(void)
+{
+  if (free_model_skip) {
+    free_model_skip--;
+    return;
+  }
+  sim_irq_unmask();
+}
+
+/* Trace records come from every thread at once here. */
+static pthread_mutex_t free_trace_mu = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+
+void sim__trace_lock(void)
+{
+  pthread_mutex_lock(&free_trace_mu);
+}
+
+void sim__trace_unlock(void)
+{
+  pthread_mutex_unlock(&free_trace_mu);
 }
 
 /* ------------------------------------------------------------------ */
@@ -596,6 +639,11 @@ void sim_point(const char *name)
   sim_point_silent(name);
 }
 
+void sim_script_add(const sim_script_step *step)
+{
+  (void)step; /* no schedule to steer: the OS decides */
+}
+
 void sim_sleep_us(uint64_t us)
 {
   sim_point_silent("sleep");
@@ -604,7 +652,7 @@ void sim_sleep_us(uint64_t us)
   (void)sim__free_may_block("sleep", "sleep", 0, us);
   struct timespec abs;
   bool timed = sim__free_deadline(us, &abs);
-  sim__free_waiting("sleep", NULL, 0);
+  sim__free_waiting("sleep", NULL, 0, NULL);
   pthread_mutex_lock(&F.lock);
   for (;;) {
     if (sim__free_killed()) {
@@ -617,7 +665,7 @@ void sim_sleep_us(uint64_t us)
       break;
   }
   pthread_mutex_unlock(&F.lock);
-  sim__free_waiting(NULL, NULL, 0);
+  sim__free_waiting(NULL, NULL, 0, NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -705,6 +753,39 @@ sim_thread *sim_thread_create(const char *name, int prio, sim_thread_fn fn,
 sim_thread *sim_thread_self(void)
 {
   return free_self;
+}
+
+sim_thread *sim_thread_find(const char *name)
+{
+  sim_thread *found = NULL;
+  pthread_mutex_lock(&F.lock);
+  for (int i = 0; i < F.nthreads && !found; i++)
+    if (!F.threads[i]->exited && strcmp(F.threads[i]->name, name) == 0)
+      found = F.threads[i];
+  pthread_mutex_unlock(&F.lock);
+  return found;
+}
+
+/* As sched.c's, from what the thread noted last (a little stale at
+ * worst); a sleep is not a wait on anything. */
+bool sim_thread_wait_info(const sim_thread *t, char *buf, size_t len,
+                          uint64_t *since_us)
+{
+  if (!t)
+    return false;
+  const char *what = __atomic_load_n(&t->wait_what, __ATOMIC_RELAXED);
+  const char *kind = __atomic_load_n(&t->wait_kind, __ATOMIC_RELAXED);
+  const char *name = __atomic_load_n(&t->wait_name, __ATOMIC_RELAXED);
+  unsigned seq = __atomic_load_n(&t->wait_seq, __ATOMIC_RELAXED);
+  if (!what || !kind)
+    return false;
+  if (name && name[0])
+    snprintf(buf, len, "%s on %s#%u '%s'", what, kind, seq, name);
+  else
+    snprintf(buf, len, "%s on %s#%u", what, kind, seq);
+  if (since_us)
+    *since_us = __atomic_load_n(&t->wait_since, __ATOMIC_RELAXED);
+  return true;
 }
 
 const char *sim_thread_name(const sim_thread *t)

@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "free_priv.h"
+#include "sim_clock.h"
 #include "sim_priv.h"
 #include "sim_sched.h"
 
@@ -49,6 +50,7 @@ typedef struct free_obj {
 struct sim_sem {
   free_obj obj;
   unsigned count;
+  sim_sem_history h;       /* under obj.mu */
 };
 
 struct sim_mutex {
@@ -140,10 +142,10 @@ static int free_wait(free_obj *o, int which, const struct timespec *abs,
     sim__free_leave();
   }
   o->nwait[which]++;
-  sim__free_waiting(what, free_kind_names[o->kind], o->seq);
+  sim__free_waiting(what, free_kind_names[o->kind], o->seq, o->name);
   int rc = abs ? pthread_cond_timedwait(&o->cv[which], &o->mu, abs)
                : pthread_cond_wait(&o->cv[which], &o->mu);
-  sim__free_waiting(NULL, NULL, 0);
+  sim__free_waiting(NULL, NULL, 0, NULL);
   o->nwait[which]--;
   if (sim__free_killed()) {
     pthread_mutex_unlock(&o->mu);
@@ -184,9 +186,26 @@ void sim_sem_set_name(sim_sem *s, const char *name)
   free_obj_set_name(&s->obj, name);
 }
 
+static void free_label(char *dst, size_t len)
+{
+  snprintf(dst, len, "%s", sim__current_label());
+}
+
+/* s->obj.mu held. */
+static void free_took(sim_sem *s)
+{
+  __atomic_store_n(&s->count, s->count - 1, __ATOMIC_RELAXED);
+  s->h.takes++;
+  s->h.taken_us = sim_clock_now_us();
+  free_label(s->h.taker, sizeof s->h.taker);
+}
+
 void sim_sem_give(sim_sem *s)
 {
   pthread_mutex_lock(&s->obj.mu);
+  s->h.gives++;
+  s->h.given_us = sim_clock_now_us();
+  free_label(s->h.giver, sizeof s->h.giver);
   __atomic_store_n(&s->count, s->count + 1, __ATOMIC_RELAXED);
   free_wake(&s->obj, 0);
   pthread_mutex_unlock(&s->obj.mu);
@@ -197,7 +216,7 @@ int sim_sem_trytake(sim_sem *s)
   int rc = SIM_EAGAIN;
   pthread_mutex_lock(&s->obj.mu);
   if (s->count > 0) {
-    __atomic_store_n(&s->count, s->count - 1, __ATOMIC_RELAXED);
+    free_took(s);
     rc = SIM_OK;
   }
   pthread_mutex_unlock(&s->obj.mu);
@@ -223,7 +242,7 @@ int sim_sem_take(sim_sem *s, uint64_t timeout_us)
     }
   }
   if (rc == SIM_OK)
-    __atomic_store_n(&s->count, s->count - 1, __ATOMIC_RELAXED);
+    free_took(s);
   pthread_mutex_unlock(&s->obj.mu);
   return rc;
 }
@@ -231,6 +250,16 @@ int sim_sem_take(sim_sem *s, uint64_t timeout_us)
 unsigned sim_sem_count(const sim_sem *s)
 {
   return __atomic_load_n(&s->count, __ATOMIC_RELAXED);
+}
+
+/* Unlike the deterministic semaphore a give never hands the unit over, so
+ * a take is counted when the taker gets it, after the give. */
+void sim_sem_get_history(const sim_sem *s, sim_sem_history *h)
+{
+  sim_sem *w = (sim_sem *)s; /* the lock, not the state, changes */
+  pthread_mutex_lock(&w->obj.mu);
+  *h = w->h;
+  pthread_mutex_unlock(&w->obj.mu);
 }
 
 /* ------------------------------------------------------------------ */
