@@ -12,17 +12,22 @@
 #                    under --policy random so the scenario pins nothing;
 #                    2 runs at a time, seeds 1, 2, ..., until the first
 #                    reproduction or FREE_BUDGET_S of wall time (default
-#                    600: the issue's "none within 10 minutes").
+#                    600: the issue's "none within 10 minutes"); twice:
+#                    with each process's threads floating over both CPUs
+#                    (an SMP board, or a POSIX port on a PC: the thread
+#                    and the interrupt helper truly overlap), and with
+#                    each process pinned to one CPU by taskset (a
+#                    single-core board: only a preemption interleaves).
 # Each free run is bounded by timeout(1) and the backend's own 60 s limit;
 # a run that dies of a signal is counted as such (on a board that would be
 # the data abort, but nothing names the cause, so it is not a
 # reproduction).  Wall times are date +%s%N around whole processes.
 #
-# Output, per scenario: the three lines and one ratio line
-#   runs to the first: sim pinned 1, ..., free threads R (or > N, none)
+# Output, per scenario: a line per series and one ratio line
+#   runs to the first: sim pinned 1, ..., free threads on 2 CPUs R, on 1 ...
 # Exit 0; 2 if something is missing.  Temporary files live in one
 # directory, removed on exit; the whole script ends within about
-# 2 x (FREE_BUDGET_S + 90 s) + 330 s.
+# 4 x (FREE_BUDGET_S + 90 s) + 330 s.
 set -euo pipefail
 B=$(realpath "${1:-build}")
 LWIPSIM=$B/lwipsim
@@ -40,14 +45,16 @@ trap 'rm -rf "$TMP"' EXIT
 now_ns() { date +%s%N; }
 secs_since() { awk -v n=$(( $(now_ns) - $1 )) 'BEGIN { printf "%.2f", n / 1e9 }'; }
 
-# free_worker ENGINE SCN VAR FIRST_SEED DEADLINE_NS START_NS LOG
+# free_worker ENGINE SCN VAR FIRST_SEED DEADLINE_NS START_NS LOG MODE
 # Runs seeds FIRST_SEED, FIRST_SEED+2, ... until the deadline or until any
 # worker found a reproduction; appends "ms seed verdict" per finished run.
 free_worker() {
-  local eng=$1 scn=$2 var=$3 seed=$4 deadline=$5 start=$6 log=$7 v rc
+  local eng=$1 scn=$2 var=$3 seed=$4 deadline=$5 start=$6 log=$7 mode=$8 v rc
+  local pin=()
+  [[ $mode == 1cpu ]] && pin=(taskset -c $(( (seed - 1) % 2 )))
   while (( $(now_ns) < deadline )) && [[ ! -e $TMP/found ]]; do
     rc=0
-    timeout -k 2 "$RUN_TIMEOUT_S" "$eng" run "$scn" --variant "$var" \
+    "${pin[@]}" timeout -k 2 "$RUN_TIMEOUT_S" "$eng" run "$scn" --variant "$var" \
       --policy random --seed "$seed" --json >"$TMP/run.$seed.json" \
       2>"$TMP/run.$seed.err" || rc=$?
     v=$(jq -r '.verdict // empty' "$TMP/run.$seed.json" 2>/dev/null || true)
@@ -64,6 +71,46 @@ free_worker() {
     rm -f "$TMP/run.$seed.json" "$TMP/run.$seed.err"
     seed=$(( seed + 2 ))
   done
+}
+
+# free_series ENGINE SCN VAR smp|1cpu: two workers until the first
+# reproduction or FREE_BUDGET_S; sets free_runs ("N" or "> N (none ...)")
+# and free_s.  smp: each process's threads float over both CPUs (an SMP
+# board or a POSIX port); 1cpu: worker k's processes are pinned to CPU k
+# with taskset (a single-core board: only a preemption can interleave).
+free_series() {
+  local eng=$1 scn=$2 var=$3 mode=$4 start deadline nruns tally hit nth ms seed
+  rm -f "$TMP/found" "$TMP/found.json"
+  : >"$TMP/free.log"
+  start=$(now_ns)
+  deadline=$(( start + FREE_BUDGET_S * 1000000000 ))
+  free_worker "$eng" "$scn" "$var" 1 "$deadline" "$start" "$TMP/free.log" "$mode" &
+  free_worker "$eng" "$scn" "$var" 2 "$deadline" "$start" "$TMP/free.log" "$mode" &
+  wait
+  free_s=$(secs_since "$start")
+  nruns=$(wc -l <"$TMP/free.log")
+  tally=$(awk '{ print $3 }' "$TMP/free.log" | sort | uniq -c |
+    awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2 }')
+  hit=$(sort -n "$TMP/free.log" | awk '$3 == "reproduced" { print NR, $1, $2; exit }')
+  local label="free threads, $([[ $mode == smp ]] && echo "2 CPUs" || echo "1 CPU each"), 2 at a time:"
+  if [[ -n $hit ]]; then
+    read -r nth ms seed <<<"$hit"
+    free_runs=$nth
+    echo "$label first reproduction at run $nth (seed $seed) after $(awk -v m="$ms" 'BEGIN { printf "%.1f", m / 1000 }') s; $nruns runs in $free_s s: $tally"
+    echo "  $(jq -r .message "$TMP/found.json" | cut -c1-240)"
+  else
+    free_runs="> $nruns (none within $FREE_BUDGET_S s)"
+    echo "$label none within $FREE_BUDGET_S s: $nruns runs in $free_s s: $tally"
+  fi
+}
+
+# "N x" or "> N x" from a free_runs value.
+ratio_of() {
+  local r=$1 gt=""
+  [[ $r == ">"* ]] && gt="> "
+  r=${r#> }
+  [[ $r =~ ^[0-9]+ ]] || { echo "?"; return; }
+  echo "${gt}${BASH_REMATCH[0]}x"
 }
 
 for spec in isr_pbuf_free:isr-free:board-rtosheap:random \
@@ -96,31 +143,16 @@ for spec in isr_pbuf_free:isr-free:board-rtosheap:random \
     echo "free threads: $eng not built (make bench builds it)"
     continue
   fi
-  rm -f "$TMP/found" "$TMP/found.json" "$TMP/free.log"
-  : >"$TMP/free.log"
-  start=$(now_ns)
-  deadline=$(( start + FREE_BUDGET_S * 1000000000 ))
-  free_worker "$eng" "$scn" "$var" 1 "$deadline" "$start" "$TMP/free.log" &
-  free_worker "$eng" "$scn" "$var" 2 "$deadline" "$start" "$TMP/free.log" &
-  wait
-  free_s=$(secs_since "$start")
-  nruns=$(wc -l <"$TMP/free.log")
-  tally=$(awk '{ print $3 }' "$TMP/free.log" | sort | uniq -c |
-    awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2 }')
-  hit=$(sort -n "$TMP/free.log" | awk '$3 == "reproduced" { print NR, $1, $2; exit }')
-  if [[ -n $hit ]]; then
-    read -r nth ms seed <<<"$hit"
-    free_runs=$nth
-    echo "free threads (2 at a time): first reproduction at run $nth (seed $seed) after $(awk -v m="$ms" 'BEGIN { printf "%.1f", m / 1000 }') s; $nruns runs in $free_s s: $tally"
-    echo "  $(jq -r .message "$TMP/found.json" | cut -c1-240)"
+  free_series "$eng" "$scn" "$var" smp
+  free_smp=$free_runs free_smp_s=$free_s
+  if command -v taskset >/dev/null; then
+    free_series "$eng" "$scn" "$var" 1cpu
   else
-    free_runs="> $nruns (none within $FREE_BUDGET_S s)"
-    echo "free threads (2 at a time): none within $FREE_BUDGET_S s: $nruns runs in $free_s s: $tally"
+    free_runs="(taskset missing)" free_s=-
   fi
   ratio=""
   if [[ $v == reproduced ]]; then
-    n=${free_runs#> }; n=${n%% *}
-    ratio="; pinned sim needs $( [[ $free_runs == ">"* ]] && echo "> " )${n}x fewer runs"
+    ratio="; pinned sim needs $(ratio_of "$free_smp") / $(ratio_of "$free_runs") fewer runs than free threads on 2 CPUs / 1 CPU"
   fi
-  echo "runs to the first: sim pinned 1 ($pinned_s s), sim unpinned $unpinned ($explore_s s), free threads $free_runs ($free_s s)$ratio   target >= 1,000x fewer runs"
+  echo "runs to the first: sim pinned 1 ($pinned_s s), sim unpinned $unpinned ($explore_s s), free threads on 2 CPUs $free_smp ($free_smp_s s), on 1 CPU $free_runs ($free_s s)$ratio   target >= 1,000x fewer runs"
 done
