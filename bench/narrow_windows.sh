@@ -34,6 +34,7 @@ LWIPSIM=$B/lwipsim
 FREE_BUDGET_S=${FREE_BUDGET_S:-600}
 SIM_TIME_LIMIT_S=${SIM_TIME_LIMIT_S:-300}
 RUN_TIMEOUT_S=90
+ONLY=${ONLY:-} # one scenario's name: the other is skipped
 
 for tool in jq timeout; do
   command -v "$tool" >/dev/null || { echo "lwipsim bench: $tool is missing" >&2; exit 2; }
@@ -67,6 +68,11 @@ free_worker() {
     if [[ $v == reproduced ]]; then
       cp "$TMP/run.$seed.json" "$TMP/found.json"
       touch "$TMP/found"
+    elif [[ $v != not-reproduced && ! -e $TMP/other.$seed ]] &&
+         ! compgen -G "$TMP/other.*" >/dev/null; then
+      # the first run that ended otherwise: its message, or its stderr
+      { echo "seed $seed $v:"; jq -r '.message // empty' "$TMP/run.$seed.json" 2>/dev/null ||
+          true; tail -2 "$TMP/run.$seed.err"; } | tr '\n' ' ' | cut -c1-300 >"$TMP/other.$seed"
     fi
     rm -f "$TMP/run.$seed.json" "$TMP/run.$seed.err"
     seed=$(( seed + 2 ))
@@ -80,7 +86,7 @@ free_worker() {
 # with taskset (a single-core board: only a preemption can interleave).
 free_series() {
   local eng=$1 scn=$2 var=$3 mode=$4 start deadline nruns tally hit nth ms seed
-  rm -f "$TMP/found" "$TMP/found.json"
+  rm -f "$TMP/found" "$TMP/found.json" "$TMP"/other.*
   : >"$TMP/free.log"
   start=$(now_ns)
   deadline=$(( start + FREE_BUDGET_S * 1000000000 ))
@@ -102,6 +108,9 @@ free_series() {
     free_runs="> $nruns (none within $FREE_BUDGET_S s)"
     echo "$label none within $FREE_BUDGET_S s: $nruns runs in $free_s s: $tally"
   fi
+  if compgen -G "$TMP/other.*" >/dev/null; then
+    echo "  first run that ended otherwise: $(cat "$TMP"/other.*)"
+  fi
 }
 
 # "N x" or "> N x" from a free_runs value.
@@ -116,6 +125,7 @@ ratio_of() {
 for spec in isr_pbuf_free:isr-free:board-rtosheap:random \
             port_reentrancy:shared-scratch:board-semthread:pct; do
   IFS=: read -r scn var prof pol <<<"$spec"
+  [[ -z $ONLY || $ONLY == "$scn" ]] || continue
   echo "-- P1 narrow window: $scn/$var"
 
   start=$(now_ns)
