@@ -8,7 +8,7 @@
 # against it, so the bench scripts can run the same scenario code with and
 # without the deterministic core: bug-select-leak for select_close_race
 # (select_close_race.sh), board-rtosheap for isr_pbuf_free and
-# board-semthread for port_reentrancy (explore_bench.sh, P1's narrow
+# board-semthread for port_reentrancy (narrow_windows.sh, P1's narrow
 # windows).  `make bench` builds them; `make all` does not.
 
 FREE_PROFILES := bug-select-leak board-rtosheap board-semthread

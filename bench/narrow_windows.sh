@@ -68,8 +68,7 @@ free_worker() {
     if [[ $v == reproduced ]]; then
       cp "$TMP/run.$seed.json" "$TMP/found.json"
       touch "$TMP/found"
-    elif [[ $v != not-reproduced && ! -e $TMP/other.$seed ]] &&
-         ! compgen -G "$TMP/other.*" >/dev/null; then
+    elif [[ $v != not-reproduced ]] && ! compgen -G "$TMP/other.*" >/dev/null; then
       # the first run that ended otherwise: its message, or its stderr
       { echo "seed $seed $v:"; jq -r '.message // empty' "$TMP/run.$seed.json" 2>/dev/null ||
           true; tail -2 "$TMP/run.$seed.err"; } | tr '\n' ' ' | cut -c1-300 >"$TMP/other.$seed"

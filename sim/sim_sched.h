@@ -204,11 +204,11 @@ void sim_irq_unmask(void);
 unsigned sim_irq_mask_depth(void);
 /* A section of a hardware or remote-host model (wire, EMAC, scripted
  * peers) whose state is shared between threads and event/interrupt
- * context.  It must not block or pass a scheduling point.  Under the
- * deterministic scheduler nothing else runs meanwhile, so these do nothing
- * (and add no point: traces are unchanged); the free-running backend takes
- * its interrupt-mask lock, which every handler and event runs under.
- * Nests. */
+ * context.  It must not block.  Under the deterministic scheduler these do
+ * nothing and add no point (traces are unchanged): one context runs at a
+ * time, and the model keeps its state whole at every point it passes.
+ * The free-running backend takes its interrupt-mask lock, which every
+ * handler and event runs under.  Nests. */
 void sim_model_lock(void);
 void sim_model_unlock(void);
 

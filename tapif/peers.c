@@ -294,8 +294,6 @@ static void peers_handle(peers_node *n, const peers_slot *s)
     n->st->ignored++;
 }
 
-/* Handles frames until virtual time `deadline` or until a handler sets
- * `woken` (then the caller looks and calls again). */
 static unsigned peers_inbox_count(peers_node *n)
 {
   sim_model_lock(); /* peers_rx() adds from event context */
@@ -312,6 +310,8 @@ static void peers_inbox_pop(peers_node *n)
   sim_model_unlock();
 }
 
+/* Handles frames until virtual time `deadline` or until a handler sets
+ * `woken` (then the caller looks and calls again). */
 static void peers_run_until(peers_node *n, uint64_t deadline)
 {
   n->woken = false;

@@ -12,12 +12,11 @@
  * - Policies and script steps (sim_script_add too) are ignored; the
  *   scenario still reads the policy it was given.  sim_point() and
  *   sim_point_silent() only count the point (per thread, no shared cache
- *   line) and make a thread of an ended run leave.  They write no trace
- *   record: sim/trace.c is not thread-safe, so the backend traces only
- *   from the process's own thread (the "end" record).  Code above sim/
- *   that traces from two threads at once (tapif's handlers, say) is
- *   therefore not safe on this backend; select_close_race traces only
- *   from "main" while the process's thread waits.
+ *   line) and make a thread of an ended run leave; they write no trace
+ *   record.  Trace records from code above sim/ may come from any thread
+ *   at once: sim__trace_lock() makes each one whole.  Model state shared
+ *   with events and IRQs (the wire, the EMAC's rings, the peers' inboxes)
+ *   is guarded by sim_model_lock(), here the interrupt-mask lock.
  * - Time is CLOCK_MONOTONIC since sim_sched_init() (free_clock.c); timeouts
  *   are real.  sim_sleep_us() is a timed condition wait rather than
  *   nanosleep(), so the end of a run can cut a sleep short.
@@ -881,8 +880,7 @@ void sim_sched_run(sim_thread_fn main_fn, void *arg, int prio,
     F.out.points += __atomic_load_n(&F.threads[i]->points, __ATOMIC_RELAXED);
   *out = F.out;
   pthread_mutex_unlock(&F.lock);
-  /* The only trace record of the backend: from this thread, which is the
-   * only one the trace module may be used from now. */
+  /* The backend's only trace record of its own: the end of the run. */
   sim_trace_emit(out->end_us, "sim", "end", out->message);
   sim_trace_flush();
 }
