@@ -22,6 +22,16 @@
  * FZ_GAP_US apart from FZ_T0_US on.  Lengths of 0 or over 1518 reach the
  * EMAC as they are (it drops and counts them).
  *
+ * The fork needs a process of one thread: a child inherits every lock
+ * another thread held at that moment (ASan's allocator, malloc's) and
+ * would wait for it forever.  libFuzzer's only thread in a plain run is
+ * its RSS watcher, which it starts just before the first input; when that
+ * thread was still starting up inside ASan's allocator at the first fork,
+ * the child hung (10 s, then the watchdog).  The watcher measures this
+ * process, not the children that do the work, so LLVMFuzzerInitialize
+ * turns it off (-rss_limit_mb=0 after the caller's flags; libFuzzer reads
+ * the flags after it returns), and every fork checks the thread count.
+ *
  * LWIPSIM_FUZZ_SEED_FROM="a.pcapng b.pcapng" LWIPSIM_FUZZ_SEED_TO=DIR
  * makes one input per capture from its inbound frames, then exits.  The
  * board's TCP initial sequence numbers are fixed here (the k-th connection
@@ -290,9 +300,34 @@ static int fz_make_seeds(const char *from, const char *dir)
 
 /* --- libFuzzer ------------------------------------------------------- */
 
+/* This process's thread count (/proc/self/status), or -1. */
+static int fz_threads(void)
+{
+  FILE *f = fopen("/proc/self/status", "r");
+  if (!f)
+    return -1;
+  char line[128];
+  int n = -1;
+  while (fgets(line, sizeof line, f))
+    if (sscanf(line, "Threads: %d", &n) == 1)
+      break;
+  fclose(f);
+  return n;
+}
+
+/* argv with -rss_limit_mb=0 last (see the top); it lives as long as the
+ * process, as libFuzzer keeps pointers into it. */
+static char **fz_argv;
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-  (void)argc, (void)argv;
+  static char no_rss[] = "-rss_limit_mb=0";
+  fz_argv = calloc((size_t)*argc + 2, sizeof *fz_argv);
+  if (!fz_argv)
+    abort();
+  memcpy(fz_argv, *argv, (size_t)*argc * sizeof *fz_argv);
+  fz_argv[(*argc)++] = no_rss;
+  *argv = fz_argv;
   const char *from = getenv("LWIPSIM_FUZZ_SEED_FROM");
   const char *to = getenv("LWIPSIM_FUZZ_SEED_TO");
   if (from && to)
@@ -311,6 +346,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   if (fz_shared)
     memset(fz_shared, 0, fz_ncntrs);
+  int nthreads = fz_threads();
+  if (nthreads > 1) {
+    fprintf(stderr,
+            "fuzz_rx: %d threads at fork: a child could inherit a lock "
+            "another thread holds (see tests/fuzz/fuzz_rx.c)\n",
+            nthreads);
+    exit(2);
+  }
+  if (getenv("LWIPSIM_FUZZ_VERBOSE"))
+    fprintf(stderr, "fuzz_rx: threads_at_fork=%d\n", nthreads);
   fflush(NULL);
   pid_t pid = fork();
   if (pid < 0) {
