@@ -30,7 +30,7 @@ $(LIBSIM_FREE): $(FREE_SIM_OBJS) $(FREE_OBJS)
 # Makefile's ENGINE_template (the peer object comes from peer.mk, which
 # names both engines); a change there must be repeated here.
 define FREE_ENGINE_template
-$$(E_$(1))/lwipsim-engine-free: $$(SCN_OBJS_$(1)) $(B)/obj/gen/scn_impls.o \
+$$(E_$(1))/lwipsim-engine-free: $$(SCN_OBJS_$(1)) $$(IMPLS_$(1)) \
     $(DESC_OBJS) $$(TAPIF_OBJS_$(1)) $$(PORT_OBJS_$(1)) \
     $$(E_$(1))/liblwip.a $(LIBSIM_FREE)
 	$(CC) $(LDFLAGS_ALL) -o $$@ $$^ $(LIBS) -lpcap

@@ -63,7 +63,7 @@ $(PEER_OBJ): $(PB)/peer-unrenamed.o $(PEER_SYMS)
 
 define PEER_ENGINE_template
 $(E_$(1))/peer-check.txt: $(PEER_OBJ) $(PEER_SYMS) $(SCN_OBJS_$(1)) \
-    $(B)/obj/gen/scn_impls.o $(DESC_OBJS) $(TAPIF_OBJS_$(1)) \
+    $(IMPLS_$(1)) $(DESC_OBJS) $(TAPIF_OBJS_$(1)) \
     $(PORT_OBJS_$(1)) $(E_$(1))/liblwip.a $(LIBSIM)
 	@$(PEER_SYMS) check $(PEER_OBJ) $$@ "$(PEER_ALLOW)" \
 	  $$(filter-out $(PEER_OBJ) $(PEER_SYMS),$$^)

@@ -45,7 +45,7 @@ for e in "$B"/engines/*/; do
   board=$(find "$e/scn" "$e/tapif" "$e/port" -name '*.o')
   # shellcheck disable=SC2086
   defined $board "$e/liblwip.a" "$B/obj/libsim.a" "$B"/obj/desc/*.o \
-    "$B/obj/gen/scn_impls.o" >"$TMP/board"
+    "$B/obj/gen/scn_impls_$p.o" >"$TMP/board"
   grep -qx tcp_input "$TMP/board" || fail "$p: the board side has no tcp_input?"
   clash=$(comm -12 "$TMP/peer" "$TMP/board" | head -3)
   [ -z "$clash" ] || fail "$p: peer.o and the board both define: $clash"
