@@ -29,9 +29,29 @@ for t in "$B"/tests/test_*; do
   echo "ok   ${label}unit $(basename "$t"): $(grep -c '^\[       OK \]' <<<"$out") tests"
 done
 
+# Two lanes: the scenario table and the suite (the longest, and sure of
+# their output) run in a session of their own in the background, writing
+# to a file; every other shell test runs here meanwhile, printing as it
+# goes.  Then the background lane's lines follow.  On a failure here, the
+# background lane's whole process group is stopped, so nothing is left.
+BG="tests/cli/test_scenarios.sh tests/cli/test_suite.sh"
+LANE=$(mktemp /tmp/lwipsim-lane.XXXXXX)
+setsid bash -c 'for t in $1; do "$t" "$2" || exit 1; done' _ "$BG" "$B" \
+  >"$LANE" 2>&1 &
+lane=$!
+stop_lane() { kill -TERM -- "-$lane" 2>/dev/null || true; wait "$lane" 2>/dev/null || true
+              rm -f "$LANE"; }
+trap stop_lane EXIT
 for t in tests/cli/test_*.sh; do
+  case " $BG " in *" $t "*) continue ;; esac
   "$t" "$B"
 done
+rc=0
+wait "$lane" || rc=$?
+trap - EXIT
+cat "$LANE"
+rm -f "$LANE"
+[ "$rc" = 0 ] || fail "${label}$BG"
 
 if [ -n "$PLAIN" ]; then
   for args in "udp_loopback --seed 7" "udp_loopback --seed 3 --policy random" \
