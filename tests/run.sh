@@ -6,7 +6,8 @@
 # the scenario regression table tests/scenarios.tsv, suite and explore,
 # the bug-model tool).  With --asan, BUILD is a sanitizer build and
 # its digests must equal those of PLAIN_BUILD for the same runs.
-# Each step prints one line; the first failure stops with exit 1.
+# Each step prints one line; the first failure stops with exit 1 (the
+# scenario table and the suite run in a lane of their own, below).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
