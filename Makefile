@@ -14,9 +14,13 @@
 # LWIP_DIR=/path builds against another lwIP tree (2.0.x to 2.2.x).
 #
 # Products go to $(B) only.  Our code builds with -Werror; lwIP's sources
-# build with their own warnings, which are not ours to fix.  Each directory
-# gets its own include path, so an include against the dependency order
-# (scenarios -> tapif -> contrib_port -> sim) fails to compile.
+# build with their own warnings, which are not ours to fix.  Each room gets
+# its own include path, so an include against the dependency order fails
+# to compile (docs/architecture.md; tools/check-layers.sh checks it):
+#   engine -> scenarios -> peers -> tapif -> contrib_port -> sim
+#   engine, cli -> proto -> sim          (cli spawns engines, never links one)
+# Output is one line per step ("  CC      engines/board/port/sys_arch.o");
+# `make V=1` prints the commands.  Warnings and errors always show in full.
 
 SHELL := /bin/bash
 B ?= build
@@ -25,6 +29,16 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 SAN ?=
 CC ?= gcc
 TOP := $(abspath .)
+
+# Quiet output: $(call say,CC,target) prints one line,  hides the
+# command; V=1 shows every command instead.
+ifeq ($(V),1)
+  Q :=
+  say =
+else
+  Q := @
+  say = @printf '  %-7s %s\n' '$(1)' '$(patsubst $(B)/%,%,$(2))';
+endif
 
 LWIP_DEFAULT_VERSION := 2.1.3
 LWIP_DEFAULT_DIR := $(TOP)/build/deps/lwip-$(LWIP_DEFAULT_VERSION)
@@ -66,7 +80,7 @@ LIBS := -ljansson -lxxhash -lm
 PROFILES := $(notdir $(patsubst %/,%,$(dir $(wildcard contrib_port/lwipopts/*/lwipopts.h))))
 SCENARIOS := $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard scenarios/*/desc.c)))))
 
-.PHONY: all run test deps lwip asan tsan bench clean unit-tests check-lwip-dir fuzz
+.PHONY: all run test test-passes deps lwip asan tsan bench clean unit-tests check-lwip-dir fuzz
 .DEFAULT_GOAL := all
 # Keep the test objects between runs (they are intermediates of a chain).
 .PRECIOUS: $(B)/tests/%.o
@@ -78,7 +92,7 @@ lwip: $(LWIP_FETCH)
 	@$(MAKE) --no-print-directory check-lwip-dir
 
 $(LWIP_DEFAULT_DIR)/.lwipsim-stamp:
-	@contrib_port/scripts/fetch-lwip.sh $(TOP)/build
+	@tools/fetch-lwip.sh $(TOP)/build
 
 check-lwip-dir:
 	@test -f $(LWIP)/src/include/lwip/init.h || { \
@@ -89,22 +103,32 @@ LWIP_TREE_STAMP := $(B)/lwip-tree.txt
 $(shell mkdir -p $(B); [ "$$(cat $(LWIP_TREE_STAMP) 2>/dev/null)" = "$(LWIP)" ] || echo "$(LWIP)" > $(LWIP_TREE_STAMP))
 
 deps:
-	@contrib_port/scripts/deps.sh
+	@tools/deps.sh
 
 # ------------------------------------------------------------------
-# sim/: no lwIP
+# sim/: the deterministic core, no lwIP.  proto/: the engine protocol,
+# linked into the front end and every engine.
 
 SIM_SRCS := $(wildcard sim/*.c)
 SIM_OBJS := $(patsubst sim/%.c,$(B)/obj/sim/%.o,$(SIM_SRCS))
 LIBSIM := $(B)/obj/libsim.a
+PROTO_OBJS := $(patsubst proto/%.c,$(B)/obj/proto/%.o,$(wildcard proto/*.c))
+LIBPROTO := $(B)/obj/libproto.a
 
 $(B)/obj/sim/%.o: sim/%.c
 	@mkdir -p $(@D)
-	$(CC) $(OUR_CFLAGS) -Isim -c $< -o $@
+	$(call say,CC,$@)$(CC) $(OUR_CFLAGS) -Isim -c $< -o $@
+
+$(B)/obj/proto/%.o: proto/%.c
+	@mkdir -p $(@D)
+	$(call say,CC,$@)$(CC) $(OUR_CFLAGS) -Isim -Iproto -c $< -o $@
+
+$(B)/obj/%.a:
+	@rm -f $@
+	$(call say,AR,$@)ar rcs $@ $^
 
 $(LIBSIM): $(SIM_OBJS)
-	@rm -f $@
-	ar rcs $@ $^
+$(LIBPROTO): $(PROTO_OBJS)
 
 # ------------------------------------------------------------------
 # generated registry of scenarios (one folder each)
@@ -155,25 +179,27 @@ $(GEN)/scn_impls_$(1).c: $(GEN)/scenarios-$(1).txt
 	} > $$@
 endef
 
-# The HTML report's page (sim/report/report.html) as a C string, included
-# by sim/report.c, so the engine writes the page without reading a file.
-$(GEN)/report_html.inc: sim/report/report.html sim/report/embed.sh
+# The HTML report's page (engine/report.html) as a C string, included
+# by engine/report.c, so the engine writes the page without reading a file.
+$(GEN)/report_html.inc: engine/report.html tools/embed.sh
 	@mkdir -p $(@D)
-	@sim/report/embed.sh $< > $@.tmp && mv $@.tmp $@
+	$(call say,GEN,$@)tools/embed.sh $< > $@.tmp && mv $@.tmp $@
 
-$(B)/obj/sim/report.o: sim/report.c $(GEN)/report_html.inc
+# The report writer needs no lwIP: one object for every engine.
+REPORT_OBJ := $(B)/obj/engine/report.o
+$(REPORT_OBJ): engine/report.c $(GEN)/report_html.inc
 	@mkdir -p $(@D)
-	$(CC) $(OUR_CFLAGS) -Isim -I$(GEN) -c $< -o $@
+	$(call say,CC,$@)$(CC) $(OUR_CFLAGS) -Isim -Iengine -I$(GEN) -c $< -o $@
 
 DESC_OBJS := $(patsubst %,$(B)/obj/desc/%.o,$(SCENARIOS)) $(B)/obj/gen/scn_catalog.o
 
 $(B)/obj/desc/%.o: scenarios/%/desc.c
 	@mkdir -p $(@D)
-	$(CC) $(OUR_CFLAGS) -Isim -c $< -o $@
+	$(call say,CC,$@)$(CC) $(OUR_CFLAGS) -Isim -c $< -o $@
 
 $(B)/obj/gen/%.o: $(GEN)/%.c
 	@mkdir -p $(@D)
-	$(CC) $(OUR_CFLAGS) -Isim -Iscenarios -c $< -o $@
+	$(call say,CC,$@)$(CC) $(OUR_CFLAGS) -Isim -Iscenarios/lib -c $< -o $@
 
 # ------------------------------------------------------------------
 # per-profile engines: lwIP, the port and the scenarios built with that
@@ -191,16 +217,17 @@ LWIP_SRCS := $(sort $(wildcard $(LWIP)/src/core/*.c $(LWIP)/src/core/ipv4/*.c \
   $(LWIP_APP_SRCS))
 PORT_SRCS := $(wildcard contrib_port/*.c)
 TAPIF_SRCS := $(wildcard tapif/*.c)
-SCN_SRCS := $(wildcard scenarios/*.c) \
-  $(filter-out %/desc.c,$(wildcard scenarios/*/*.c))
-FE_SRCS := scenarios/frontend_main.c scenarios/replay.c
-SCN_ENGINE_SRCS := $(filter-out $(FE_SRCS),$(SCN_SRCS))
-SCN_SHARED_SRCS := $(filter-out $(FE_SRCS),$(wildcard scenarios/*.c))
+PEERS_SRCS := $(wildcard peers/frame/*.c)
+SCN_LIB_SRCS := $(wildcard scenarios/lib/*.c)
+SCN_DIR_SRCS := $(filter-out scenarios/lib/% %/desc.c,$(wildcard scenarios/*/*.c))
+ENGINE_SRCS := $(filter-out engine/report.c,$(wildcard engine/*.c))
 
 port_inc = -Isim -Icontrib_port/include -Icontrib_port/lwipopts/$(1) -I$(LWIP)/src/include
 tapif_inc = $(call port_inc,$(1)) -Itapif
-# contrib_port/peer last: a profile's own lwipopts.h wins over the peer's.
-scn_inc = $(call tapif_inc,$(1)) -Iscenarios -Icontrib_port/peer
+# peers/lwip last: a profile's own lwipopts.h wins over the peer's.
+peers_inc = $(call tapif_inc,$(1)) -Ipeers/frame -Ipeers/lwip
+scn_inc = $(call peers_inc,$(1)) -Iscenarios/lib
+engine_inc = $(call scn_inc,$(1)) -Iproto -Iengine
 
 define ENGINE_template
 E_$(1) := $(B)/engines/$(1)
@@ -208,33 +235,48 @@ LWIP_OBJS_$(1) := $$(patsubst $(LWIP)/src/%.c,$$(E_$(1))/lwip/%.o,$(LWIP_SRCS))
 PORT_OBJS_$(1) := $$(patsubst contrib_port/%.c,$$(E_$(1))/port/%.o,$(PORT_SRCS))
 $$(eval $$(call IMPLS_template,$(1)))
 IMPLS_$(1) := $(B)/obj/gen/scn_impls_$(1).o
-SCN_OBJS_$(1) := $$(patsubst scenarios/%.c,$$(E_$(1))/scn/%.o,$(SCN_SHARED_SRCS) \
-  $$(foreach s,$$(PROFILE_SCNS_$(1)),$$(filter scenarios/$$(s)/%,$(SCN_ENGINE_SRCS))))
+SCN_OBJS_$(1) := $$(patsubst scenarios/%.c,$$(E_$(1))/scn/%.o,$(SCN_LIB_SRCS) \
+  $$(foreach s,$$(PROFILE_SCNS_$(1)),$$(filter scenarios/$$(s)/%,$(SCN_DIR_SRCS))))
 TAPIF_OBJS_$(1) := $$(patsubst tapif/%.c,$$(E_$(1))/tapif/%.o,$(TAPIF_SRCS))
+PEERS_OBJS_$(1) := $$(patsubst peers/%.c,$$(E_$(1))/peers/%.o,$(PEERS_SRCS))
+ENGINE_OBJS_$(1) := $$(patsubst engine/%.c,$$(E_$(1))/engine/%.o,$(ENGINE_SRCS))
+# What an engine links, in link order, but the core library: the
+# deterministic engine adds $(LIBSIM), bench/free.mk's free-running one
+# its own (bench/free.mk).
+ENGINE_LINK_$(1) := $$(ENGINE_OBJS_$(1)) $(REPORT_OBJ) $$(SCN_OBJS_$(1)) \
+  $$(IMPLS_$(1)) $(DESC_OBJS) $$(PEERS_OBJS_$(1)) $$(TAPIF_OBJS_$(1)) \
+  $$(PORT_OBJS_$(1)) $$(E_$(1))/liblwip.a $(LIBPROTO)
 
 $$(E_$(1))/lwip/%.o: $(LWIP)/src/%.c $(LWIP_TREE_STAMP) | $(LWIP_FETCH)
 	@mkdir -p $$(@D)
-	@$(CC) $(LWIP_CFLAGS) $(call port_inc,$(1)) -c $$< -o $$@
+	$$(call say,CC,$$@)$(CC) $(LWIP_CFLAGS) $(call port_inc,$(1)) -c $$< -o $$@
 
 $$(E_$(1))/liblwip.a: $$(LWIP_OBJS_$(1))
 	@rm -f $$@
-	ar rcs $$@ $$^
+	$$(call say,AR,$$@)ar rcs $$@ $$^
 
 $$(E_$(1))/port/%.o: contrib_port/%.c $(LWIP_TREE_STAMP) | $(LWIP_FETCH)
 	@mkdir -p $$(@D)
-	$(CC) $(OUR_CFLAGS) $(call port_inc,$(1)) -c $$< -o $$@
+	$$(call say,CC,$$@)$(CC) $(OUR_CFLAGS) $(call port_inc,$(1)) -c $$< -o $$@
 
 $$(E_$(1))/tapif/%.o: tapif/%.c $(LWIP_TREE_STAMP) | $(LWIP_FETCH)
 	@mkdir -p $$(@D)
-	$(CC) $(OUR_CFLAGS) $(call tapif_inc,$(1)) -c $$< -o $$@
+	$$(call say,CC,$$@)$(CC) $(OUR_CFLAGS) $(call tapif_inc,$(1)) -c $$< -o $$@
+
+$$(E_$(1))/peers/%.o: peers/%.c $(LWIP_TREE_STAMP) | $(LWIP_FETCH)
+	@mkdir -p $$(@D)
+	$$(call say,CC,$$@)$(CC) $(OUR_CFLAGS) $(call peers_inc,$(1)) -c $$< -o $$@
 
 $$(E_$(1))/scn/%.o: scenarios/%.c $(LWIP_TREE_STAMP) | $(LWIP_FETCH)
 	@mkdir -p $$(@D)
-	$(CC) $(OUR_CFLAGS) $(call scn_inc,$(1)) -c $$< -o $$@
+	$$(call say,CC,$$@)$(CC) $(OUR_CFLAGS) $(call scn_inc,$(1)) -c $$< -o $$@
 
-$$(E_$(1))/lwipsim-engine: $$(SCN_OBJS_$(1)) $$(IMPLS_$(1)) $(DESC_OBJS) \
-    $$(TAPIF_OBJS_$(1)) $$(PORT_OBJS_$(1)) $$(E_$(1))/liblwip.a $(LIBSIM)
-	$(CC) $(LDFLAGS_ALL) -o $$@ $$^ $(LIBS) -lpcap
+$$(E_$(1))/engine/%.o: engine/%.c $(LWIP_TREE_STAMP) | $(LWIP_FETCH)
+	@mkdir -p $$(@D)
+	$$(call say,CC,$$@)$(CC) $(OUR_CFLAGS) $(call engine_inc,$(1)) -c $$< -o $$@
+
+$$(E_$(1))/lwipsim-engine: $$(ENGINE_LINK_$(1)) $(LIBSIM)
+	$$(call say,LD,$$@)$(CC) $(LDFLAGS_ALL) -o $$@ $$^ $(LIBS) -lpcap
 
 ENGINES += $$(E_$(1))/lwipsim-engine
 endef
@@ -248,7 +290,7 @@ BUG_$(1) := $(strip $(shell cat contrib_port/lwipopts/$(1)/bugmodel))
 $$(E_$(1))/patched.stamp: contrib_port/bugs/$$(BUG_$(1)).bug $(LWIP_TREE_STAMP) \
     $(B)/tools/lwipsim-bugmodel | $(LWIP_FETCH)
 	@rm -rf $$(E_$(1))/patched
-	@$(B)/tools/lwipsim-bugmodel $$< $(LWIP) $$(E_$(1))/patched
+	$$(call say,BUGMODEL,$$@)$(B)/tools/lwipsim-bugmodel $$< $(LWIP) $$(E_$(1))/patched
 	@touch $$@
 $$(foreach f,$$(shell sed -n 's/^file //p' contrib_port/bugs/$$(BUG_$(1)).bug),\
   $$(eval $$(call PATCHED_template,$(1),$$(f))))
@@ -257,35 +299,38 @@ endef
 define PATCHED_template
 $$(E_$(1))/lwip/$(patsubst src/%.c,%.o,$(2)): $$(E_$(1))/patched.stamp
 	@mkdir -p $$(@D)
-	@$(CC) $(LWIP_CFLAGS) $(call port_inc,$(1)) -c $$(E_$(1))/patched/$(2) -o $$@
+	$$(call say,CC,$$@)$(CC) $(LWIP_CFLAGS) $(call port_inc,$(1)) -c $$(E_$(1))/patched/$(2) -o $$@
 endef
 
 $(foreach p,$(PROFILES),$(eval $(call ENGINE_template,$(p))))
 $(foreach p,$(PROFILES),$(if $(wildcard contrib_port/lwipopts/$(p)/bugmodel),\
   $(eval $(call BUGMODEL_template,$(p)))))
 
-BUGMODEL_SRCS := $(wildcard contrib_port/bugmodel/*.c)
-$(B)/tools/lwipsim-bugmodel: $(patsubst contrib_port/bugmodel/%.c,$(B)/obj/bugmodel/%.o,$(BUGMODEL_SRCS))
+BUGMODEL_SRCS := $(wildcard tools/bugmodel/*.c)
+$(B)/tools/lwipsim-bugmodel: $(patsubst tools/bugmodel/%.c,$(B)/obj/bugmodel/%.o,$(BUGMODEL_SRCS))
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS_ALL) -o $@ $^
+	$(call say,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^
 
-$(B)/obj/bugmodel/%.o: contrib_port/bugmodel/%.c
+$(B)/obj/bugmodel/%.o: tools/bugmodel/%.c
 	@mkdir -p $(@D)
-	$(CC) $(OUR_CFLAGS) -Icontrib_port/bugmodel -c $< -o $@
+	$(call say,CC,$@)$(CC) $(OUR_CFLAGS) -Itools/bugmodel -c $< -o $@
 
 # The front end links lwIP's headers only (for the version string).
-$(B)/obj/fe/version.o: contrib_port/version.c $(LWIP_TREE_STAMP) | $(LWIP_FETCH)
+$(B)/obj/cli/version.o: contrib_port/version.c $(LWIP_TREE_STAMP) | $(LWIP_FETCH)
 	@mkdir -p $(@D)
-	$(CC) $(OUR_CFLAGS) $(call port_inc,board) -c $< -o $@
+	$(call say,CC,$@)$(CC) $(OUR_CFLAGS) $(call port_inc,board) -c $< -o $@
 
-# The front end: no lwIP, but the capture reader for `replay`.
-$(B)/obj/fe/%.o: scenarios/%.c
+# The front end: no lwIP and no scheduler, but two leaf files of lower
+# rooms: the capture reader for `replay` (tapif/pcapio.c, libc and
+# libpcap) and the lwIP version string (contrib_port/version.c).
+CLI_SRCS := $(wildcard cli/*.c)
+$(B)/obj/cli/%.o: cli/%.c
 	@mkdir -p $(@D)
-	$(CC) $(OUR_CFLAGS) -Isim -Icontrib_port/include -Itapif -Iscenarios -c $< -o $@
+	$(call say,CC,$@)$(CC) $(OUR_CFLAGS) -Isim -Iproto -Icli -Itapif -Icontrib_port/include -c $< -o $@
 
-$(B)/lwipsim: $(patsubst scenarios/%.c,$(B)/obj/fe/%.o,$(FE_SRCS)) $(B)/obj/fe/version.o \
-    $(B)/obj/tapif/pcapio.o $(DESC_OBJS) $(LIBSIM)
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS) -lpcap
+$(B)/lwipsim: $(patsubst cli/%.c,$(B)/obj/cli/%.o,$(CLI_SRCS)) $(B)/obj/cli/version.o \
+    $(B)/obj/tapif/pcapio.o $(DESC_OBJS) $(LIBPROTO) $(LIBSIM)
+	$(call say,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS) -lpcap
 
 ifeq ($(wildcard $(LWIP)/src/core/init.c),)
 # The tree is not there yet: fetch it, then build with its file list.
@@ -301,67 +346,69 @@ endif
 
 TEST_CFLAGS := $(filter-out -Werror,$(OUR_CFLAGS)) -Werror -Wno-unused-parameter
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/test_*.c))
+TEST_INC := -Itests/unit
 
+# A unit test links what its module needs and no more: the core and the
+# protocol by default, below the modules that need lwIP or libpcap.
 $(B)/tests/%.o: tests/unit/%.c
 	@mkdir -p $(@D)
-	$(CC) $(TEST_CFLAGS) -Isim -Itests/unit -c $< -o $@
+	$(call say,CC,$@)$(CC) $(TEST_CFLAGS) -Isim -Iproto -Iengine $(TEST_INC) -c $< -o $@
+
+$(B)/tests/test_%: $(B)/tests/test_%.o $(LIBPROTO) $(LIBSIM)
+	$(call say,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka $(LIBS)
+
+$(B)/tests/test_report: $(B)/tests/test_report.o $(REPORT_OBJ) $(LIBSIM)
+	$(call say,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka $(LIBS)
 
 $(B)/tests/test_port.o: tests/unit/test_port.c $(LWIP_TREE_STAMP) | $(LWIP_FETCH)
 	@mkdir -p $(@D)
-	$(CC) $(TEST_CFLAGS) $(call port_inc,board) -Itests/unit -c $< -o $@
+	$(call say,CC,$@)$(CC) $(TEST_CFLAGS) $(call port_inc,board) $(TEST_INC) -c $< -o $@
 
-$(B)/tests/test_%: $(B)/tests/test_%.o $(LIBSIM)
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka $(LIBS)
+$(B)/tests/test_port: $(B)/tests/test_port.o $(PORT_OBJS_board) $(E_board)/liblwip.a $(LIBSIM)
+	$(call say,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka $(LIBS)
 
-# The capture module needs libc and libpcap only.
-$(B)/obj/tapif/pcapio.o: tapif/pcapio.c
+# The capture module and the frame builders need libc (and libpcap) only.
+$(B)/obj/tapif/%.o: tapif/%.c
 	@mkdir -p $(@D)
-	$(CC) $(OUR_CFLAGS) -Itapif -c $< -o $@
+	$(call say,CC,$@)$(CC) $(OUR_CFLAGS) -Itapif -c $< -o $@
 
-$(B)/tests/test_pcapio.o: tests/unit/test_pcapio.c
+$(B)/tests/test_pcapio.o $(B)/tests/test_frames.o: $(B)/tests/%.o: tests/unit/%.c
 	@mkdir -p $(@D)
-	$(CC) $(TEST_CFLAGS) -Itapif -Itests/unit -c $< -o $@
+	$(call say,CC,$@)$(CC) $(TEST_CFLAGS) -Itapif $(TEST_INC) -c $< -o $@
 
 $(B)/tests/test_pcapio: $(B)/tests/test_pcapio.o $(B)/obj/tapif/pcapio.o
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka -lpcap
-
-# Frame builders and parsers: libc only.
-$(B)/obj/tapif/frames.o: tapif/frames.c
-	@mkdir -p $(@D)
-	$(CC) $(OUR_CFLAGS) -Itapif -c $< -o $@
-
-$(B)/tests/test_frames.o: tests/unit/test_frames.c
-	@mkdir -p $(@D)
-	$(CC) $(TEST_CFLAGS) -Itapif -Itests/unit -c $< -o $@
+	$(call say,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka -lpcap
 
 $(B)/tests/test_frames: $(B)/tests/test_frames.o $(B)/obj/tapif/frames.o
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka
+	$(call say,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka
 
 $(B)/tests/test_emac.o: tests/unit/test_emac.c $(LWIP_TREE_STAMP) | $(LWIP_FETCH)
 	@mkdir -p $(@D)
-	$(CC) $(TEST_CFLAGS) $(call tapif_inc,board) -Itests/unit -c $< -o $@
+	$(call say,CC,$@)$(CC) $(TEST_CFLAGS) $(call tapif_inc,board) $(TEST_INC) -c $< -o $@
 
 $(B)/tests/test_emac: $(B)/tests/test_emac.o $(TAPIF_OBJS_board) $(PORT_OBJS_board) \
     $(E_board)/liblwip.a $(LIBSIM)
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka -lpcap $(LIBS)
+	$(call say,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka -lpcap $(LIBS)
 
 $(B)/tests/test_bugmodel.o: tests/unit/test_bugmodel.c
 	@mkdir -p $(@D)
-	$(CC) $(TEST_CFLAGS) -Icontrib_port/bugmodel -Itests/unit -c $< -o $@
+	$(call say,CC,$@)$(CC) $(TEST_CFLAGS) -Itools/bugmodel $(TEST_INC) -c $< -o $@
 
 $(B)/tests/test_bugmodel: $(B)/tests/test_bugmodel.o $(B)/obj/bugmodel/bugmodel.o
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka
-
-$(B)/tests/test_port: $(B)/tests/test_port.o $(PORT_OBJS_board) $(E_board)/liblwip.a $(LIBSIM)
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka $(LIBS)
+	$(call say,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka
 
 ifneq ($(wildcard $(LWIP)/src/core/init.c),)
 unit-tests: $(UNIT_TESTS)
 endif
 
+# Both passes (plain, then ASan+UBSan against the plain digests) through
+# tests/tally.sh, which ends with "N passed, N failed[, N skipped]".
 test:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory lwip
+	@tests/tally.sh $(MAKE) --no-print-directory test-passes
+
+test-passes:
 	@$(MAKE) --no-print-directory -j$(JOBS) all unit-tests
 	@tests/run.sh $(B)
 	@$(MAKE) --no-print-directory asan
@@ -381,7 +428,7 @@ tsan:
 
 $(B)/bench/%: bench/%.c $(LIBSIM)
 	@mkdir -p $(@D)
-	$(CC) $(OUR_CFLAGS) -Isim -o $@ $(filter %.c %.a,$^) $(LDFLAGS_ALL) $(LIBS)
+	$(call say,CCLD,$@)$(CC) $(OUR_CFLAGS) -Isim -o $@ $(filter %.c %.a,$^) $(LDFLAGS_ALL) $(LIBS)
 
 # libFuzzer harnesses (clang): tests/fuzz/fuzz_<name>.c, each run for
 # FUZZ_SECONDS on a corpus under build/fuzz/corpus/<name> seeded from the
@@ -392,21 +439,21 @@ FZ := build/fuzz
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
 $(FZ)/fuzz_pcapio: tests/fuzz/fuzz_pcapio.c tapif/pcapio.c
 	@mkdir -p $(@D)
-	clang $(FUZZ_FLAGS) -Itapif -o $@ $^ -lpcap
-$(FZ)/fuzz_cli: tests/fuzz/fuzz_cli.c sim/cli.c sim/cli_jobs.c sim/explore.c \
-    sim/catalog.c sim/names.c sim/fail.c
+	$(call say,CCLD,$@)clang $(FUZZ_FLAGS) -Itapif -o $@ $^ -lpcap
+$(FZ)/fuzz_cli: tests/fuzz/fuzz_cli.c proto/opts.c proto/fail.c \
+    sim/catalog.c sim/names.c
 	@mkdir -p $(@D)
-	clang $(FUZZ_FLAGS) -Isim -o $@ $^ -ljansson -lxxhash -lm
+	$(call say,CCLD,$@)clang $(FUZZ_FLAGS) -Isim -Iproto -o $@ $^ -ljansson -lxxhash -lm
 
 # The RX harness links the board profile's lwIP, port, EMAC, wires and the
 # serve services, all built by clang with coverage under $(FZ)/eng.
-FUZZ_RX_OBJS = $(E_board)/scn/serve.o $(E_board)/scn/scn_board.o \
-  $(E_board)/scn/scn_lwip.o $(E_board)/scn/scn.o $(TAPIF_OBJS_board) \
+FUZZ_RX_OBJS = $(E_board)/scn/lib/scn_serve.o $(E_board)/scn/lib/scn_board.o \
+  $(E_board)/scn/lib/scn_lwip.o $(E_board)/scn/lib/scn.o $(TAPIF_OBJS_board) \
   $(PORT_OBJS_board) $(E_board)/liblwip.a $(LIBSIM)
 $(B)/fuzz_rx_cntrs.o: tests/fuzz/fuzz_rx_cntrs.c
-	$(CC) -std=gnu11 -O1 -Wall -Wextra -Werror -c $< -o $@
+	$(call say,CC,$@)$(CC) -std=gnu11 -O1 -Wall -Wextra -Werror -c $< -o $@
 $(B)/fuzz_rx: tests/fuzz/fuzz_rx.c $(B)/fuzz_rx_cntrs.o $(FUZZ_RX_OBJS)
-	$(CC) $(OUR_CFLAGS) -fsanitize=fuzzer $(call scn_inc,board) -o $@ \
+	$(call say,CCLD,$@)$(CC) $(OUR_CFLAGS) -fsanitize=fuzzer $(call scn_inc,board) -o $@ \
 	  $(filter %.c %.o %.a,$^) \
 	  -pthread $(MEM_WRAP) $(LIBS) -lpcap
 $(FZ)/fuzz_rx: FORCE
@@ -447,7 +494,7 @@ clean:
 -include $(shell find $(B) -name '*.d' -type f -not -path '*/apt/*' 2>/dev/null)
 
 # lwIP peer nodes: a second lwIP instance with its globals renamed.
--include contrib_port/peer/peer.mk
+-include peers/lwip/peer.mk
 
 # Free-running engines for benchmarks (same scenario code, OS scheduler).
 -include bench/free.mk

@@ -3,7 +3,7 @@
 # libsim-free.a is sim/ with the deterministic scheduler, objects and clock
 # (sched.c, sync.c, clock.c) replaced by the free-running backend of
 # sim/free/ (every sim thread a plain pthread under the OS scheduler, real
-# time); the trace, PRNG, catalogue and CLI objects are the same ones.
+# time); the trace, PRNG and catalogue objects are the same ones.
 # lwipsim-engine-free links exactly the objects of a profile's engine
 # against it, so the bench scripts can run the same scenario code with and
 # without the deterministic core: bug-select-leak for select_close_race
@@ -20,20 +20,16 @@ LIBSIM_FREE := $(B)/obj/libsim-free.a
 
 $(B)/obj/sim-free/%.o: sim/free/%.c
 	@mkdir -p $(@D)
-	$(CC) $(OUR_CFLAGS) -Isim -Isim/free -c $< -o $@
+	$(call say,CC,$@)$(CC) $(OUR_CFLAGS) -Isim -Isim/free -c $< -o $@
 
 $(LIBSIM_FREE): $(FREE_SIM_OBJS) $(FREE_OBJS)
-	@rm -f $@
-	ar rcs $@ $^
 
-# The prerequisites and libraries mirror the lwipsim-engine rule of the
-# Makefile's ENGINE_template (the peer object comes from peer.mk, which
-# names both engines); a change there must be repeated here.
+# The same objects as the profile's lwipsim-engine (the Makefile's
+# ENGINE_LINK_<profile>), on the free-running core (the peer object comes
+# from peer.mk, which names both engines).
 define FREE_ENGINE_template
-$$(E_$(1))/lwipsim-engine-free: $$(SCN_OBJS_$(1)) $$(IMPLS_$(1)) \
-    $(DESC_OBJS) $$(TAPIF_OBJS_$(1)) $$(PORT_OBJS_$(1)) \
-    $$(E_$(1))/liblwip.a $(LIBSIM_FREE)
-	$(CC) $(LDFLAGS_ALL) -o $$@ $$^ $(LIBS) -lpcap
+$$(E_$(1))/lwipsim-engine-free: $$(ENGINE_LINK_$(1)) $(LIBSIM_FREE)
+	$$(call say,LD,$$@)$(CC) $(LDFLAGS_ALL) -o $$@ $$^ $(LIBS) -lpcap
 
 FREE_ENGINES += $$(E_$(1))/lwipsim-engine-free
 endef
@@ -43,4 +39,4 @@ bench: $(FREE_ENGINES)
 
 # Its unit tests (tests/unit/test_free.c) run with the others in make test.
 $(B)/tests/test_free: $(B)/tests/test_free.o $(LIBSIM_FREE)
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka $(LIBS)
+	$(call say,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka $(LIBS)

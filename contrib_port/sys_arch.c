@@ -237,7 +237,7 @@ sys_thread_t sys_thread_new(const char *name, lwip_thread_fn thread,
 /* per-thread semaphores (LWIP_NETCONN_SEM_PER_THREAD)                 */
 
 /* The slot holds the thread's semaphore; it is named after its owner
- * ("netconn sem of app_ctl"), so reports say whose semaphore a thread
+ * ("netconn sem of app_ctl"), so deadlock summaries say whose semaphore a thread
  * waits on. */
 static sys_arch_sem_lookup sys_arch_lookup;
 static sim_thread *sys_arch_scratch; /* SHARED_SCRATCH: the port's global */

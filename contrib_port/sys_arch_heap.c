@@ -10,7 +10,7 @@
  * pointers, name blocks: messages and the trace stay the same on every
  * machine.
  *
- * Locking.  One semaphore, as the report's RTOS heap: a thread takes it
+ * Locking.  One semaphore, as the field bug's RTOS heap: a thread takes it
  * for a whole operation and may be preempted inside (at the named points),
  * interrupts stay enabled.  An ISR cannot wait, so a call from ISR context
  * goes in without it; if a thread holds it at that moment the heap records

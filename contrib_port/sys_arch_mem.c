@@ -6,7 +6,7 @@
  * The functions named __wrap_X replace lwIP's X for every caller outside
  * X's own file, because each engine is linked with -Wl,--wrap=X; they
  * reach lwIP's own function as __real_X.  lwIP itself is not changed.  The
- * peer node's lwIP (contrib_port/peer/) has every global renamed to peer_*
+ * peer node's lwIP (peers/lwip/) has every global renamed to peer_*
  * before the engine is linked, so its calls never come here.
  *
  * Everything here runs with the run token (in a sim thread or an ISR on

@@ -5,7 +5,7 @@
  */
 #include "lwip/init.h"
 
-#include "sys_arch_sim.h"
+#include "sys_arch_version.h"
 
 const char *sys_arch_lwip_version(void)
 {

@@ -604,7 +604,7 @@ static void sched_deliver_irqs(void);
 
 /* Nothing can run and nothing is due now: a script hold gives way (the
  * longest-held ready thread is released) rather than let time move on or
- * report a deadlock the script made.  Returns true if it released one. */
+ * end with the deadlock the script made.  Returns true if it released one. */
 static bool sched_release_held(void)
 {
   if (S.npending)
@@ -1260,7 +1260,7 @@ void sim__obj_describe(const sim_obj *o, char *buf, size_t len)
 /* ------------------------------------------------------------------ */
 /* ending a run                                                        */
 
-static void sched_report(sim_end end)
+static void sched_deadlock_summary(sim_end end)
 {
   char *r = S.out.message;
   size_t len = sizeof S.out.message, pos = 0;
@@ -1300,7 +1300,7 @@ static void sched_end(sim_end end, const char *msg)
   if (msg)
     snprintf(S.out.message, sizeof S.out.message, "%s", msg);
   else
-    sched_report(end);
+    sched_deadlock_summary(end);
   sim_trace_emit(sim_clock_now_us(), sim__current_label(), "end",
                  S.out.message);
   sim_trace_flush();

@@ -1,7 +1,8 @@
 /*
  * sim_catalog.h - what a scenario declares: its name, summary, the field
- * report it comes from, and its variants, each with the lwipopts profile
- * (and so the engine) it runs on, its expected verdict and default policy.
+ * bug it comes from (its origin), and its variants, each with the lwipopts
+ * profile (and so the engine) it runs on, its expected verdict and default
+ * policy.
  *
  * Descriptors are plain data with no lwIP in them, so the front end lists
  * and validates scenarios without linking any lwIP build.
@@ -33,7 +34,7 @@ typedef struct {
 typedef struct {
   const char *name;
   const char *summary;       /* one line */
-  const char *report;        /* the field report it reproduces */
+  const char *origin;        /* the field bug it reproduces (or "baseline") */
   const sim_variant *variants;
   size_t nvariants;
 } sim_scenario;

@@ -14,7 +14,7 @@ typedef struct sim_waitq {
   sim_thread *head; /* in arrival order; wake picks by priority */
 } sim_waitq;
 
-/* Common header of every RTOS object, for reports. */
+/* Common header of every RTOS object, for deadlock summaries. */
 typedef struct sim_obj {
   const char *kind;     /* "sem", "mutex", "mbox" */
   unsigned seq;         /* per-kind creation number */

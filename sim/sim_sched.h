@@ -234,7 +234,7 @@ void sim_sched_finish(sim_end end, const char *fmt, ...)
  * thread; inside one it is sim_sched_finish(SIM_END_FAULT, ...). */
 bool sim_sched_running(void);
 
-/* --- information for reports and the port */
+/* --- information for deadlock summaries, the HTML report and the port */
 sim_policy sim_sched_policy(void);
 const char *sim_policy_name(sim_policy p);
 int sim_policy_parse(const char *s, sim_policy *out);

@@ -4,7 +4,7 @@
  * bounded mailboxes of pointers.
  *
  * Every object has a kind, a sequence number and its creator, so a deadlock
- * report can say "mbox#2 (size 8, created by main at t=0.000000s)".  Waiters
+ * summary can say "mbox#2 (size 8, created by main at t=0.000000s)".  Waiters
  * are woken highest priority first, FIFO among equals.  Operations that can
  * block are scheduling points; giving, unlocking and posting make waiters
  * ready and, under the rtos policy, yield at once to a higher-priority one.
@@ -32,7 +32,7 @@ void sim_sem_give(sim_sem *s);
 int sim_sem_take(sim_sem *s, uint64_t timeout_us);
 int sim_sem_trytake(sim_sem *s);
 unsigned sim_sem_count(const sim_sem *s);
-/* Who gave a semaphore last and which thread got that unit (for reports:
+/* Who gave a semaphore last and which thread got that unit (for deadlock summaries:
  * "given by tcpip_thread at t, taken by app_ctl"). */
 typedef struct {
   unsigned long long gives, takes;
@@ -57,7 +57,7 @@ int sim_mbox_fetch(sim_mbox *b, void **msg, uint64_t timeout_us);
 int sim_mbox_tryfetch(sim_mbox *b, void **msg);        /* SIM_EAGAIN if empty */
 unsigned sim_mbox_count(const sim_mbox *b);
 
-/* Names the object in reports ("tcpip mbox"); `name` is copied. */
+/* Names the object in deadlock summaries ("tcpip mbox"); `name` is copied. */
 void sim_sem_set_name(sim_sem *s, const char *name);
 void sim_mbox_set_name(sim_mbox *b, const char *name);
 void sim_mutex_set_name(sim_mutex *m, const char *name);

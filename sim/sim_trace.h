@@ -63,7 +63,4 @@ const char *sim_trace_divergence(void);
 uint64_t sim_trace_digest(void);
 uint64_t sim_trace_records(void);
 
-/* Writes `s` as a JSON string literal (with quotes) to `f`. */
-void sim_json_string(FILE *f, const char *s);
-
 #endif

@@ -165,7 +165,7 @@ void sim_mutex_lock(sim_mutex *m)
     return;
   }
   /* Locking a mutex one holds is a self-deadlock, as on FreeRTOS with a
-   * non-recursive mutex: block and let the deadlock report say so. */
+   * non-recursive mutex: block and let the deadlock summary say so. */
   sim__prio_inherit(m->owner, self);
   (void)sim__block(&m->obj, &m->q, "lock", SIM_FOREVER);
   /* The unlocker made us the owner. */

@@ -283,12 +283,3 @@ uint64_t sim_trace_records(void)
 {
   return sim_trace_seq;
 }
-
-void sim_json_string(FILE *f, const char *s)
-{
-  char buf[SIM_TRACE_LINE_MAX + 16];
-  size_t pos = 0;
-  sim_trace_put_escaped(buf, &pos, sizeof buf, s ? s : "");
-  buf[pos] = 0;
-  fprintf(f, "\"%s\"", buf);
-}

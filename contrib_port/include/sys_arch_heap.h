@@ -5,7 +5,7 @@
  *
  * A first-fit heap with block headers and an address-ordered free list in
  * a static arena, protected by a semaphore only, never by masking
- * interrupts, as in the field report.  Its alloc and free paths pass named
+ * interrupts, as in the field bug.  Its alloc and free paths pass named
  * scheduling points ("heap:alloc:walk", "heap:alloc:take",
  * "heap:free:walk", "heap:free:link") that scripts and IRQ pins can name.
  * After each operation it checks its whole block list.  A call from ISR

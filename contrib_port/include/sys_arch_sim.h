@@ -22,7 +22,7 @@ void sys_arch_set_isn_source(uint32_t (*fn)(void));
  * SYS_ARCH_SEM_LOOKUP_POINT between finding the current thread and reading
  * its slot, where an RTOS may preempt.  CORRECT keeps the thread in a local
  * (the task's own TCB); SHARED_SCRATCH keeps it in one global for all
- * threads, as the uC/OS port of issue 6 section 4 did: a thread preempted
+ * threads, as the uC/OS port of the port_reentrancy field bug did: a thread preempted
  * there by another one's lookup returns the other thread's semaphore. */
 #define SYS_ARCH_SEM_LOOKUP_POINT "sys_arch:netconn_sem_lookup"
 typedef enum {
@@ -43,7 +43,6 @@ void sys_arch_get_sem_lookup_stats(sys_arch_sem_lookup_stats *st);
 struct sim_sem *sys_arch_netconn_sem_of(const char *name);
 /* A source path made independent of where the lwIP tree lives. */
 const char *sys_arch_short_path(const char *file);
-/* The lwIP version the port was built against ("2.1.3"). */
-const char *sys_arch_lwip_version(void);
+#include "sys_arch_version.h"
 
 #endif

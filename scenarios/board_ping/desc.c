@@ -22,7 +22,7 @@ const sim_scenario scn_board_ping_desc = {
     .name = "board_ping",
     .summary = "a scripted peer pings the board through the EMAC model on "
                "the virtual wire (the capture shows ARP and ICMP)",
-    .report = "baseline: no field report; proves the EMAC, the wire and the "
+    .origin = "baseline, no field bug: proves the EMAC, the wire and the "
               "capture end to end",
     .variants = scn_board_ping_variants,
     .nvariants = sizeof scn_board_ping_variants /

@@ -26,7 +26,7 @@ const sim_scenario scn_heap_fragmentation_desc = {
     .name = "heap_fragmentation",
     .summary = "enough free memory, no block big enough: lwIP's first-fit "
                "heap fragmented by mixed sizes",
-    .report = "issue 6: after hours of mixed UDP and TCP traffic a board "
+    .origin = "field bug: after hours of mixed UDP and TCP traffic a board "
               "failed to allocate a 1400-byte PBUF_RAM pbuf while its "
               "heap statistics showed several KiB free",
     .variants = scn_heap_fragmentation_variants,

@@ -37,7 +37,7 @@ const sim_scenario scn_httpd_oom_desc = {
     .summary = "a browser-like peer loads page A (parallel GETs, "
                "keep-alive connections left idle), then page B within 2 s, "
                "from lwIP's httpd with few connection states",
-    .report = "issue 6, section 1: \"http_accept: Out of memory, RST\" "
+    .origin = "field bug: \"http_accept: Out of memory, RST\" "
               "during page switches",
     .variants = scn_httpd_oom_variants,
     .nvariants =

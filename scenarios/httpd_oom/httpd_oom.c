@@ -1,9 +1,9 @@
 /*
- * httpd_oom - "http_accept: Out of memory, RST" during page switches
- * (issue 6, section 1).
+ * httpd_oom - the field bug "http_accept: Out of memory, RST" during page
+ * switches.
  *
  * The board runs lwIP's httpd, unmodified, with the profile of the
- * variant (contrib_port/lwipopts/httpd-*): in the report's set-up a
+ * variant (contrib_port/lwipopts/httpd-*): in the field bug's set-up a
  * connection's http_state comes from a pool of two, an idle keep-alive
  * connection keeps its state until http_poll has counted
  * HTTPD_MAX_RETRIES polls of HTTPD_POLL_INTERVAL ticks without traffic,
@@ -21,7 +21,7 @@
  * The browser.  An lwIP peer node loads page A as a browser does: one
  * connection per resource, in parallel, each asking for keep-alive and
  * then left open and idle (peer_http_config.linger_us).  At
- * SCN_HTTPD_OOM_SWITCH_US after page A's start, within the report's 2 s,
+ * SCN_HTTPD_OOM_SWITCH_US after page A's start, within the field bug's 2 s,
  * it switches to page B: again one connection per resource, in parallel.
  *
  * The RST's comment.  The profiles turn on HTTPD_DEBUG, so httpd prints

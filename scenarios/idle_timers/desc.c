@@ -20,7 +20,7 @@ const sim_scenario scn_idle_timers_desc = {
     .name = "idle_timers",
     .summary = "an idle board with one listening TCP socket runs lwIP's "
                "timers for one virtual hour",
-    .report = "baseline: no field report; proves that virtual time advances "
+    .origin = "baseline, no field bug: proves that virtual time advances "
               "exactly through lwIP's cyclic timers, that an idle hour "
               "leaks nothing, and how fast an idle hour simulates",
     .variants = scn_idle_timers_variants,

@@ -33,7 +33,7 @@ const sim_scenario scn_isr_pbuf_free_desc = {
     .name = "isr_pbuf_free",
     .summary = "a pbuf freed in the TX-complete interrupt re-enters a heap "
                "that only a semaphore protects",
-    .report = "issue 6, section 2: data abort at link-up on an RTOS that "
+    .origin = "field bug: data abort at link-up on an RTOS that "
               "took over lwIP's heap (MEM_LIBC_MALLOC), more often at "
               "100 Mbit/s",
     .variants = scn_isr_pbuf_free_variants,

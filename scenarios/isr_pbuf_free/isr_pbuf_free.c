@@ -7,7 +7,7 @@
  * application thread "app" builds a PBUF_RAM buffer every millisecond and
  * frees it.  The EMAC raises no TX IRQ of its own here
  * (emac_config.tx_irq_external): the scenario pins it inside app's heap
- * operation, so the completion lands exactly where the report's did.
+ * operation, so the completion lands exactly where the field bug's did.
  *
  *   isr-free             board-rtosheap profile (the RTOS heap model,
  *                        semaphore only), pbuf_free in the ISR; the IRQ
@@ -260,7 +260,7 @@ static void ip_main(scn_run *run)
 }
 
 /* The heap model ends the run as a fault when it is re-entered; that is
- * the report's data abort. */
+ * the field bug's data abort. */
 static void ip_on_end(scn_run *run, const sim_outcome *out)
 {
   sys_arch_heap_stats hs;

@@ -16,7 +16,7 @@ const sim_scenario scn_peer_http_get_desc = {
     .name = "peer_http_get",
     .summary = "an lwIP peer node (192.0.2.2) fetches / from lwIP's httpd "
                "on the board over 3 connections at once",
-    .report = "issue 5 (peers): baseline, no defect expected; a browser "
+    .origin = "peer nodes: baseline, no defect expected; a browser "
               "opening a page, the client of the httpd memory scenarios",
     .variants = scn_peer_http_get_variants,
     .nvariants = sizeof scn_peer_http_get_variants /

@@ -18,7 +18,7 @@ const sim_scenario scn_peer_http_keepalive_desc = {
     .name = "peer_http_keepalive",
     .summary = "an lwIP peer node asks the board's httpd for keep-alive "
                "and idles between requests",
-    .report = "issue 5 (peers): baseline, no defect expected; the "
+    .origin = "peer nodes: baseline, no defect expected; the "
               "keep-alive and idle paths of the peer's HTTP client",
     .variants = scn_peer_http_keepalive_variants,
     .nvariants = sizeof scn_peer_http_keepalive_variants /

@@ -18,8 +18,8 @@ const sim_scenario scn_peer_ping_2000_desc = {
     .summary = "a scripted peer pings the board with 2000-byte payloads: "
                "the board reassembles each request and fragments each "
                "reply",
-    .report = "issue 5 (peers): fragmented pings are the traffic of the "
-              "ping-flood reports; baseline, no defect expected",
+    .origin = "peer nodes: fragmented pings are the traffic of the "
+              "ping-flood field bug; baseline, no defect expected",
     .variants = scn_peer_ping_2000_variants,
     .nvariants = sizeof scn_peer_ping_2000_variants /
                  sizeof scn_peer_ping_2000_variants[0],

@@ -1,5 +1,5 @@
 /*
- * peer_ping_2000 - a scripted ICMP peer (192.0.2.99, tapif/peers.h) on the
+ * peer_ping_2000 - a scripted ICMP peer (192.0.2.99, peers/frame/peers.h) on the
  * virtual wire resolves the board with ARP and sends it 20 echo requests
  * with 2000-byte payloads, one every 100 ms, each waiting up to 1 s for
  * its reply.  A 2008-byte ICMP message does not fit Ethernet's 1500-byte

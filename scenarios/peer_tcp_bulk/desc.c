@@ -17,7 +17,7 @@ const sim_scenario scn_peer_tcp_bulk_desc = {
     .name = "peer_tcp_bulk",
     .summary = "the bulk sender of an lwIP peer node (192.0.2.2) uploads to "
                "the board's socket server over the virtual wire",
-    .report = "issue 5 (peers): baseline, no defect expected; an upload "
+    .origin = "peer nodes: baseline, no defect expected; an upload "
               "(a firmware image) as the client of memory scenarios",
     .variants = scn_peer_tcp_bulk_variants,
     .nvariants = sizeof scn_peer_tcp_bulk_variants /

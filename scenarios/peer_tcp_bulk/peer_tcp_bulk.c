@@ -20,7 +20,7 @@
 #include "scn_board.h"
 #include "scn_lwip.h"
 #include "scn_peer.h"
-#include "scn_peer_srv.h"
+#include "scn_svc.h"
 #include "sim_sched.h"
 
 #define PB_BYTES (256 * 1024)
@@ -28,7 +28,7 @@
 static struct {
   scn_board board;
   scn_peer peer;
-  scn_peer_srv srv;
+  scn_svc srv;
   peer_bulk_result bulk;
 } pb;
 
@@ -38,7 +38,7 @@ static void pb_main(scn_run *run)
   scn_board_up(run, &pb.board, NULL, NULL);
   scn_pools before;
   scn_pools_snapshot(&before);
-  scn_peer_srv_start(&pb.srv, "discard_srv", 9, false, 3);
+  scn_svc_start(&pb.srv, "discard_srv", 9, false, 3);
   scn_peer_up(run, &pb.peer, &pb.board, NULL);
 
   peer_bulk_config c;
@@ -50,7 +50,7 @@ static void pb_main(scn_run *run)
   if (!app)
     sim_sched_finish(SIM_END_FAULT, "peer: cannot start the bulk sender");
   bool client_done = peer_app_wait(app, 60000000) == 0;
-  bool srv_done = scn_peer_srv_wait(&pb.srv, 5000);
+  bool srv_done = scn_svc_wait(&pb.srv, 5000);
   sim_sleep_us(1000000); /* the last FIN/ACK and deferred frees */
   char clean[512];
   bool is_clean = scn_peer_clean(&before, clean, sizeof clean);

@@ -16,7 +16,7 @@ const sim_scenario scn_peer_tcp_echo_desc = {
     .name = "peer_tcp_echo",
     .summary = "an lwIP peer node (192.0.2.2) makes TCP echo round trips "
                "with the board's socket server over the virtual wire",
-    .report = "issue 5 (peers): baseline, no defect expected; proves the "
+    .origin = "peer nodes: baseline, no defect expected; proves the "
               "peer node (a second, renamed lwIP instance) end to end",
     .variants = scn_peer_tcp_echo_variants,
     .nvariants = sizeof scn_peer_tcp_echo_variants /

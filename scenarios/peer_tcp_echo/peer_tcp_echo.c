@@ -1,7 +1,7 @@
 /*
  * peer_tcp_echo - the board (192.0.2.1) runs a TCP echo server on port 7
  * (lwIP sockets, a sim thread); the echo client of an lwIP peer node
- * (192.0.2.2, contrib_port/peer/) on the virtual wire makes 100 round
+ * (192.0.2.2, peers/lwip/) on the virtual wire makes 100 round
  * trips of 1000 bytes.  Two complete lwIP instances in one process, no TCP
  * of ours.
  *
@@ -21,7 +21,7 @@
 #include "scn_board.h"
 #include "scn_lwip.h"
 #include "scn_peer.h"
-#include "scn_peer_srv.h"
+#include "scn_svc.h"
 #include "sim_sched.h"
 
 #define PE_TRIPS 100
@@ -30,7 +30,7 @@
 static struct {
   scn_board board;
   scn_peer peer;
-  scn_peer_srv srv;
+  scn_svc srv;
   uint64_t trip_us[PE_TRIPS];
   peer_echo_result echo;
 } pe;
@@ -47,7 +47,7 @@ static void pe_main(scn_run *run)
   scn_board_up(run, &pe.board, NULL, NULL);
   scn_pools before;
   scn_pools_snapshot(&before);
-  scn_peer_srv_start(&pe.srv, "echo_srv", 7, true, 3);
+  scn_svc_start(&pe.srv, "echo_srv", 7, true, 3);
   scn_peer_up(run, &pe.peer, &pe.board, NULL);
 
   peer_echo_config c;
@@ -61,7 +61,7 @@ static void pe_main(scn_run *run)
   if (!app)
     sim_sched_finish(SIM_END_FAULT, "peer: cannot start the echo client");
   bool client_done = peer_app_wait(app, 60000000) == 0;
-  bool srv_done = scn_peer_srv_wait(&pe.srv, 5000);
+  bool srv_done = scn_svc_wait(&pe.srv, 5000);
   sim_sleep_us(1000000); /* the last FIN/ACK and deferred frees */
   char clean[512];
   bool is_clean = scn_peer_clean(&before, clean, sizeof clean);

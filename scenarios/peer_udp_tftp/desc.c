@@ -25,7 +25,7 @@ const sim_scenario scn_peer_udp_tftp_desc = {
     .name = "peer_udp_tftp",
     .summary = "scripted UDP, TFTP and ARP peers against small socket "
                "services on the board",
-    .report = "issue 5 (peers): proves the UDP sender, the TFTP client "
+    .origin = "peer nodes: proves the UDP sender, the TFTP client "
               "and the ARP responder; baseline, no defect expected",
     .variants = scn_peer_udp_tftp_variants,
     .nvariants = sizeof scn_peer_udp_tftp_variants /

@@ -1,5 +1,5 @@
 /*
- * peer_udp_tftp - scripted peers (tapif/peers.h) other than ICMP, against
+ * peer_udp_tftp - scripted peers (peers/frame/peers.h) other than ICMP, against
  * two small socket services that the board runs as application threads:
  *
  *   tftpd     port 69: serves "fw.bin" (3000 bytes, 6 blocks) from a new

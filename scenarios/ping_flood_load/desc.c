@@ -17,7 +17,7 @@ static const sim_variant scn_ping_flood_load_variants[] = {
 const sim_scenario scn_ping_flood_load_desc = {
     .name = "ping_flood_load",
     .summary = "pools under ping -l 2000, TFTP and TCP echo at once",
-    .report = "issue 6, section 3: a board under a continuous 2000-byte "
+    .origin = "field bug: a board under a continuous 2000-byte "
               "ping, a TFTP download and a TCP echo session stopped "
               "responding after a while",
     .variants = scn_ping_flood_load_variants,

@@ -30,7 +30,7 @@
 #include "scn_board.h"
 #include "scn_load.h"
 #include "scn_peer.h"
-#include "scn_peer_srv.h"
+#include "scn_svc.h"
 #include "sim_sched.h"
 
 #define PF_RUN_US 60000000ull
@@ -40,7 +40,7 @@
 static struct {
   scn_board board;
   scn_peer peer;
-  scn_peer_srv srv;
+  scn_svc srv;
   scn_load load;
   peer_echo_result echo;
 } pf;
@@ -50,7 +50,7 @@ static void pf_main(scn_run *run)
   memset(&pf, 0, sizeof pf);
   scn_board_up(run, &pf.board, NULL, NULL);
   scn_load_start(run, &pf.load, &pf.board, PF_RUN_US);
-  scn_peer_srv_start(&pf.srv, "echo_srv", 7, true, 3);
+  scn_svc_start(&pf.srv, "echo_srv", 7, true, 3);
   scn_peer_up(run, &pf.peer, &pf.board, NULL);
 
   peer_echo_config ec;
@@ -66,14 +66,14 @@ static void pf_main(scn_run *run)
 
   scn_load_wait(&pf.load);
   bool echo_done = peer_app_wait(app, 30000000) == 0;
-  bool srv_done = scn_peer_srv_wait(&pf.srv, 5000);
+  bool srv_done = scn_svc_wait(&pf.srv, 5000);
 
   const peers_ping_result *r = peers_get_ping(pf.load.ping);
   const peers_tftp_result *t = peers_get_tftp(pf.load.tftp);
   bool file_ok = scn_load_file_exact(&pf.load);
   unsigned tail = scn_load_tail_answered(&pf.load);
   char drops[400], maxes[600];
-  scn_load_report(run, &pf.load, &pf.board, drops, sizeof drops, maxes,
+  scn_load_summary(run, &pf.load, &pf.board, drops, sizeof drops, maxes,
                   sizeof maxes);
   scn_counter(run, "echo_trips", pf.echo.done);
 

@@ -23,7 +23,7 @@ static const sim_variant scn_port_reentrancy_variants[] = {
 const sim_scenario scn_port_reentrancy_desc = {
     .name = "port_reentrancy",
     .summary = "a port's per-thread semaphore lookup that is not reentrant",
-    .report = "issue 6, section 4: a uC/OS port kept the current task's "
+    .origin = "field bug: a uC/OS port kept the current task's "
               "control block used by its per-task lookup in a global; a "
               "higher-priority task preempting the lookup made it return "
               "another task's data, and the board deadlocked under the "

@@ -20,7 +20,7 @@
  * and select's event callback signal it from tcpip_thread.
  *
  *   shared-scratch  the port's lookup keeps the current thread in one
- *                   global (sys_arch_set_sem_lookup), as the report's
+ *                   global (sys_arch_set_sem_lookup), as the field bug's
  *                   uC/OS port kept its current TCB;
  *   correct         the lookup keeps it in a local.
  *
@@ -382,7 +382,7 @@ static void pr_main(scn_run *run)
   sys_arch_sem_lookup_stats ls;
   sys_arch_get_sem_lookup_stats(&ls);
   char drops[400], maxes[600];
-  scn_load_report(run, &pr.load, &pr.board, drops, sizeof drops, maxes,
+  scn_load_summary(run, &pr.load, &pr.board, drops, sizeof drops, maxes,
                   sizeof maxes);
   scn_counter(run, "sem_lookups", (long long)ls.lookups);
   scn_counter(run, "sem_lookups_wrong", (long long)ls.wrong);
@@ -437,7 +437,7 @@ static void pr_main(scn_run *run)
               pr.data_echo.done != PR_DATA_TRIPS
           ? &pr.data_echo
           : NULL;
-  /* A failure is the report's only if the port's lookup went wrong first:
+  /* A failure is the field bug's only if the port's lookup went wrong first:
    * otherwise the load itself broke something (on free-running threads,
    * say, where the board falls behind in real time). */
   sim_verdict failed = ls.wrong ? SIM_VERDICT_REPRODUCED : SIM_VERDICT_FAULT;

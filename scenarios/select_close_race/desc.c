@@ -36,7 +36,7 @@ static const sim_variant scn_select_close_race_variants[] = {
      .policy = SIM_POLICY_SCRIPT,
      .time_limit_us = SCR_LIMIT},
     {.name = "workaround",
-     .summary = "the report's serialisation of select()/close(), reuse "
+     .summary = "the field bug's serialisation of select()/close(), reuse "
                 "schedule, stock engine, 1,000 cycles",
      .profile = "board",
      .expected = SIM_VERDICT_NOT_REPRODUCED,
@@ -76,7 +76,7 @@ const sim_scenario scn_select_close_race_desc = {
     .name = "select_close_race",
     .summary = "one thread waits in select()/poll() on a socket while another "
                "closes it: leaked slots, ENFILE, assertions",
-    .report = "a diagnostics server on lwIP 2.0.x: after a few init/deinit "
+    .origin = "field bug: a diagnostics server on lwIP 2.0.x: after a few init/deinit "
               "cycles socket() failed with ENFILE although nothing was open; "
               "close() during select() left select_waiting at 1 on a free "
               "slot for ever",

@@ -96,7 +96,7 @@ static struct {
   sys_mutex_t wa_lock; /* the workaround: select() and close() serialised */
   int fd;              /* the socket of the current cycle */
   int reuse_fd;        /* the closer's new socket (reuse schedule) */
-  int reuse_new_fd;    /* the last one, for the report */
+  int reuse_new_fd;    /* the last one, for the oracle */
   bool quit;
   /* results */
   int cycles;          /* cycles completed */

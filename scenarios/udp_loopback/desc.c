@@ -15,7 +15,7 @@ const sim_scenario scn_udp_loopback_desc = {
     .name = "udp_loopback",
     .summary = "two threads exchange 1,000 UDP datagrams over the loopback "
                "netif through lwIP sockets",
-    .report = "baseline: no field report; proves the scheduler, the port "
+    .origin = "baseline, no field bug: proves the scheduler, the port "
               "and the socket layer end to end (loss, reordering, leaks)",
     .variants = scn_udp_loopback_variants,
     .nvariants = sizeof scn_udp_loopback_variants /

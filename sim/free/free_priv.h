@@ -35,8 +35,8 @@ void sim__free_leave(void) __attribute__((noreturn));
  * (the caller reports a timeout at once), true if the caller may wait. */
 bool sim__free_may_block(const char *what, const char *kind, unsigned seq,
                          uint64_t timeout_us);
-/* Notes what the calling thread waits on (and since when), for the report
- * of a run that hit the wall-time limit and for sim_thread_wait_info();
+/* Notes what the calling thread waits on (and since when), for the hang
+ * summary of a run that hit the wall-time limit and for sim_thread_wait_info();
  * `what` NULL clears it.  `name` is the object's name field (it lives as
  * long as the object), or NULL. */
 void sim__free_waiting(const char *what, const char *kind, unsigned seq,

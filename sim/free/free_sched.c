@@ -75,8 +75,8 @@ struct sim_thread {
   void *arg;
   bool exited;             /* under F.lock: the pthread has left */
   bool tls_done;
-  /* Written by the thread itself, read by the hang report (relaxed
-   * atomics: a report may be a little stale, never torn). */
+  /* Written by the thread itself, read by the hang summary (relaxed
+   * atomics: a summary may be a little stale, never torn). */
   uint64_t points;
   const char *last_point;
   const char *wait_what, *wait_kind, *wait_name;

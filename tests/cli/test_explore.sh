@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 B=${1:?usage: test_explore.sh BUILD}
-LWIPSIM=$B/lwipsim
+LWIPSIM=$(readlink -f "$B/lwipsim")
 TMP=$(mktemp -d /tmp/lwipsim-explore.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 fail() { echo "FAIL: explore: $*" >&2; exit 1; }
@@ -22,11 +22,14 @@ for vr in reuse-assert:400 leak-2.0:100; do
   var=${vr%:*} runs=${vr#*:}
   rc=0
   start=$(date +%s%N)
+  # reuse-assert shrinks its failure into the default schedule directory
+  # (schedules/ next to lwipsim), never into the current one ($TMP/cwd).
   shrink=--no-shrink
-  [ "$var" = reuse-assert ] && shrink="--schedule-dir $TMP"
+  [ "$var" = reuse-assert ] && shrink=
+  mkdir -p "$TMP/cwd"
   # shellcheck disable=SC2086
-  timeout 60 "$LWIPSIM" explore select_close_race --variant "$var" \
-    --policy pct --runs "$runs" --jobs 2 --time-limit 50 $shrink >"$TMP/$var" 2>&1 || rc=$?
+  (cd "$TMP/cwd" && timeout 60 "$LWIPSIM" explore select_close_race --variant "$var" \
+    --policy pct --runs "$runs" --jobs 2 --time-limit 50 $shrink) >"$TMP/$var" 2>&1 || rc=$?
   ms=$(( ($(date +%s%N) - start) / 1000000 ))
   [ "$rc" -le 1 ] || fail "$var: exit $rc: $(cat "$TMP/$var")"
   grep -q '^pct: n=[0-9]* threads, k=[0-9]* scheduling points, d=3' "$TMP/$var" ||
@@ -44,6 +47,12 @@ grep -q 'lwip assert: sockets\[i\].select_waiting == 0' "$TMP/reuse-assert" ||
 # --- the shrunk schedule replays the failure with rtos plus its choices
 sched=$(sed -n 's/^schedule: .* --schedule //p' "$TMP/reuse-assert" | head -1)
 [ -f "$sched" ] || fail "no schedule file: $(grep '^schedule' "$TMP/reuse-assert")"
+case $sched in
+"$(dirname "$LWIPSIM")"/schedules/*.sched) ;;
+*) fail "the schedule is not in schedules/ next to lwipsim: $sched" ;;
+esac
+[ -z "$(ls -A "$TMP/cwd")" ] || fail "explore wrote into the current directory: $(ls "$TMP/cwd")"
+ok "the shrunk schedule lands in $(dirname "$LWIPSIM")/schedules/, not in the current directory"
 n=$(grep -c '^decision ' "$sched")
 from=$(sed -n 's/^schedule: [0-9]* choices off rtos (from \([0-9]*\),.*/\1/p' "$TMP/reuse-assert" | head -1)
 [ "$n" -lt "$from" ] || fail "schedule not shrunk: $n of $from"

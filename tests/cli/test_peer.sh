@@ -1,7 +1,7 @@
 #!/bin/bash
 # tests/cli/test_peer.sh BUILD
 #
-# The renamed-symbol build of the lwIP peer node (contrib_port/peer/):
+# The renamed-symbol build of the lwIP peer node (peers/lwip/):
 # - every global BUILD/peer/peer.o defines is peer_* (read with nm), and
 #   none of them is defined by the board side of any engine (its objects
 #   and archives, read with nm here, independently of the build's check);
@@ -18,7 +18,7 @@ set -euo pipefail
 export LC_ALL=C # one collation for sort and comm
 cd "$(dirname "$0")/../.."
 B=${1:?usage: test_peer.sh BUILD}
-SYMS=contrib_port/peer/peer_syms.sh
+SYMS=peers/lwip/peer_syms.sh
 PEER=$B/peer/peer.o
 TMP=$(mktemp -d /tmp/lwipsim-peer.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT

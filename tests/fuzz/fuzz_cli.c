@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "sim_catalog.h"
-#include "sim_cli.h"
+#include "proto.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -53,7 +53,7 @@
 
 #include "pcapio.h"
 #include "scn.h"
-#include "serve.h"
+#include "scn_serve.h"
 #include "sim_sched.h"
 #include "sim_trace.h"
 #include "sys_arch_sim.h"

@@ -1,5 +1,5 @@
 /*
- * test_bugmodel.c - bug models (contrib_port/bugmodel/): parsing a model
+ * test_bugmodel.c - bug models (tools/bugmodel/): parsing a model
  * file, reading a tree's lwIP version, and applying a model to a copy of a
  * tree's files.
  *

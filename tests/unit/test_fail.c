@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "sim_catalog.h"
-#include "sim_cli.h"
+#include "proto.h"
 #include "sim_fail.h"
 
 static const sim_variant one_variant[] = {

@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "sim_report.h"
+#include "report.h"
 #include "sim_trace.h"
 
 static char report_path[64];

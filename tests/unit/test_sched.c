@@ -801,7 +801,7 @@ static void test_blocking_in_isr_is_a_fault(void **state)
 }
 
 /* ------------------------------------------------------------------ */
-/* 9. deadlock reports                                                 */
+/* 9. deadlock summaries                                              */
 
 static void dl_alpha(void *arg)
 {

@@ -1,5 +1,5 @@
 /*
- * board-memfree-isr profile - the fix the isr_pbuf_free report could have
+ * board-memfree-isr profile - the fix the isr_pbuf_free field bug could have
  * used: lwIP's own heap, made safe to free from an ISR.  With
  * LWIP_ALLOW_MEM_FREE_FROM_OTHER_CONTEXT mem_free takes SYS_ARCH_PROTECT
  * (interrupt masking in this port) instead of the heap mutex, and

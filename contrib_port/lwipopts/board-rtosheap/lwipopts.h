@@ -1,5 +1,5 @@
 /*
- * board-rtosheap profile - the board of the isr_pbuf_free report: an RTOS
+ * board-rtosheap profile - the board of the isr_pbuf_free field bug: an RTOS
  * takes over lwIP's heap (MEM_LIBC_MALLOC) and its heap is protected by a
  * semaphore only, never by masking interrupts.  The heap is the port's
  * model (contrib_port/sys_arch_heap.c), with named points inside its alloc

@@ -1,5 +1,5 @@
 /*
- * board-tftp profile - the board of the ping_flood_load report: the
+ * board-tftp profile - the board of the ping_flood_load field bug: the
  * board's MCU pools unchanged, plus what lwIP's tftp server app needs to
  * run on it (one more timeout for its retransmission timer, as the app's
  * documentation asks of every application that calls sys_timeout).

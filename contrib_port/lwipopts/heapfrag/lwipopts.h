@@ -1,5 +1,5 @@
 /*
- * heapfrag profile - the board of the heap_fragmentation report: lwIP's
+ * heapfrag profile - the board of the heap_fragmentation field bug: lwIP's
  * own first-fit heap (mem.c), small, serving every PBUF_RAM pbuf (UDP
  * datagrams built by the application, TCP segments copied by tcp_write).
  * The heap lives in the port's buffer so the port can walk its blocks

@@ -1,5 +1,5 @@
 /*
- * httpd-pool profile - the board of the httpd_oom report: lwIP's httpd
+ * httpd-pool profile - the board of the httpd_oom field bug: lwIP's httpd
  * with its connection states in a private pool of two, HTTP/1.1
  * keep-alive, pages from the scenario's own file system, and httpd's
  * debug messages on so that "http_accept: Out of memory, RST" reaches
@@ -12,9 +12,9 @@
 
 #include "../board/lwipopts.h"
 
-/* --- the report's httpd */
+/* --- the field bug's httpd */
 #define HTTPD_USE_MEM_POOL 1            /* states from a fixed pool */
-#define MEMP_NUM_PARALLEL_HTTPD_CONNS 2 /* the report's pool of two */
+#define MEMP_NUM_PARALLEL_HTTPD_CONNS 2 /* the field bug's pool of two */
 #define LWIP_HTTPD_SUPPORT_11_KEEPALIVE 1 /* browsers keep connections */
 #define LWIP_HTTPD_CUSTOM_FILES 1       /* pages from fs_open_custom */
 #undef MEMP_NUM_TCP_PCB

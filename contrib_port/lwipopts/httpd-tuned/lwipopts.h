@@ -1,5 +1,5 @@
 /*
- * httpd-tuned profile - httpd-pool with the idle timeout the report
+ * httpd-tuned profile - httpd-pool with the idle timeout the field bug
  * concluded on: http_poll every 500 ms (one TCP slow-timer tick) and a
  * connection closed after 2 idle polls, about 1 s instead of 8 s.
  */

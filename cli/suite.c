@@ -1,0 +1,421 @@
+/*
+ * cli_jobs.c - `lwipsim suite`: every scenario variant as an engine child
+ * process, up to --jobs at a time (`explore` has its own workers:
+ * explore.c).
+ *
+ * Each run is `lwipsim-engine run S --variant V --seed N --policy P --json`
+ * with its stdout and stderr in anonymous memory files (memfd), so nothing
+ * is left on disk and a chatty child can never block on a full pipe.  Each
+ * child gets LWIPSIM_CPU=<slot>, so parallel engines pin themselves to
+ * different CPUs.  Results are reported in a fixed order (catalog order,
+ * seed order) whatever order the children finish in, so the output of
+ * `--jobs 4` equals that of `--jobs 1` but for wall times.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <jansson.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+typedef struct {
+  const sim_scenario *scn;
+  const sim_variant *var;
+  uint64_t seed;
+  sim_policy policy;
+  /* while running */
+  pid_t pid;
+  int out_fd, err_fd, slot;
+  struct timespec t0;
+  /* result */
+  bool done;
+  int exit_code;
+  sim_verdict verdict;
+  char message[1024];
+  char digest[24];
+  long long virtual_us;
+  double wall_ms;
+} sim_job;
+
+static double sim_jobs_ms_since(const struct timespec *t0)
+{
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)(t.tv_sec - t0->tv_sec) * 1e3 +
+         (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* Reads a whole memfd; the caller frees. */
+static char *sim_jobs_slurp(int fd)
+{
+  off_t size = lseek(fd, 0, SEEK_END);
+  if (size < 0)
+    return NULL;
+  char *buf = malloc((size_t)size + 1);
+  if (!buf)
+    return NULL;
+  ssize_t n = pread(fd, buf, (size_t)size, 0);
+  buf[n > 0 ? n : 0] = 0;
+  return buf;
+}
+
+static int sim_jobs_start(sim_job *j, int slot, char *err, size_t errlen)
+{
+  char engine[PATH_MAX];
+  if (sim_cli_engine_path(j->var->profile, engine, sizeof engine) != 0 ||
+      access(engine, X_OK) != 0) {
+    snprintf(err, errlen, "no engine for profile '%s' (expected %.300s); run "
+             "make", j->var->profile, engine);
+    return -1;
+  }
+  j->out_fd = memfd_create("lwipsim-out", MFD_CLOEXEC);
+  j->err_fd = memfd_create("lwipsim-err", MFD_CLOEXEC);
+  if (j->out_fd < 0 || j->err_fd < 0) {
+    snprintf(err, errlen, "cannot start engine: %s", strerror(errno));
+    return -1;
+  }
+  char seed[24], cpu[16];
+  snprintf(seed, sizeof seed, "%llu", (unsigned long long)j->seed);
+  snprintf(cpu, sizeof cpu, "%d", slot);
+  char *argv[] = {engine,
+                  "run",
+                  (char *)j->scn->name,
+                  "--variant",
+                  (char *)j->var->name,
+                  "--seed",
+                  seed,
+                  "--policy",
+                  (char *)sim_policy_name(j->policy),
+                  "--json",
+                  NULL};
+  clock_gettime(CLOCK_MONOTONIC, &j->t0);
+  fflush(stdout);
+  fflush(stderr);
+  pid_t pid = fork();
+  if (pid < 0) {
+    snprintf(err, errlen, "cannot start engine: %s", strerror(errno));
+    return -1;
+  }
+  if (pid == 0) {
+    dup2(j->out_fd, STDOUT_FILENO);
+    dup2(j->err_fd, STDERR_FILENO);
+    setenv("LWIPSIM_CPU", cpu, 1);
+    execv(engine, argv);
+    fprintf(stderr, "cannot run %s: %s\n", engine, strerror(errno));
+    _exit(SIM_EXIT_USAGE);
+  }
+  j->pid = pid;
+  j->slot = slot;
+  return 0;
+}
+
+/* Fills the result of a finished job from its output and status. */
+static void sim_jobs_finish(sim_job *j, int status)
+{
+  j->wall_ms = sim_jobs_ms_since(&j->t0);
+  j->done = true;
+  char *out = sim_jobs_slurp(j->out_fd);
+  char *errtext = sim_jobs_slurp(j->err_fd);
+  close(j->out_fd);
+  close(j->err_fd);
+  j->verdict = SIM_VERDICT_FAULT;
+  snprintf(j->digest, sizeof j->digest, "-");
+  json_t *res = NULL;
+  if (out) {
+    /* The result is the last line. */
+    char *last = out, *p;
+    while ((p = strchr(last, '\n')) && p[1])
+      last = p + 1;
+    res = json_loads(last, 0, NULL);
+  }
+  const char *verdict = NULL, *message = NULL, *digest = NULL;
+  json_int_t vus = 0;
+  if (res && json_unpack(res, "{s:s, s:s, s:s, s:{s:I}}", "verdict", &verdict,
+                         "message", &message, "digest", &digest, "timings",
+                         "virtual_us", &vus) == 0 &&
+      sim_verdict_parse(verdict, &j->verdict) == 0) {
+    snprintf(j->message, sizeof j->message, "%s", message);
+    snprintf(j->digest, sizeof j->digest, "%s", digest);
+    j->virtual_us = (long long)vus;
+    j->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : SIM_EXIT_FAULT;
+  } else if (WIFSIGNALED(status)) {
+    snprintf(j->message, sizeof j->message, "engine killed by signal %d (%s)",
+             WTERMSIG(status), strsignal(WTERMSIG(status)));
+    j->exit_code = SIM_EXIT_FAULT;
+  } else {
+    /* No result: the engine's own error line says why. */
+    char *nl = errtext ? strchr(errtext, '\n') : NULL;
+    if (nl)
+      *nl = 0;
+    snprintf(j->message, sizeof j->message, "engine gave no result (exit %d)"
+             "%s%s", WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+             errtext && *errtext ? ": " : "", errtext ? errtext : "");
+    j->exit_code = SIM_EXIT_FAULT;
+  }
+  json_decref(res);
+  free(out);
+  free(errtext);
+}
+
+/* SIGINT/SIGTERM: no new runs; the running engines get SIGTERM, end their
+ * runs cleanly, and are waited for. */
+static volatile sig_atomic_t sim_jobs_stop;
+
+static void sim_jobs_on_signal(int sig)
+{
+  sim_jobs_stop = sig;
+}
+
+/* Runs every job, `parallel` at a time; calls `report` for each job in
+ * index order as soon as it and all before it are done.  Returns 0, -1
+ * with err if a job could not be started, or -2 if a signal stopped it
+ * (the jobs marked done are the ones reported). */
+static int sim_jobs_run(sim_job *jobs, size_t n, int parallel,
+                        void (*report)(sim_job *j, size_t i, void *ctx),
+                        void *ctx, char *err, size_t errlen)
+{
+  bool busy[256] = {false};
+  size_t next = 0, reported = 0;
+  int running = 0;
+  int rc = 0;
+  struct sigaction sa, old_int, old_term;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = sim_jobs_on_signal; /* no SA_RESTART: waitpid wakes */
+  sigaction(SIGINT, &sa, &old_int);
+  sigaction(SIGTERM, &sa, &old_term);
+  bool stopping = false;
+  while (reported < n) {
+    if (sim_jobs_stop && !stopping) {
+      stopping = true;
+      rc = -2;
+      snprintf(err, errlen, "interrupted by signal %d", (int)sim_jobs_stop);
+      for (size_t i = 0; i < next; i++)
+        if (!jobs[i].done)
+          kill(jobs[i].pid, SIGTERM);
+    }
+    while (rc == 0 && running < parallel && next < n) {
+      int slot = 0;
+      while (busy[slot])
+        slot++;
+      if (sim_jobs_start(&jobs[next], slot, err, errlen) != 0) {
+        rc = -1;
+        break;
+      }
+      busy[slot] = true;
+      next++;
+      running++;
+    }
+    if (running == 0)
+      break;
+    int status;
+    pid_t pid = waitpid(-1, &status, 0);
+    if (pid < 0) {
+      if (errno == EINTR)
+        continue;
+      snprintf(err, errlen, "lost an engine: %s", strerror(errno));
+      rc = -1;
+      break;
+    }
+    for (size_t i = 0; i < next; i++)
+      if (!jobs[i].done && jobs[i].pid == pid) {
+        sim_jobs_finish(&jobs[i], status);
+        busy[jobs[i].slot] = false;
+        running--;
+        break;
+      }
+    while (reported < next && jobs[reported].done) {
+      report(&jobs[reported], reported, ctx);
+      reported++;
+    }
+  }
+  sigaction(SIGINT, &old_int, NULL);
+  sigaction(SIGTERM, &old_term, NULL);
+  return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* suite                                                               */
+
+static void sim_suite_row(sim_job *j, size_t i, void *ctx)
+{
+  (void)i;
+  (void)ctx;
+  bool ok = j->verdict == j->var->expected && j->exit_code == SIM_EXIT_OK;
+  printf("%-24s %-26s %-15s %-15s %-18s %10lld.%06llds %8.0f ms  %s\n",
+         j->scn->name, j->var->name, sim_verdict_name(j->var->expected),
+         sim_verdict_name(j->verdict), j->digest, j->virtual_us / 1000000,
+         (long long)(j->virtual_us % 1000000), j->wall_ms,
+         ok ? "ok" : "FAIL");
+  if (!ok)
+    printf("    %s\n", j->message);
+  fflush(stdout);
+}
+
+static void sim_xml_escaped(FILE *f, const char *s)
+{
+  for (; *s; s++) {
+    switch (*s) {
+    case '&':
+      fputs("&amp;", f);
+      break;
+    case '<':
+      fputs("&lt;", f);
+      break;
+    case '>':
+      fputs("&gt;", f);
+      break;
+    case '"':
+      fputs("&quot;", f);
+      break;
+    default:
+      if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
+        fputc(' ', f);
+      else
+        fputc(*s, f);
+    }
+  }
+}
+
+static int sim_suite_junit(const char *path, const sim_job *jobs, size_t n,
+                           double wall_ms)
+{
+  char tmp[PATH_MAX];
+  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  FILE *f = fopen(tmp, "w");
+  if (!f) {
+    fprintf(stderr, "lwipsim: cannot write %s: %s\n", path, strerror(errno));
+    return -1;
+  }
+  int failures = 0, errors = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (jobs[i].verdict == jobs[i].var->expected)
+      continue;
+    if (jobs[i].exit_code == SIM_EXIT_FAULT)
+      errors++;
+    else
+      failures++;
+  }
+  fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+  fprintf(f, "<testsuites name=\"lwipsim\" tests=\"%zu\" failures=\"%d\" "
+             "errors=\"%d\" time=\"%.3f\">\n", n, failures, errors,
+          wall_ms / 1e3);
+  fprintf(f, "  <testsuite name=\"lwipsim suite\" tests=\"%zu\" "
+             "failures=\"%d\" errors=\"%d\" time=\"%.3f\">\n", n, failures,
+          errors, wall_ms / 1e3);
+  for (size_t i = 0; i < n; i++) {
+    const sim_job *j = &jobs[i];
+    fprintf(f, "    <testcase classname=\"lwipsim.");
+    sim_xml_escaped(f, j->scn->name);
+    fprintf(f, "\" name=\"");
+    sim_xml_escaped(f, j->var->name);
+    fprintf(f, "\" time=\"%.3f\">\n", j->wall_ms / 1e3);
+    if (j->verdict != j->var->expected) {
+      const char *tag = j->exit_code == SIM_EXIT_FAULT ? "error" : "failure";
+      fprintf(f, "      <%s message=\"verdict %s, expected %s\">", tag,
+              sim_verdict_name(j->verdict),
+              sim_verdict_name(j->var->expected));
+      sim_xml_escaped(f, j->message);
+      fprintf(f, "\nreplay: lwipsim run %s --variant %s --seed %llu "
+                 "--policy %s</%s>\n", j->scn->name, j->var->name,
+              (unsigned long long)j->seed, sim_policy_name(j->policy), tag);
+    }
+    fprintf(f, "      <system-out>verdict: %s expected: %s ",
+            sim_verdict_name(j->verdict), sim_verdict_name(j->var->expected));
+    sim_xml_escaped(f, j->message);
+    fprintf(f, "\ndigest: %s</system-out>\n", j->digest);
+    fprintf(f, "    </testcase>\n");
+  }
+  fprintf(f, "  </testsuite>\n</testsuites>\n");
+  if (fclose(f) != 0 || rename(tmp, path) != 0) {
+    fprintf(stderr, "lwipsim: cannot write %s: %s\n", path, strerror(errno));
+    unlink(tmp);
+    return -1;
+  }
+  return 0;
+}
+
+int sim_cli_suite(const sim_cli_opts *o, const sim_catalog *cat)
+{
+  size_t n = 0;
+  for (size_t i = 0; i < cat->n; i++)
+    n += cat->scenarios[i]->nvariants;
+  sim_job *jobs = calloc(n ? n : 1, sizeof *jobs);
+  if (!jobs) {
+    fprintf(stderr, "lwipsim: out of memory\n");
+    return SIM_EXIT_FAULT;
+  }
+  size_t k = 0;
+  for (size_t i = 0; i < cat->n; i++)
+    for (size_t v = 0; v < cat->scenarios[i]->nvariants; v++) {
+      jobs[k].scn = cat->scenarios[i];
+      jobs[k].var = &cat->scenarios[i]->variants[v];
+      jobs[k].seed = 1;
+      jobs[k].policy = jobs[k].var->policy;
+      k++;
+    }
+  /* Check the JUnit file can be written before spending time. */
+  if (o->junit_path) {
+    char tmp[PATH_MAX];
+    snprintf(tmp, sizeof tmp, "%s.tmp", o->junit_path);
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+      fprintf(stderr, "lwipsim: cannot write %s: %s\n", o->junit_path,
+              strerror(errno));
+      free(jobs);
+      return SIM_EXIT_USAGE;
+    }
+    fclose(f);
+    unlink(tmp);
+  }
+  printf("%-24s %-26s %-15s %-15s %-18s %18s %11s\n", "scenario", "variant",
+         "expected", "got", "digest", "virtual", "wall");
+  struct timespec t0;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  char err[512];
+  int jr = sim_jobs_run(jobs, n, o->jobs, sim_suite_row, NULL, err,
+                        sizeof err);
+  if (jr == -2) {
+    size_t done = 0;
+    while (done < n && jobs[done].done)
+      done++;
+    printf("suite: %s after %zu of %zu variants\n", err, done, n);
+    free(jobs);
+    return SIM_EXIT_FAULT;
+  }
+  if (jr != 0) {
+    fprintf(stderr, "lwipsim: %s\n", err);
+    free(jobs);
+    return SIM_EXIT_USAGE;
+  }
+  double wall = sim_jobs_ms_since(&t0);
+  int worst = SIM_EXIT_OK, matched = 0, faults = 0;
+  for (size_t i = 0; i < n; i++) {
+    int code = jobs[i].exit_code;
+    if (jobs[i].verdict != jobs[i].var->expected && code == SIM_EXIT_OK)
+      code = SIM_EXIT_MISMATCH;
+    if (code == SIM_EXIT_OK)
+      matched++;
+    if (code == SIM_EXIT_FAULT)
+      faults++;
+    if (code > worst && code != SIM_EXIT_USAGE)
+      worst = code;
+    if (code == SIM_EXIT_USAGE && worst < SIM_EXIT_FAULT)
+      worst = SIM_EXIT_FAULT;
+  }
+  printf("suite: %zu variants, %d as expected, %zu differ (%d faults), "
+         "%.1f s wall with %d job%s\n",
+         n, matched, n - (size_t)matched, faults, wall / 1e3, o->jobs,
+         o->jobs == 1 ? "" : "s");
+  if (o->junit_path && sim_suite_junit(o->junit_path, jobs, n, wall) != 0)
+    worst = SIM_EXIT_USAGE;
+  free(jobs);
+  return worst;
+}
