@@ -224,7 +224,8 @@ static void sys_arch_mem_changed(int i)
 /* ------------------------------------------------------------------ */
 /* the heap's layout                                                   */
 
-#if LWIPSIM_PORT_HEAP && !MEM_LIBC_MALLOC && !MEM_USE_POOLS
+#if LWIPSIM_PORT_HEAP && !MEM_LIBC_MALLOC && !MEM_CUSTOM_ALLOCATOR && \
+    !MEM_USE_POOLS
 /* lwIP's heap (mem.c) is a list of blocks, each opening with a header of
  * two mem_size_t offsets (next, prev) and a used flag (and the user size
  * with MEM_OVERFLOW_CHECK), followed by its data.  The header is private

@@ -1,7 +1,7 @@
 /*
  * sys_arch_heap.h - the board's RTOS heap model: what an RTOS that takes
- * over lwIP's heap provides (MEM_LIBC_MALLOC=1 with mem_clib_malloc and
- * mem_clib_free defined to the functions below in a profile).
+ * over lwIP's heap provides (a profile includes sys_arch_heap_opts.h,
+ * which points lwIP's heap calls at the functions below).
  *
  * A first-fit heap with block headers and an address-ordered free list in
  * a static arena, protected by a semaphore only, never by masking
