@@ -8,7 +8,8 @@
 #define LWIPSIM_PROFILE_BOARD_TFTP_LWIPOPTS_H
 
 #include "../board/lwipopts.h"
+#include "sys_arch_timeouts.h"
 
-#define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 1) /* tftp_tmr */
+#define MEMP_NUM_SYS_TIMEOUT (LWIPSIM_LWIP_TIMEOUTS + 1) /* tftp_tmr */
 
 #endif
