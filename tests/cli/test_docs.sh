@@ -7,7 +7,8 @@
 # from BUILD/lwipsim into a temporary copy and must equal the committed
 # files; every scenario page names a scenario lwipsim knows; README.md is
 # at most 200 lines with no table cell over 300 characters; every relative
-# link in README.md and docs/ points at a file that exists.
+# link in README.md and docs/ points at a file that exists (and a link to
+# FILE.md#anchor at one of its headings).
 set -euo pipefail
 B=${1:?usage: tests/cli/test_docs.sh BUILD}
 B=$(cd "$B" && pwd)
@@ -65,8 +66,18 @@ for md in README.md docs/*.md docs/*/*.md; do
     path=${target%%#*}
     links=$((links + 1))
     [ -e "$dir/$path" ] || fail "$md:$line: link to '$target': no such file"
+    # FILE.md#anchor: a heading of FILE.md, slugged as GitHub does.
+    case $target in *.md'#'*)
+      anchor=${target#*#}
+      awk '/^ *```/ { f = !f } !f && /^#+ / {
+             s = tolower($0); sub(/^#+ +/, "", s)
+             gsub(/[^a-z0-9 _-]/, "", s); gsub(/ /, "-", s); print s }' \
+        "$dir/$path" | grep -qxF "$anchor" ||
+        fail "$md:$line: link to '$target': no heading '#$anchor' in $path"
+      ;;
+    esac
   done < <(awk '/^ *```/ { f = !f; print ""; next } f { print ""; next } { print }' "$md" |
            sed 's/`[^`]*`//g' | grep -n -o '](\([^)]*\))' |
            sed 's/^\([0-9]*\):](\(.*\))$/\1:\2/')
 done
-ok "$links relative links in README.md and docs/ point at existing files"
+ok "$links relative links in README.md and docs/ point at existing files (and headings)"
