@@ -9,6 +9,8 @@
 #   make tsan       the same build with TSan, under build/tsan/
 #   make bench      benchmarks (bench/)
 #   make fuzz       libFuzzer harnesses, FUZZ_SECONDS each (tests/fuzz/)
+#   make docs       regenerate the lists in README.md and docs/ that the
+#                   code knows (tools/gen-docs.sh)
 #   make clean      remove build/
 #
 # LWIP_DIR=/path builds against another lwIP tree (2.0.x to 2.2.x).
@@ -80,7 +82,7 @@ LIBS := -ljansson -lxxhash -lm
 PROFILES := $(notdir $(patsubst %/,%,$(dir $(wildcard contrib_port/lwipopts/*/lwipopts.h))))
 SCENARIOS := $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard scenarios/*/desc.c)))))
 
-.PHONY: all run test test-passes deps lwip asan tsan bench clean unit-tests check-lwip-dir fuzz
+.PHONY: all run test test-passes deps lwip asan tsan bench clean unit-tests check-lwip-dir fuzz docs
 .DEFAULT_GOAL := all
 # Keep the test objects between runs (they are intermediates of a chain).
 .PRECIOUS: $(B)/tests/%.o
@@ -419,6 +421,12 @@ run:
 	@$(MAKE) --no-print-directory lwip
 	@$(MAKE) --no-print-directory -j$(JOBS) all
 	@$(B)/lwipsim suite --jobs 2
+
+# The lists in README.md and docs/ that the code knows: scenarios from
+# `lwipsim list`, profiles from contrib_port/lwipopts/*/ (tools/gen-docs.sh).
+# tests/cli/test_docs.sh fails when the committed copy is stale.
+docs: $(B)/lwipsim
+	@tools/gen-docs.sh $(B)
 
 asan:
 	@$(MAKE) --no-print-directory -j$(JOBS) B=build/asan SAN=asan OPT="-O1 -g" all unit-tests
