@@ -116,6 +116,14 @@ typedef struct {
   unsigned size, head, count;
 } sim_ring;
 
+/* An empty ring of `size` slots (at least one, as a zero-size mailbox
+ * holds one message). */
+static inline void sim__ring_init(sim_ring *r, unsigned size)
+{
+  r->size = size ? size : 1;
+  r->slot = sim__mem_zalloc(r->size * sizeof *r->slot, "");
+}
+
 static inline void sim__ring_put(sim_ring *r, void *msg)
 {
   r->slot[(r->head + r->count) % r->size] = msg;

@@ -223,13 +223,10 @@ bool sim_mutex_held_by_self(const sim_mutex *m)
 
 sim_mbox *sim_mbox_new(unsigned size)
 {
-  if (size == 0)
-    size = 1;
   sim_mbox *b = sync_alloc(sizeof *b);
-  b->ring.slot = sync_alloc(size * sizeof *b->ring.slot);
-  b->ring.size = size;
+  sim__ring_init(&b->ring, size);
   sim__obj_init(&b->obj, "mbox", sync_creator(), sync_mbox_destroy);
-  b->obj.size = size;
+  b->obj.size = b->ring.size;
   return b;
 }
 

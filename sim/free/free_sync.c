@@ -344,13 +344,9 @@ enum { FREE_RX = 0, FREE_TX = 1 };
 
 sim_mbox *sim_mbox_new(unsigned size)
 {
-  if (size == 0)
-    size = 1;
   sim_mbox *b = free_alloc(sizeof *b);
-  b->ring.slot = free_alloc(size * sizeof *b->ring.slot);
-  b->ring.size = size;
+  sim__ring_init(&b->ring, size);
   free_obj_init(&b->obj, "mbox");
-  b->obj.h.size = size;
   return b;
 }
 
