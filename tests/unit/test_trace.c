@@ -44,13 +44,20 @@ static void test_digest_is_stable_and_sensitive(void **state)
   assert_true(a != 0);
 }
 
+/* A trace opened to write "t.jsonl" in a fresh scratch directory. */
+static void trace_open_scratch(scratch *sc)
+{
+  char err[256] = "";
+  scratch_make(sc, "t.jsonl");
+  assert_int_equal(sim_trace_open(sc->path, err, sizeof err), 0);
+}
+
 static void test_jsonl_file_appears_complete(void **state)
 {
   (void)state;
   scratch sc;
-  scratch_make(&sc, "t.jsonl");
   char err[256];
-  assert_int_equal(sim_trace_open(sc.path, err, sizeof err), 0);
+  trace_open_scratch(&sc);
   sim_trace_emit(7, "A \"quoted\"", "point", "line\nbreak\\");
   sim_trace_flush();
   /* While the run goes on only the temporary file exists. */
@@ -75,9 +82,7 @@ static void test_abandon_leaves_nothing(void **state)
 {
   (void)state;
   scratch sc;
-  scratch_make(&sc, "t.jsonl");
-  char err[256];
-  assert_int_equal(sim_trace_open(sc.path, err, sizeof err), 0);
+  trace_open_scratch(&sc);
   sim_trace_emit(1, "a", "b", "c");
   sim_trace_abandon();
   scratch_assert_gone(&sc);
