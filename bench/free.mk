@@ -1,9 +1,13 @@
 # bench/free.mk - the free-running engine, included by the Makefile.
 #
-# libsim-free.a is sim/ with the deterministic scheduler, objects and clock
-# (sched.c, sync.c, clock.c) replaced by the free-running backend of
-# sim/free/ (every sim thread a plain pthread under the OS scheduler, real
-# time); the trace, PRNG and catalogue objects are the same ones.
+# libsim-free.a is sim/ with the deterministic backend's own files
+# (sched.c, sync.c, clock.c: SIM_DET_ONLY) replaced by the free-running
+# backend of sim/free/ (every sim thread a plain pthread under the OS
+# scheduler, real time).  Every other object of sim/ -- the trace, the
+# PRNG, the catalogue, and the pieces both backends share: the object
+# header (obj.c), the interrupt table (irq.c), bookkeeping memory (mem.c)
+# -- is the very object the Makefile builds for libsim.a, so it has one
+# source and is compiled once.
 # lwipsim-engine-free links exactly the objects of a profile's engine
 # against it, so the bench scripts can run the same scenario code with and
 # without the deterministic core: bug-select-leak for select_close_race
@@ -14,8 +18,8 @@
 FREE_PROFILES := bug-select-leak board-rtosheap board-semthread
 FREE_SRCS := $(wildcard sim/free/*.c)
 FREE_OBJS := $(patsubst sim/free/%.c,$(B)/obj/sim-free/%.o,$(FREE_SRCS))
-FREE_SIM_OBJS := $(filter-out $(B)/obj/sim/sched.o $(B)/obj/sim/sync.o \
-  $(B)/obj/sim/clock.o,$(SIM_OBJS))
+SIM_DET_ONLY := sched sync clock
+FREE_SIM_OBJS := $(filter-out $(SIM_DET_ONLY:%=$(B)/obj/sim/%.o),$(SIM_OBJS))
 LIBSIM_FREE := $(B)/obj/libsim-free.a
 
 $(B)/obj/sim-free/%.o: sim/free/%.c

@@ -54,7 +54,6 @@
 
 #define SIM_DEFAULT_TIME_LIMIT_US (3600ull * 1000000ull)
 #define SIM_STACK_SIZE (512u * 1024u)
-#define SIM_MAX_IRQS 32
 #define SIM_PCT_MAX_DEPTH 16
 #define SIM_PCT_BASE (1ull << 40) /* initial PCT priorities lie above */
 
@@ -109,14 +108,6 @@ typedef struct {
 } sim_timer;
 
 typedef struct {
-  char name[32];
-  int prio;
-  sim_irq_fn fn;
-  void *arg;
-  bool pending;
-} sim_irq;
-
-typedef struct {
   sim_script_step step;
   unsigned count;
   bool fired;
@@ -146,8 +137,7 @@ static struct {
   uint64_t timer_seq;
   uint64_t ready_counter, wait_counter, hold_counter;
   /* interrupts */
-  sim_irq irqs[SIM_MAX_IRQS];
-  int nirqs, npending;
+  sim_irq_table irq;
   bool in_isr;
   const char *isr_label;
   char isr_label_buf[40];
@@ -159,14 +149,12 @@ static struct {
   /* objects */
   sim_obj sleep_obj; /* what sim_sleep_us() waits on */
   sim_waitq sleep_q;
-  sim_obj *live;
-  unsigned obj_seq[3];
   void (*tls_dtor[SIM_TLS_SLOTS])(void *);
   uint64_t live_t0_us; /* live mode: CLOCK_MONOTONIC at init */
   /* CPU pinning */
   bool pinned;
   cpu_set_t saved_cpus;
-  uint64_t points, switches, nirq_runs;
+  uint64_t points, switches;
   /* PCT: change point i (at point number pct_at[i]) lowers the running
    * thread to priority pct_depth - 1 - i, below every initial one */
   uint64_t pct_at[SIM_PCT_MAX_DEPTH];
@@ -202,24 +190,11 @@ static inline void sched_check_wedged(sim_thread *self)
 /* ------------------------------------------------------------------ */
 /* small helpers                                                       */
 
-static void sched_oom(void)
-{
-  fputs("lwipsim: out of memory in the scheduler\n", stderr);
-  abort();
-}
+#define SCHED_OOM " in the scheduler" /* completes the message */
 
 static void *sched_grow(void *p, size_t *cap, size_t need, size_t elem)
 {
-  if (need <= *cap)
-    return p;
-  size_t n = *cap ? *cap * 2 : 16;
-  while (n < need)
-    n *= 2;
-  void *q = realloc(p, n * elem);
-  if (!q)
-    sched_oom();
-  *cap = n;
-  return q;
+  return sim__mem_grow(p, cap, need, elem, SCHED_OOM);
 }
 
 const char *sim__current_label(void)
@@ -571,7 +546,7 @@ static bool sched_idle(void)
   }
   /* An IRQ raised by a thread that then blocked or exited is an event due
    * now: the caller delivers it before time may move. */
-  if (S.npending && S.mask_depth == 0)
+  if (S.irq.npending && S.mask_depth == 0)
     return true;
   if (S.cfg.live)
     return sched_idle_live();
@@ -607,7 +582,7 @@ static void sched_deliver_irqs(void);
  * end with the deadlock the script made.  Returns true if it released one. */
 static bool sched_release_held(void)
 {
-  if (S.npending)
+  if (S.irq.npending)
     return false;
   while (S.nheap && timer_stale(&S.heap[0]))
     (void)timer_pop();
@@ -674,12 +649,8 @@ void sim__resched(void)
 /* ------------------------------------------------------------------ */
 /* interrupts                                                          */
 
-static void sched_run_isr(int irq)
+static void sched_run_isr(sim_irq *q)
 {
-  sim_irq *q = &S.irqs[irq];
-  q->pending = false;
-  S.npending--;
-  S.nirq_runs++;
   sched_trace("irq", "%s", q->name);
   bool was = S.in_isr;
   const char *was_label = S.isr_label;
@@ -693,37 +664,23 @@ static void sched_run_isr(int irq)
 
 static void sched_deliver_irqs(void)
 {
-  while (S.npending && !S.in_isr && S.mask_depth == 0 &&
-         S.end == SIM_END_NONE) {
-    int best = -1;
-    for (int i = 0; i < S.nirqs; i++)
-      if (S.irqs[i].pending && (best < 0 || S.irqs[i].prio > S.irqs[best].prio))
-        best = i;
-    sched_run_isr(best);
-  }
+  while (S.irq.npending && !S.in_isr && S.mask_depth == 0 &&
+         S.end == SIM_END_NONE)
+    sched_run_isr(sim__irq_take(&S.irq));
 }
 
 int sim_irq_register(const char *name, int prio, sim_irq_fn fn, void *arg)
 {
-  if (S.nirqs >= SIM_MAX_IRQS)
+  int irq = sim__irq_add(&S.irq, name, prio, fn, arg);
+  if (irq < 0)
     sim__fault("too many IRQs registered (max %d)", SIM_MAX_IRQS);
-  sim_irq *q = &S.irqs[S.nirqs];
-  snprintf(q->name, sizeof q->name, "%s", name);
-  q->prio = prio;
-  q->fn = fn;
-  q->arg = arg;
-  q->pending = false;
-  return S.nirqs++;
+  return irq;
 }
 
 void sim_irq_raise(int irq)
 {
-  if (irq < 0 || irq >= S.nirqs)
+  if (sim__irq_raise(&S.irq, irq) < 0)
     sim__fault("raise of unknown IRQ %d", irq);
-  if (!S.irqs[irq].pending) {
-    S.irqs[irq].pending = true;
-    S.npending++;
-  }
 }
 
 void sim_irq_raise_at(int irq, uint64_t t_us)
@@ -791,8 +748,6 @@ bool sim_in_isr(void)
 
 void sim_model_lock(void) {}
 void sim_model_unlock(void) {}
-void sim__trace_lock(void) {}
-void sim__trace_unlock(void) {}
 
 /* Timers due now (all with the same virtual time, in sequence order). */
 static void sched_fire_due(void)
@@ -851,7 +806,7 @@ static sim_thread *sched_find(const char *name)
 static void sched_apply(sim_match *m, sim_thread *cur, const char *point)
 {
   if (m->irq >= 0) {
-    sched_trace("pin", "irq %s at %s", S.irqs[m->irq].name, point);
+    sched_trace("pin", "irq %s at %s", S.irq.irqs[m->irq].name, point);
     sim_irq_raise(m->irq);
     return;
   }
@@ -1122,9 +1077,7 @@ static void *sched_trampoline(void *p)
 sim_thread *sim_thread_create(const char *name, int prio, sim_thread_fn fn,
                               void *arg)
 {
-  sim_thread *t = calloc(1, sizeof *t);
-  if (!t)
-    sched_oom();
+  sim_thread *t = sim__mem_zalloc(sizeof *t, SCHED_OOM);
   t->id = S.nthreads;
   snprintf(t->name, sizeof t->name, "%s", name ? name : "thread");
   t->prio = t->base_prio = prio;
@@ -1205,25 +1158,10 @@ void sim_thread_set_tls_dtor(int slot, void (*dtor)(void *))
 }
 
 /* ------------------------------------------------------------------ */
-/* objects                                                             */
+/* objects being freed                                                 */
 
-void sim__obj_init(sim_obj *o, const char *kind)
-{
-  int k = kind[1] == 'e' ? 0 : kind[1] == 'u' ? 1 : 2; /* sem mutex mbox */
-  o->kind = kind;
-  o->seq = ++S.obj_seq[k];
-  o->name[0] = 0;
-  snprintf(o->creator, sizeof o->creator, "%s",
-           S.current ? S.current->name : "sim");
-  o->created_us = sim_clock_now_us();
-  o->live_prev = NULL;
-  o->live_next = S.live;
-  if (S.live)
-    S.live->live_prev = o;
-  S.live = o;
-}
-
-void sim__obj_fini(sim_obj *o, const sim_waitq *q1, const sim_waitq *q2)
+void sim__waitq_check_free(const sim_obj *o, const sim_waitq *q1,
+                           const sim_waitq *q2)
 {
   /* In teardown the threads are gone: a queue may still name one that was
    * blocked for ever (a deadlock), whose semaphore another thread's
@@ -1231,30 +1169,6 @@ void sim__obj_fini(sim_obj *o, const sim_waitq *q1, const sim_waitq *q2)
   if (!S.tearing_down && ((q1 && q1->head) || (q2 && q2->head)))
     sim__fault("%s#%u freed while thread %s waits on it", o->kind, o->seq,
                (q1 && q1->head ? q1->head : q2->head)->name);
-  if (o->live_prev)
-    o->live_prev->live_next = o->live_next;
-  else if (S.live == o)
-    S.live = o->live_next;
-  if (o->live_next)
-    o->live_next->live_prev = o->live_prev;
-  o->live_prev = o->live_next = NULL;
-}
-
-void sim__obj_set_name(sim_obj *o, const char *name)
-{
-  snprintf(o->name, sizeof o->name, "%s", name);
-}
-
-void sim__obj_describe(const sim_obj *o, char *buf, size_t len)
-{
-  char size[24] = "";
-  if (o->size)
-    snprintf(size, sizeof size, "size %u, ", o->size);
-  snprintf(buf, len, "%s#%u%s%s%s (%screated by %s at t=%llu.%06llus)",
-           o->kind, o->seq, o->name[0] ? " '" : "", o->name,
-           o->name[0] ? "'" : "", size, o->creator,
-           (unsigned long long)(o->created_us / 1000000),
-           (unsigned long long)(o->created_us % 1000000));
 }
 
 /* ------------------------------------------------------------------ */
@@ -1324,16 +1238,6 @@ void sim_sched_finish(sim_end end, const char *fmt, ...)
   sched_park_forever(self);
 }
 
-void sim__fault(const char *fmt, ...)
-{
-  char msg[sizeof S.out.message];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  sim_sched_finish(SIM_END_FAULT, "%s", msg);
-}
-
 bool sim_sched_running(void)
 {
   return S.current && S.end == SIM_END_NONE;
@@ -1349,6 +1253,9 @@ int sim_sched_init(const sim_config *cfg, char *err, size_t errlen)
     return -1;
   }
   memset(&S, 0, sizeof S);
+  sim__obj_forget();
+  static const sim_trace_hooks hooks = {.label = sim__current_label};
+  sim__trace_set_hooks(&hooks);
   sched_signal = 0;
   S.inited = true;
   S.cfg = *cfg;
@@ -1491,7 +1398,7 @@ void sim_sched_run(sim_thread_fn main_fn, void *arg, int prio,
   S.out.end_us = sim_clock_now_us();
   S.out.points = S.points;
   S.out.switches = S.switches;
-  S.out.irqs = S.nirq_runs;
+  S.out.irqs = S.irq.runs;
   S.out.threads = (uint64_t)S.nthreads;
   *out = S.out;
 }
@@ -1535,7 +1442,7 @@ void sim_sched_fini(void)
   if (S.pinned)
     sched_setaffinity(0, sizeof S.saved_cpus, &S.saved_cpus);
   /* Objects nobody freed (lwIP keeps its mailboxes for ever). */
-  sim__sync_free_live(S.live);
+  sim__obj_free_live();
   memset(&S, 0, sizeof S);
 }
 

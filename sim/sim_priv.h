@@ -1,20 +1,88 @@
 /*
  * sim_priv.h - internals shared by the files of sim/ (scheduler, objects,
  * trace, clock).  Nothing outside sim/ includes this header.
+ *
+ * Module order.  Each file of sim/ calls only files above it in this list,
+ * never one below, so the core reads (and links) from the bottom up:
+ *
+ *   clock.c prng.c names.c catalog.c   leaves: time, randomness, words
+ *   mem.c                              bookkeeping memory; aborts on failure
+ *   irq.c                              the interrupt table: handlers, pending
+ *   trace.c                            records, JSONL, digest; the running
+ *                                      context's label and the record lock
+ *                                      come from hooks the scheduler sets
+ *   obj.c                              the header of every RTOS object:
+ *                                      numbering, names, the live list
+ *   sched.c                            threads, wait queues, time, IRQ
+ *                                      delivery, the end of a run
+ *   sync.c                             semaphores, mutexes, mailboxes
+ *
+ * The free-running backend (free/, built into libsim-free.a) replaces
+ * clock.c, sched.c and sync.c with free_clock.c, free_sched.c and
+ * free_sync.c in the same order, and compiles everything else of this
+ * list unchanged.
  */
 #ifndef SIM_PRIV_H
 #define SIM_PRIV_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "sim_sched.h"
 
-typedef struct sim_waitq {
-  sim_thread *head; /* in arrival order; wake picks by priority */
-} sim_waitq;
+/* ------------------------------------------------------------------ */
+/* mem.c: `where` completes "lwipsim: out of memory" (e.g. " in the
+ * scheduler"; "" for none). */
+void sim__mem_oom(const char *where) __attribute__((noreturn));
+void *sim__mem_zalloc(size_t n, const char *where);
+/* Grows the array `p` of *cap elements of `elem` bytes to hold `need`. */
+void *sim__mem_grow(void *p, size_t *cap, size_t need, size_t elem,
+                    const char *where);
 
-/* Common header of every RTOS object, for deadlock summaries. */
+/* ------------------------------------------------------------------ */
+/* irq.c */
+
+#define SIM_MAX_IRQS 32
+
+typedef struct {
+  char name[32];
+  int prio;
+  sim_irq_fn fn;
+  void *arg;
+  bool pending;
+} sim_irq;
+
+typedef struct {
+  sim_irq irqs[SIM_MAX_IRQS];
+  int n, npending;
+  uint64_t runs; /* handlers taken to run */
+} sim_irq_table;
+
+/* Returns the new IRQ's number, or -1 when the table is full. */
+int sim__irq_add(sim_irq_table *tab, const char *name, int prio,
+                 sim_irq_fn fn, void *arg);
+/* Marks `irq` pending: 1 if it was not, 0 if it was, -1 if unknown. */
+int sim__irq_raise(sim_irq_table *tab, int irq);
+/* Clears and returns the pending IRQ to run next, or NULL if none. */
+sim_irq *sim__irq_take(sim_irq_table *tab);
+
+/* ------------------------------------------------------------------ */
+/* trace.c: what the trace asks of the scheduler, set once per backend by
+ * sim_sched_init().  Until then records are labelled "sim" and unlocked. */
+typedef struct {
+  /* Label of the running context: the thread's name, "isr:<irq>" inside a
+   * handler, "idle" while no thread runs, "sim" outside a run. */
+  const char *(*label)(void);
+  /* Around each record; NULL under the deterministic scheduler, where one
+   * context runs at a time. */
+  void (*lock)(void);
+  void (*unlock)(void);
+} sim_trace_hooks;
+void sim__trace_set_hooks(const sim_trace_hooks *hooks);
+
+/* ------------------------------------------------------------------ */
+/* obj.c: the common header of every RTOS object (first member). */
 typedef struct sim_obj {
   const char *kind;     /* "sem", "mutex", "mbox" */
   unsigned seq;         /* per-kind creation number */
@@ -22,14 +90,62 @@ typedef struct sim_obj {
   char creator[32];     /* thread that created it */
   uint64_t created_us;
   unsigned size;        /* mbox capacity, 0 otherwise */
+  void (*destroy)(struct sim_obj *o); /* frees it at the end of a run */
   struct sim_obj *live_prev, *live_next;
 } sim_obj;
 
-void sim__obj_init(sim_obj *o, const char *kind);
-void sim__obj_fini(sim_obj *o, const sim_waitq *q1, const sim_waitq *q2);
+/* Numbers `o` within its kind and puts it on the live list. */
+void sim__obj_init(sim_obj *o, const char *kind, const char *creator,
+                   void (*destroy)(sim_obj *o));
+/* Takes `o` off the live list (it is being freed). */
+void sim__obj_unlink(sim_obj *o);
 void sim__obj_set_name(sim_obj *o, const char *name);
 /* "mbox#2 'tcpip' (size 8, created by main at t=0.000100s)" */
 void sim__obj_describe(const sim_obj *o, char *buf, size_t len);
+/* The newest live object; the others follow through live_next. */
+sim_obj *sim__obj_live(void);
+/* Destroys every live object and numbers from 1 again. */
+void sim__obj_free_live(void);
+/* Forgets the live list without freeing and numbers from 1 again. */
+void sim__obj_forget(void);
+
+/* A mailbox's ring of pointers.  `count` is stored atomically (relaxed):
+ * the free-running backend reads it without the object's lock. */
+typedef struct {
+  void **slot;
+  unsigned size, head, count;
+} sim_ring;
+
+/* An empty ring of `size` slots (at least one, as a zero-size mailbox
+ * holds one message). */
+static inline void sim__ring_init(sim_ring *r, unsigned size)
+{
+  r->size = size ? size : 1;
+  r->slot = sim__mem_zalloc(r->size * sizeof *r->slot, "");
+}
+
+static inline void sim__ring_put(sim_ring *r, void *msg)
+{
+  r->slot[(r->head + r->count) % r->size] = msg;
+  __atomic_store_n(&r->count, r->count + 1, __ATOMIC_RELAXED);
+}
+
+static inline void *sim__ring_get(sim_ring *r)
+{
+  void *msg = r->slot[r->head];
+  r->head = (r->head + 1) % r->size;
+  __atomic_store_n(&r->count, r->count - 1, __ATOMIC_RELAXED);
+  return msg;
+}
+
+/* ------------------------------------------------------------------ */
+/* sched.c: what the objects (sync.c) ask of the scheduler.  The
+ * free-running backend defines only sim__current_label() of these; its
+ * objects wait on condition variables (free/free_priv.h). */
+
+typedef struct sim_waitq {
+  sim_thread *head; /* in arrival order; wake picks by priority */
+} sim_waitq;
 
 /* Blocks the running thread on q until woken or `timeout_us` passes.
  * timeout 0 returns SIM_ETIMEDOUT at once.  Returns SIM_OK when woken. */
@@ -46,22 +162,22 @@ void sim__prio_inherit(sim_thread *owner, const sim_thread *waiter);
 void sim__mutex_acquired(sim_thread *t);
 void sim__mutex_released(sim_thread *t);
 
-/* Ends the run with a fault naming the problem (never returns). */
-void sim__fault(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2), noreturn));
+/* Ends the run with a fault naming the problem (never returns): the
+ * message is formatted as sim_sched_finish() formats it. */
+#define sim__fault(...) sim_sched_finish(SIM_END_FAULT, __VA_ARGS__)
 
 /* Label of the running context for trace records: the thread's name,
  * "isr:<irq>" inside a handler, "idle" while no thread runs. */
 const char *sim__current_label(void);
 
-/* Frees every object still alive at the end of a run. */
-void sim__sync_free_live(sim_obj *live);
+/* Before `o` is freed: a fault if a thread still waits in q1 or q2
+ * (either may be NULL), except while the scheduler tears down, when the
+ * waiters are gone with their threads. */
+void sim__waitq_check_free(const sim_obj *o, const sim_waitq *q1,
+                           const sim_waitq *q2);
 
-/* Around each trace record (trace.c): nothing under the deterministic
- * scheduler, where one context runs at a time; a recursive lock in the
- * free-running backend, whose threads trace concurrently. */
-void sim__trace_lock(void);
-void sim__trace_unlock(void);
+/* ------------------------------------------------------------------ */
+/* clock.c, prng.c: set by sim_sched_init() */
 
 void sim__clock_set(uint64_t t_us);
 void sim__prng_app_seed(uint64_t seed);

@@ -1,8 +1,10 @@
 /*
  * sync.c - semaphores, mutexes and mailboxes on the scheduler.
  *
- * Each object embeds a sim_obj header (first member, so the live list can
- * free what lwIP never frees) and one or two wait queues.  Semaphores and
+ * Each object embeds a sim_obj header (obj.c; first member, so the live
+ * list can free what lwIP never frees) and one or two wait queues, which
+ * the scheduler keeps (sim__block, sim__wake_one): this file sits above
+ * sched.c and obj.c and nothing below calls into it.  Semaphores and
  * mutexes hand off directly: the giver decides which waiter gets the unit or
  * the mutex, so no thread can barge in between.  Mailboxes keep messages in
  * their ring and a woken fetcher re-checks it (an ISR's trypost or another
@@ -12,7 +14,6 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "sim_clock.h"
 #include "sim_priv.h"
@@ -35,18 +36,42 @@ struct sim_mbox {
   sim_obj obj;
   sim_waitq rx; /* fetchers waiting for a message */
   sim_waitq tx; /* posters waiting for room */
-  unsigned size, head, count;
-  void **ring;
+  sim_ring ring;
 };
 
 static void *sync_alloc(size_t n)
 {
-  void *p = calloc(1, n);
-  if (!p) {
-    fputs("lwipsim: out of memory\n", stderr);
-    abort();
-  }
-  return p;
+  return sim__mem_zalloc(n, "");
+}
+
+/* The thread creating an object, as its header names it. */
+static const char *sync_creator(void)
+{
+  sim_thread *self = sim_thread_self();
+  return self ? sim_thread_name(self) : "sim";
+}
+
+/* The destroy functions of the headers, for objects still alive at the
+ * end of a run: their waiters were killed with their threads. */
+static void sync_sem_destroy(sim_obj *o)
+{
+  sim_sem *s = (sim_sem *)o;
+  s->q.head = NULL;
+  sim_sem_free(s);
+}
+
+static void sync_mutex_destroy(sim_obj *o)
+{
+  sim_mutex *m = (sim_mutex *)o;
+  m->q.head = NULL;
+  sim_mutex_free(m);
+}
+
+static void sync_mbox_destroy(sim_obj *o)
+{
+  sim_mbox *b = (sim_mbox *)o;
+  b->rx.head = b->tx.head = NULL;
+  sim_mbox_free(b);
 }
 
 /* ------------------------------------------------------------------ */
@@ -55,7 +80,7 @@ static void *sync_alloc(size_t n)
 sim_sem *sim_sem_new(unsigned count)
 {
   sim_sem *s = sync_alloc(sizeof *s);
-  sim__obj_init(&s->obj, "sem");
+  sim__obj_init(&s->obj, "sem", sync_creator(), sync_sem_destroy);
   s->count = count;
   return s;
 }
@@ -64,7 +89,8 @@ void sim_sem_free(sim_sem *s)
 {
   if (!s)
     return;
-  sim__obj_fini(&s->obj, &s->q, NULL);
+  sim__waitq_check_free(&s->obj, &s->q, NULL);
+  sim__obj_unlink(&s->obj);
   free(s);
 }
 
@@ -137,7 +163,7 @@ void sim_sem_get_history(const sim_sem *s, sim_sem_history *h)
 sim_mutex *sim_mutex_new(void)
 {
   sim_mutex *m = sync_alloc(sizeof *m);
-  sim__obj_init(&m->obj, "mutex");
+  sim__obj_init(&m->obj, "mutex", sync_creator(), sync_mutex_destroy);
   return m;
 }
 
@@ -145,7 +171,8 @@ void sim_mutex_free(sim_mutex *m)
 {
   if (!m)
     return;
-  sim__obj_fini(&m->obj, &m->q, NULL);
+  sim__waitq_check_free(&m->obj, &m->q, NULL);
+  sim__obj_unlink(&m->obj);
   free(m);
 }
 
@@ -196,13 +223,10 @@ bool sim_mutex_held_by_self(const sim_mutex *m)
 
 sim_mbox *sim_mbox_new(unsigned size)
 {
-  if (size == 0)
-    size = 1;
   sim_mbox *b = sync_alloc(sizeof *b);
-  b->ring = sync_alloc(size * sizeof *b->ring);
-  b->size = size;
-  sim__obj_init(&b->obj, "mbox");
-  b->obj.size = size;
+  sim__ring_init(&b->ring, size);
+  sim__obj_init(&b->obj, "mbox", sync_creator(), sync_mbox_destroy);
+  b->obj.size = b->ring.size;
   return b;
 }
 
@@ -210,8 +234,9 @@ void sim_mbox_free(sim_mbox *b)
 {
   if (!b)
     return;
-  sim__obj_fini(&b->obj, &b->rx, &b->tx);
-  free(b->ring);
+  sim__waitq_check_free(&b->obj, &b->rx, &b->tx);
+  sim__obj_unlink(&b->obj);
+  free(b->ring.slot);
   free(b);
 }
 
@@ -220,25 +245,11 @@ void sim_mbox_set_name(sim_mbox *b, const char *name)
   sim__obj_set_name(&b->obj, name);
 }
 
-static void mbox_put(sim_mbox *b, void *msg)
-{
-  b->ring[(b->head + b->count) % b->size] = msg;
-  b->count++;
-}
-
-static void *mbox_get(sim_mbox *b)
-{
-  void *msg = b->ring[b->head];
-  b->head = (b->head + 1) % b->size;
-  b->count--;
-  return msg;
-}
-
 int sim_mbox_trypost(sim_mbox *b, void *msg)
 {
-  if (b->count == b->size)
+  if (b->ring.count == b->ring.size)
     return SIM_EAGAIN;
-  mbox_put(b, msg);
+  sim__ring_put(&b->ring, msg);
   if (sim__wake_one(&b->rx))
     sim__resched();
   return SIM_OK;
@@ -246,21 +257,21 @@ int sim_mbox_trypost(sim_mbox *b, void *msg)
 
 void sim_mbox_post(sim_mbox *b, void *msg)
 {
-  while (b->count == b->size) {
+  while (b->ring.count == b->ring.size) {
     /* Woken by a fetch that made room; the loop re-checks because a
      * trypost from an ISR may have taken the slot meanwhile. */
     (void)sim__block(&b->obj, &b->tx, "post", SIM_FOREVER);
   }
-  mbox_put(b, msg);
+  sim__ring_put(&b->ring, msg);
   if (sim__wake_one(&b->rx))
     sim__resched();
 }
 
 int sim_mbox_tryfetch(sim_mbox *b, void **msg)
 {
-  if (b->count == 0)
+  if (b->ring.count == 0)
     return SIM_EAGAIN;
-  void *m = mbox_get(b);
+  void *m = sim__ring_get(&b->ring);
   if (msg)
     *msg = m;
   if (sim__wake_one(&b->tx))
@@ -273,7 +284,7 @@ int sim_mbox_fetch(sim_mbox *b, void **msg, uint64_t timeout_us)
   uint64_t deadline = timeout_us == SIM_FOREVER
                           ? SIM_FOREVER
                           : sim_clock_now_us() + timeout_us;
-  while (b->count == 0) {
+  while (b->ring.count == 0) {
     uint64_t now = sim_clock_now_us();
     uint64_t left = deadline == SIM_FOREVER ? SIM_FOREVER
                     : deadline > now        ? deadline - now
@@ -286,29 +297,5 @@ int sim_mbox_fetch(sim_mbox *b, void **msg, uint64_t timeout_us)
 
 unsigned sim_mbox_count(const sim_mbox *b)
 {
-  return b->count;
-}
-
-/* ------------------------------------------------------------------ */
-
-void sim__sync_free_live(sim_obj *live)
-{
-  while (live) {
-    sim_obj *next = live->live_next;
-    /* Waiters were killed with their threads; drop them. */
-    if (strcmp(live->kind, "sem") == 0) {
-      sim_sem *s = (sim_sem *)live;
-      s->q.head = NULL;
-      sim_sem_free(s);
-    } else if (strcmp(live->kind, "mutex") == 0) {
-      sim_mutex *m = (sim_mutex *)live;
-      m->q.head = NULL;
-      sim_mutex_free(m);
-    } else {
-      sim_mbox *b = (sim_mbox *)live;
-      b->rx.head = b->tx.head = NULL;
-      sim_mbox_free(b);
-    }
-    live = next;
-  }
+  return b->ring.count;
 }

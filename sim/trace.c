@@ -6,6 +6,11 @@
  * and a diff of two traces shows where two runs parted.  The line is built
  * in a fixed buffer (details are truncated at SIM_TRACE_LINE_MAX) so tracing
  * never allocates.
+ *
+ * The trace sits below the scheduler: it calls nothing in sched.c.  What a
+ * record needs from the scheduler (the running context's label, and a lock
+ * where threads trace at once) comes through the hooks each backend sets
+ * in sim_sched_init(); before that, records are labelled "sim".
  */
 #include "sim_trace.h"
 
@@ -37,6 +42,7 @@ static bool sim_trace_diverged;
 static char sim_trace_divergence_buf[SIM_TRACE_LINE_MAX + 160];
 static sim_trace_observer sim_trace_obs;
 static void *sim_trace_obs_ctx;
+static sim_trace_hooks sim_trace_hook;
 
 static void sim_trace_record_hash(const char *line, size_t len);
 
@@ -156,7 +162,8 @@ void sim_trace_emit(uint64_t t_us, const char *thread, const char *kind,
 {
   char line[SIM_TRACE_LINE_MAX + 128];
   size_t cap = sizeof line - 4;
-  sim__trace_lock();
+  if (sim_trace_hook.lock)
+    sim_trace_hook.lock();
   int n = snprintf(line, sizeof line,
                    "{\"t_us\":%llu,\"seq\":%llu,\"thread\":\"",
                    (unsigned long long)t_us,
@@ -182,7 +189,8 @@ void sim_trace_emit(uint64_t t_us, const char *thread, const char *kind,
   if (sim_trace_obs)
     sim_trace_obs(sim_trace_obs_ctx, t_us, sim_trace_seq - 1, thread, kind,
                   detail ? detail : "");
-  sim__trace_unlock();
+  if (sim_trace_hook.unlock)
+    sim_trace_hook.unlock();
 }
 
 void sim_trace_set_observer(sim_trace_observer fn, void *ctx)
@@ -254,14 +262,19 @@ const char *sim_trace_divergence(void)
   return sim_trace_divergence_buf;
 }
 
+void sim__trace_set_hooks(const sim_trace_hooks *hooks)
+{
+  sim_trace_hook = *hooks;
+}
+
 const char *sim_trace_label(void)
 {
-  return sim__current_label();
+  return sim_trace_hook.label ? sim_trace_hook.label() : "sim";
 }
 
 void sim_trace_event(const char *kind, const char *detail)
 {
-  sim_trace_emit(sim_clock_now_us(), sim__current_label(), kind, detail);
+  sim_trace_emit(sim_clock_now_us(), sim_trace_label(), kind, detail);
 }
 
 void sim_trace_eventf(const char *kind, const char *fmt, ...)

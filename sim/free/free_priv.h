@@ -1,7 +1,8 @@
 /*
  * free_priv.h - internals shared by the files of the free-running backend
- * (sim/free/): the scheduler half (free_sched.c) and the RTOS objects
- * (free_sync.c).  Nothing outside sim/free/ includes this header.
+ * (sim/free/): the clock (free_clock.c), the scheduler half (free_sched.c)
+ * and the RTOS objects (free_sync.c), each calling only those before it.
+ * Nothing outside sim/free/ includes this header.
  *
  * The backend implements the public API of sim_sched.h, sim_sync.h and
  * sim_clock.h with real concurrency; see free_sched.c for the design.
@@ -42,10 +43,12 @@ bool sim__free_may_block(const char *what, const char *kind, unsigned seq,
 void sim__free_waiting(const char *what, const char *kind, unsigned seq,
                        const char *name);
 
-/* free_sync.c: wakes every waiter of every live object (they see the kill
- * flag and leave), and frees every object still alive once no thread can
- * touch them any more. */
-void sim__free_sync_wake_all(void);
-void sim__free_sync_free_live(void);
+/* The end of a run wakes every waiter of every live object, so each sees
+ * the kill flag and leaves.  free_sync.c, which sits above this file,
+ * hands over the function that does it each time it creates an object
+ * (the scheduler never calls up into the objects' file).  Registered
+ * before the kill, it is called; registered after, the thread that
+ * created the object sees the kill flag before it can wait. */
+void sim__free_on_kill(void (*wake_all)(void));
 
 #endif

@@ -14,7 +14,7 @@
  *   sim_point_silent() only count the point (per thread, no shared cache
  *   line) and make a thread of an ended run leave; they write no trace
  *   record.  Trace records from code above sim/ may come from any thread
- *   at once: sim__trace_lock() makes each one whole.  Model state shared
+ *   at once: the trace's lock hook makes each one whole.  Model state shared
  *   with events and IRQs (the wire, the EMAC's rings, the peers' inboxes)
  *   is guarded by sim_model_lock(), here the interrupt-mask lock.
  * - Time is CLOCK_MONOTONIC since sim_sched_init() (free_clock.c); timeouts
@@ -62,7 +62,6 @@
 #include "sim_trace.h"
 
 #define FREE_STACK_SIZE (512u * 1024u)
-#define FREE_MAX_IRQS 32
 #define FREE_WALL_LIMIT_US (60ull * 1000000ull) /* a run never hangs */
 #define FREE_JOIN_WAIT_US (100ull * 1000ull)    /* fini waits this long */
 
@@ -84,14 +83,6 @@ struct sim_thread {
   uint64_t wait_since;     /* run time in us when the wait began */
   void *tls[SIM_TLS_SLOTS];
 };
-
-typedef struct {
-  char name[32];
-  int prio;
-  sim_irq_fn fn;
-  void *arg;
-  bool pending;
-} free_irq;
 
 enum { FREE_TM_IRQ, FREE_TM_CALL };
 
@@ -128,8 +119,7 @@ static struct {
   pthread_cond_t mask_cv;
   bool mask_held;
   /* interrupts and timed events, delivered by the helper thread */
-  free_irq irqs[FREE_MAX_IRQS];
-  int nirqs, npending;
+  sim_irq_table irq;        /* under F.lock */
   free_timer *timers;      /* sorted by (t, seq) */
   size_t ntimers, cap_timers;
   uint64_t timer_seq;
@@ -137,7 +127,6 @@ static struct {
   size_t cap_pins;
   pthread_t helper;
   bool helper_started, helper_exited;
-  uint64_t nirq_runs;
   bool stragglers;         /* a previous fini left threads behind */
   void (*tls_dtor[SIM_TLS_SLOTS])(void *);
 } F;
@@ -153,24 +142,11 @@ static __thread bool free_mask_owned;
 /* ------------------------------------------------------------------ */
 /* small helpers                                                       */
 
-static void free_oom(void)
-{
-  fputs("lwipsim: out of memory in the free-running scheduler\n", stderr);
-  abort();
-}
+#define FREE_OOM " in the free-running scheduler" /* completes the message */
 
 static void *free_grow(void *p, size_t *cap, size_t need, size_t elem)
 {
-  if (need <= *cap)
-    return p;
-  size_t n = *cap ? *cap * 2 : 16;
-  while (n < need)
-    n *= 2;
-  void *q = realloc(p, n * elem);
-  if (!q)
-    free_oom();
-  *cap = n;
-  return q;
+  return sim__mem_grow(p, cap, need, elem, FREE_OOM);
 }
 
 const char *sim__current_label(void)
@@ -234,6 +210,17 @@ bool sim__free_may_block(const char *what, const char *kind, unsigned seq,
 /* ------------------------------------------------------------------ */
 /* ending a run                                                        */
 
+/* Outside F, which sim_sched_init() clears: objects may outlive a run. */
+static pthread_mutex_t free_kill_mu = PTHREAD_MUTEX_INITIALIZER;
+static void (*free_wake_objects)(void);
+
+void sim__free_on_kill(void (*wake_all)(void))
+{
+  pthread_mutex_lock(&free_kill_mu);
+  free_wake_objects = wake_all;
+  pthread_mutex_unlock(&free_kill_mu);
+}
+
 /* Wakes every waiter of every condition variable; each sees F.killed. */
 static void free_kill_all(void)
 {
@@ -246,7 +233,11 @@ static void free_kill_all(void)
   pthread_mutex_lock(&F.mask_mu);
   pthread_cond_broadcast(&F.mask_cv);
   pthread_mutex_unlock(&F.mask_mu);
-  sim__free_sync_wake_all();
+  pthread_mutex_lock(&free_kill_mu);
+  void (*wake_objects)(void) = free_wake_objects;
+  pthread_mutex_unlock(&free_kill_mu);
+  if (wake_objects)
+    wake_objects();
 }
 
 /* "name [prio p] waits (take sem#3) at point" for each thread still there,
@@ -321,16 +312,6 @@ void sim_sched_finish(sim_end end, const char *fmt, ...)
   }
   (void)free_end(end, msg);
   sim__free_leave();
-}
-
-void sim__fault(const char *fmt, ...)
-{
-  char msg[sizeof F.out.message];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  sim_sched_finish(SIM_END_FAULT, "%s", msg);
 }
 
 /* True while the run is on.  A thread of the run itself gets true even
@@ -424,15 +405,16 @@ void sim_model_unlock(void)
   sim_irq_unmask();
 }
 
-/* Trace records come from every thread at once here. */
+/* Trace records come from every thread at once here: the trace's hooks
+ * (set in sim_sched_init) take this recursive lock around each one. */
 static pthread_mutex_t free_trace_mu = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
 
-void sim__trace_lock(void)
+static void free_trace_lock(void)
 {
   pthread_mutex_lock(&free_trace_mu);
 }
 
-void sim__trace_unlock(void)
+static void free_trace_unlock(void)
 {
   pthread_mutex_unlock(&free_trace_mu);
 }
@@ -443,32 +425,20 @@ void sim__trace_unlock(void)
 int sim_irq_register(const char *name, int prio, sim_irq_fn fn, void *arg)
 {
   pthread_mutex_lock(&F.lock);
-  if (F.nirqs >= FREE_MAX_IRQS) {
-    pthread_mutex_unlock(&F.lock);
-    sim__fault("too many IRQs registered (max %d)", FREE_MAX_IRQS);
-  }
-  free_irq *q = &F.irqs[F.nirqs];
-  snprintf(q->name, sizeof q->name, "%s", name);
-  q->prio = prio;
-  q->fn = fn;
-  q->arg = arg;
-  q->pending = false;
-  int irq = F.nirqs++;
+  int irq = sim__irq_add(&F.irq, name, prio, fn, arg);
   pthread_mutex_unlock(&F.lock);
+  if (irq < 0)
+    sim__fault("too many IRQs registered (max %d)", SIM_MAX_IRQS);
   return irq;
 }
 
 /* F.lock held. */
 static bool free_raise_locked(int irq)
 {
-  if (irq < 0 || irq >= F.nirqs)
-    return false;
-  if (!F.irqs[irq].pending) {
-    F.irqs[irq].pending = true;
-    F.npending++;
+  int rc = sim__irq_raise(&F.irq, irq);
+  if (rc > 0)
     pthread_cond_signal(&F.irq_cv);
-  }
-  return true;
+  return rc >= 0;
 }
 
 void sim_irq_raise(int irq)
@@ -541,16 +511,8 @@ static void *free_helper(void *p)
   free_is_helper = true;
   pthread_mutex_lock(&F.lock);
   while (!sim__free_killed()) {
-    if (F.npending) {
-      int best = -1;
-      for (int i = 0; i < F.nirqs; i++)
-        if (F.irqs[i].pending &&
-            (best < 0 || F.irqs[i].prio > F.irqs[best].prio))
-          best = i;
-      free_irq *q = &F.irqs[best];
-      q->pending = false;
-      F.npending--;
-      F.nirq_runs++;
+    sim_irq *q = sim__irq_take(&F.irq);
+    if (q) {
       char label[40];
       snprintf(label, sizeof label, "isr:%s", q->name);
       sim_irq_fn fn = q->fn;
@@ -714,9 +676,7 @@ static sim_thread *free_thread_start(const char *name, int prio,
                                      sim_thread_fn fn, void *arg,
                                      bool is_main)
 {
-  sim_thread *t = calloc(1, sizeof *t);
-  if (!t)
-    free_oom();
+  sim_thread *t = sim__mem_zalloc(sizeof *t, FREE_OOM);
   snprintf(t->name, sizeof t->name, "%s", name ? name : "thread");
   t->prio = prio;
   t->fn = fn;
@@ -836,6 +796,10 @@ int sim_sched_init(const sim_config *cfg, char *err, size_t errlen)
   sim__free_cond_init(&F.sleep_cv);
   sim__free_cond_init(&F.irq_cv);
   sim__free_cond_init(&F.mask_cv);
+  static const sim_trace_hooks hooks = {.label = sim__current_label,
+                                        .lock = free_trace_lock,
+                                        .unlock = free_trace_unlock};
+  sim__trace_set_hooks(&hooks);
   sim__prng_app_seed(cfg->seed);
   sim__clock_set(0);
   return 0;
@@ -874,7 +838,7 @@ void sim_sched_run(sim_thread_fn main_fn, void *arg, int prio,
   pthread_mutex_lock(&F.lock);
   F.out.end = F.end;
   F.out.switches = 0; /* the OS switches threads; nobody counts them */
-  F.out.irqs = F.nirq_runs;
+  F.out.irqs = F.irq.runs;
   F.out.points = 0;
   for (int i = 0; i < F.nthreads; i++)
     F.out.points += __atomic_load_n(&F.threads[i]->points, __ATOMIC_RELAXED);
@@ -947,8 +911,9 @@ void sim_sched_fini(void)
   free(F.threads);
   free(F.timers);
   free(F.pins);
-  /* Objects nobody freed (lwIP keeps its mailboxes for ever). */
-  sim__free_sync_free_live();
+  /* Objects nobody freed (lwIP keeps its mailboxes for ever); every
+   * thread has left, so none can touch the list meanwhile. */
+  sim__obj_free_live();
   pthread_cond_destroy(&F.start_cv);
   pthread_cond_destroy(&F.done_cv);
   pthread_cond_destroy(&F.sleep_cv);

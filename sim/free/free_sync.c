@@ -10,11 +10,13 @@
  *   find the run killed unlocks first.  So a thread that ends abnormally
  *   never leaves a pthread mutex locked behind it.
  * - Every waiter checks the kill flag while it holds `mu`, and the kill
- *   broadcast (sim__free_sync_wake_all) takes `mu` too, so a waiter never
- *   misses it: it either sees the flag before it waits or is woken.
- * - Live objects sit on one list under `free_live_mu` (lock order: that
- *   list, then an object's `mu`), for the kill broadcast and for freeing
- *   what lwIP never frees.
+ *   broadcast (free_wake_all, handed to the scheduler by sim__free_on_kill)
+ *   takes `mu` too, so a waiter never misses it: it either sees the flag
+ *   before it waits or is woken.
+ * - Live objects sit on the one list of their headers (sim_obj, obj.c,
+ *   shared with the deterministic objects) under `free_live_mu` (lock
+ *   order: that list, then an object's `mu`), for the kill broadcast and
+ *   for freeing what lwIP never frees.
  *
  * Unlike the deterministic objects, nothing here picks a waiter by
  * priority or hands a unit over directly: the OS decides who wakes and a
@@ -34,17 +36,13 @@
 #include "sim_priv.h"
 #include "sim_sched.h"
 
-enum { FREE_KIND_SEM, FREE_KIND_MUTEX, FREE_KIND_MBOX };
-
-/* Common header of every object (first member). */
+/* What every object of this backend has (first member): the common
+ * header, then its lock and condition variables. */
 typedef struct free_obj {
-  int kind;
-  unsigned seq;            /* per-kind creation number */
-  char name[40];
+  sim_obj h;               /* kind, number, name; on the live list */
   pthread_mutex_t mu;
   pthread_cond_t cv[2];    /* sem, mutex: cv[0]; mbox: rx, tx */
   unsigned nwait[2];       /* waiters on each condition variable */
-  struct free_obj *live_prev, *live_next;
 } free_obj;
 
 struct sim_sem {
@@ -61,43 +59,58 @@ struct sim_mutex {
 
 struct sim_mbox {
   free_obj obj;
-  unsigned size, head, count;
-  void **ring;
+  sim_ring ring;
 };
 
-static const char *const free_kind_names[] = {"sem", "mutex", "mbox"};
-
 static pthread_mutex_t free_live_mu = PTHREAD_MUTEX_INITIALIZER;
-static free_obj *free_live;
-static unsigned free_obj_seq[3];
 
 static void *free_alloc(size_t n)
 {
-  void *p = calloc(1, n);
-  if (!p) {
-    fputs("lwipsim: out of memory\n", stderr);
-    abort();
-  }
-  return p;
+  return sim__mem_zalloc(n, "");
 }
 
 /* ------------------------------------------------------------------ */
 /* the common header                                                   */
 
-static void free_obj_init(free_obj *o, int kind)
+/* Every thread has left when the end of a run frees what is still alive
+ * (sim_sched_fini, through sim__obj_free_live): no waiter remains to fault
+ * about. */
+static void free_obj_destroy(sim_obj *h)
 {
-  o->kind = kind;
+  free_obj *o = (free_obj *)h;
+  pthread_cond_destroy(&o->cv[0]);
+  pthread_cond_destroy(&o->cv[1]);
+  pthread_mutex_destroy(&o->mu);
+  if (strcmp(h->kind, "mbox") == 0)
+    free(((sim_mbox *)o)->ring.slot);
+  free(o);
+}
+
+/* Wakes every waiter of every live object (the end of a run). */
+static void free_wake_all(void)
+{
+  pthread_mutex_lock(&free_live_mu);
+  for (sim_obj *h = sim__obj_live(); h; h = h->live_next) {
+    free_obj *o = (free_obj *)h;
+    pthread_mutex_lock(&o->mu);
+    pthread_cond_broadcast(&o->cv[0]);
+    pthread_cond_broadcast(&o->cv[1]);
+    pthread_mutex_unlock(&o->mu);
+  }
+  pthread_mutex_unlock(&free_live_mu);
+}
+
+static void free_obj_init(free_obj *o, const char *kind)
+{
   pthread_mutex_init(&o->mu, NULL);
   sim__free_cond_init(&o->cv[0]);
   sim__free_cond_init(&o->cv[1]);
+  sim_thread *self = sim_thread_self();
   pthread_mutex_lock(&free_live_mu);
-  o->seq = ++free_obj_seq[kind];
-  o->live_prev = NULL;
-  o->live_next = free_live;
-  if (free_live)
-    free_live->live_prev = o;
-  free_live = o;
+  sim__obj_init(&o->h, kind, self ? sim_thread_name(self) : "sim",
+                free_obj_destroy);
   pthread_mutex_unlock(&free_live_mu);
+  sim__free_on_kill(free_wake_all);
 }
 
 /* Unlinks o and destroys its pthread objects; faults (as the deterministic
@@ -108,15 +121,10 @@ static void free_obj_fini(free_obj *o)
   unsigned waiting = o->nwait[0] + o->nwait[1];
   pthread_mutex_unlock(&o->mu);
   if (waiting)
-    sim__fault("%s#%u freed while %u thread(s) wait on it",
-               free_kind_names[o->kind], o->seq, waiting);
+    sim__fault("%s#%u freed while %u thread(s) wait on it", o->h.kind,
+               o->h.seq, waiting);
   pthread_mutex_lock(&free_live_mu);
-  if (o->live_prev)
-    o->live_prev->live_next = o->live_next;
-  else if (free_live == o)
-    free_live = o->live_next;
-  if (o->live_next)
-    o->live_next->live_prev = o->live_prev;
+  sim__obj_unlink(&o->h);
   pthread_mutex_unlock(&free_live_mu);
   pthread_cond_destroy(&o->cv[0]);
   pthread_cond_destroy(&o->cv[1]);
@@ -126,7 +134,7 @@ static void free_obj_fini(free_obj *o)
 static void free_obj_set_name(free_obj *o, const char *name)
 {
   pthread_mutex_lock(&o->mu);
-  snprintf(o->name, sizeof o->name, "%s", name);
+  sim__obj_set_name(&o->h, name);
   pthread_mutex_unlock(&o->mu);
 }
 
@@ -142,7 +150,7 @@ static int free_wait(free_obj *o, int which, const struct timespec *abs,
     sim__free_leave();
   }
   o->nwait[which]++;
-  sim__free_waiting(what, free_kind_names[o->kind], o->seq, o->name);
+  sim__free_waiting(what, o->h.kind, o->h.seq, o->h.name);
   int rc = abs ? pthread_cond_timedwait(&o->cv[which], &o->mu, abs)
                : pthread_cond_wait(&o->cv[which], &o->mu);
   sim__free_waiting(NULL, NULL, 0, NULL);
@@ -168,7 +176,7 @@ static void free_wake(free_obj *o, int which)
 sim_sem *sim_sem_new(unsigned count)
 {
   sim_sem *s = free_alloc(sizeof *s);
-  free_obj_init(&s->obj, FREE_KIND_SEM);
+  free_obj_init(&s->obj, "sem");
   s->count = count;
   return s;
 }
@@ -228,7 +236,7 @@ int sim_sem_take(sim_sem *s, uint64_t timeout_us)
   if (sim_sem_trytake(s) == SIM_OK)
     return SIM_OK;
   /* Checked without the object's lock held: a fault leaves the thread. */
-  if (!sim__free_may_block("take", "sem", s->obj.seq, timeout_us))
+  if (!sim__free_may_block("take", "sem", s->obj.h.seq, timeout_us))
     return SIM_ETIMEDOUT;
   struct timespec abs;
   bool timed = sim__free_deadline(timeout_us, &abs);
@@ -268,7 +276,7 @@ void sim_sem_get_history(const sim_sem *s, sim_sem_history *h)
 sim_mutex *sim_mutex_new(void)
 {
   sim_mutex *m = free_alloc(sizeof *m);
-  free_obj_init(&m->obj, FREE_KIND_MUTEX);
+  free_obj_init(&m->obj, "mutex");
   return m;
 }
 
@@ -288,14 +296,14 @@ void sim_mutex_set_name(sim_mutex *m, const char *name)
 void sim_mutex_lock(sim_mutex *m)
 {
   if (sim_in_isr())
-    sim__fault("mutex#%u locked in interrupt context", m->obj.seq);
+    sim__fault("mutex#%u locked in interrupt context", m->obj.h.seq);
   sim_thread *self = sim_thread_self();
   pthread_mutex_lock(&m->obj.mu);
   if (m->locked) {
     pthread_mutex_unlock(&m->obj.mu);
     /* Locking a mutex one holds blocks for ever, as with a non-recursive
      * FreeRTOS mutex; here the wall-time limit ends such a run. */
-    (void)sim__free_may_block("lock", "mutex", m->obj.seq, SIM_FOREVER);
+    (void)sim__free_may_block("lock", "mutex", m->obj.h.seq, SIM_FOREVER);
     pthread_mutex_lock(&m->obj.mu);
     while (m->locked)
       (void)free_wait(&m->obj, 0, NULL, "lock");
@@ -317,7 +325,7 @@ void sim_mutex_unlock(sim_mutex *m)
   }
   pthread_mutex_unlock(&m->obj.mu);
   if (!mine)
-    sim__fault("mutex#%u unlocked by %s, which does not hold it", m->obj.seq,
+    sim__fault("mutex#%u unlocked by %s, which does not hold it", m->obj.h.seq,
                self ? sim_thread_name(self) : "?");
 }
 
@@ -336,12 +344,9 @@ enum { FREE_RX = 0, FREE_TX = 1 };
 
 sim_mbox *sim_mbox_new(unsigned size)
 {
-  if (size == 0)
-    size = 1;
   sim_mbox *b = free_alloc(sizeof *b);
-  b->ring = free_alloc(size * sizeof *b->ring);
-  b->size = size;
-  free_obj_init(&b->obj, FREE_KIND_MBOX);
+  sim__ring_init(&b->ring, size);
+  free_obj_init(&b->obj, "mbox");
   return b;
 }
 
@@ -350,7 +355,7 @@ void sim_mbox_free(sim_mbox *b)
   if (!b)
     return;
   free_obj_fini(&b->obj);
-  free(b->ring);
+  free(b->ring.slot);
   free(b);
 }
 
@@ -362,16 +367,13 @@ void sim_mbox_set_name(sim_mbox *b, const char *name)
 /* Both with b->obj.mu held. */
 static void free_mbox_put(sim_mbox *b, void *msg)
 {
-  b->ring[(b->head + b->count) % b->size] = msg;
-  __atomic_store_n(&b->count, b->count + 1, __ATOMIC_RELAXED);
+  sim__ring_put(&b->ring, msg);
   free_wake(&b->obj, FREE_RX);
 }
 
 static void *free_mbox_get(sim_mbox *b)
 {
-  void *msg = b->ring[b->head];
-  b->head = (b->head + 1) % b->size;
-  __atomic_store_n(&b->count, b->count - 1, __ATOMIC_RELAXED);
+  void *msg = sim__ring_get(&b->ring);
   free_wake(&b->obj, FREE_TX);
   return msg;
 }
@@ -380,7 +382,7 @@ int sim_mbox_trypost(sim_mbox *b, void *msg)
 {
   int rc = SIM_EAGAIN;
   pthread_mutex_lock(&b->obj.mu);
-  if (b->count < b->size) {
+  if (b->ring.count < b->ring.size) {
     free_mbox_put(b, msg);
     rc = SIM_OK;
   }
@@ -392,9 +394,9 @@ void sim_mbox_post(sim_mbox *b, void *msg)
 {
   if (sim_mbox_trypost(b, msg) == SIM_OK)
     return;
-  (void)sim__free_may_block("post", "mbox", b->obj.seq, SIM_FOREVER);
+  (void)sim__free_may_block("post", "mbox", b->obj.h.seq, SIM_FOREVER);
   pthread_mutex_lock(&b->obj.mu);
-  while (b->count == b->size)
+  while (b->ring.count == b->ring.size)
     (void)free_wait(&b->obj, FREE_TX, NULL, "post");
   free_mbox_put(b, msg);
   pthread_mutex_unlock(&b->obj.mu);
@@ -404,7 +406,7 @@ int sim_mbox_tryfetch(sim_mbox *b, void **msg)
 {
   int rc = SIM_EAGAIN;
   pthread_mutex_lock(&b->obj.mu);
-  if (b->count > 0) {
+  if (b->ring.count > 0) {
     void *m = free_mbox_get(b);
     if (msg)
       *msg = m;
@@ -418,15 +420,15 @@ int sim_mbox_fetch(sim_mbox *b, void **msg, uint64_t timeout_us)
 {
   if (sim_mbox_tryfetch(b, msg) == SIM_OK)
     return SIM_OK;
-  if (!sim__free_may_block("fetch", "mbox", b->obj.seq, timeout_us))
+  if (!sim__free_may_block("fetch", "mbox", b->obj.h.seq, timeout_us))
     return SIM_ETIMEDOUT;
   struct timespec abs;
   bool timed = sim__free_deadline(timeout_us, &abs);
   pthread_mutex_lock(&b->obj.mu);
-  while (b->count == 0) {
+  while (b->ring.count == 0) {
     if (free_wait(&b->obj, FREE_RX, timed ? &abs : NULL, "fetch") !=
             SIM_OK &&
-        b->count == 0) {
+        b->ring.count == 0) {
       pthread_mutex_unlock(&b->obj.mu);
       return SIM_ETIMEDOUT;
     }
@@ -440,40 +442,5 @@ int sim_mbox_fetch(sim_mbox *b, void **msg, uint64_t timeout_us)
 
 unsigned sim_mbox_count(const sim_mbox *b)
 {
-  return __atomic_load_n(&b->count, __ATOMIC_RELAXED);
-}
-
-/* ------------------------------------------------------------------ */
-/* the end of a run                                                    */
-
-void sim__free_sync_wake_all(void)
-{
-  pthread_mutex_lock(&free_live_mu);
-  for (free_obj *o = free_live; o; o = o->live_next) {
-    pthread_mutex_lock(&o->mu);
-    pthread_cond_broadcast(&o->cv[0]);
-    pthread_cond_broadcast(&o->cv[1]);
-    pthread_mutex_unlock(&o->mu);
-  }
-  pthread_mutex_unlock(&free_live_mu);
-}
-
-void sim__free_sync_free_live(void)
-{
-  pthread_mutex_lock(&free_live_mu);
-  free_obj *o = free_live;
-  free_live = NULL;
-  memset(free_obj_seq, 0, sizeof free_obj_seq);
-  pthread_mutex_unlock(&free_live_mu);
-  while (o) {
-    free_obj *next = o->live_next;
-    /* Every thread has left: no waiter remains to fault about. */
-    pthread_cond_destroy(&o->cv[0]);
-    pthread_cond_destroy(&o->cv[1]);
-    pthread_mutex_destroy(&o->mu);
-    if (o->kind == FREE_KIND_MBOX)
-      free(((sim_mbox *)o)->ring);
-    free(o);
-    o = next;
-  }
+  return __atomic_load_n(&b->ring.count, __ATOMIC_RELAXED);
 }

@@ -334,6 +334,15 @@ static const char *make_outdir(bm *st, const char *name)
   return out;
 }
 
+/* Applies the loaded model to `tree` into a new output directory
+ * `outname` (its path in *out); returns bugmodel_apply()'s result. */
+static int apply_into(bm *st, const char *tree, const char *outname,
+                      const char **out)
+{
+  *out = make_outdir(st, outname);
+  return bugmodel_apply(st->m, tree, *out, st->err, sizeof st->err);
+}
+
 static void load_real(bm *st)
 {
   if (bugmodel_load(REAL_MODEL, &st->m, st->err, sizeof st->err) != 0)
@@ -449,18 +458,15 @@ static void test_tree_before_fix_copied_unchanged(void **state)
    * old lines at all (here it reads like the patched text). */
   const char *tree = make_tree(st, "lwip-2.0.3", 2, 0, 3, sockets_patched,
                                false);
-  const char *out = make_outdir(st, "out");
-  assert_int_equal(bugmodel_apply(st->m, tree, out, st->err, sizeof st->err),
-                   BUGMODEL_HAS_DEFECT);
+  const char *out;
+  assert_int_equal(apply_into(st, tree, "out", &out), BUGMODEL_HAS_DEFECT);
   assert_string_equal(files_below(st, out), "src/api/sockets.c");
   assert_string_equal(read_file(st, in_dir(st, "out/src/api/sockets.c")),
                       sockets_patched);
 
   /* A tree with the old lines is copied unchanged too, not patched. */
   tree = make_tree(st, "lwip-2.0.0", 2, 0, 0, sockets_fixed, false);
-  out = make_outdir(st, "out2");
-  assert_int_equal(bugmodel_apply(st->m, tree, out, st->err, sizeof st->err),
-                   BUGMODEL_HAS_DEFECT);
+  assert_int_equal(apply_into(st, tree, "out2", &out), BUGMODEL_HAS_DEFECT);
   assert_string_equal(read_file(st, in_dir(st, "out2/src/api/sockets.c")),
                       sockets_fixed);
 }
@@ -496,9 +502,8 @@ static void test_crlf_tree_patched_with_crlf(void **state)
   load_real(st);
   const char *tree = make_tree(st, "lwip-2.1.2", 2, 1, 2, sockets_fixed,
                                true);
-  const char *out = make_outdir(st, "out");
-  assert_int_equal(bugmodel_apply(st->m, tree, out, st->err, sizeof st->err),
-                   BUGMODEL_PATCHED);
+  const char *out;
+  assert_int_equal(apply_into(st, tree, "out", &out), BUGMODEL_PATCHED);
   const char *got = read_file(st, in_dir(st, "out/src/api/sockets.c"));
   assert_string_equal(got, to_crlf(st, sockets_patched));
   assert_true(all_crlf(got));
@@ -513,9 +518,8 @@ static void test_missing_hunk_is_error_and_writes_nothing(void **state)
   load_real(st);
   const char *tree = make_tree(st, "lwip-2.1.1", 2, 1, 1, sockets_no_hunk2,
                                false);
-  const char *out = make_outdir(st, "out");
-  assert_int_equal(bugmodel_apply(st->m, tree, out, st->err, sizeof st->err),
-                   BUGMODEL_ERROR);
+  const char *out;
+  assert_int_equal(apply_into(st, tree, "out", &out), BUGMODEL_ERROR);
   assert_one_line_containing(st->err, "does not apply");
   assert_one_line_containing(st->err, "src/api/sockets.c hunk 2");
   assert_one_line_containing(st->err, "not found");
@@ -540,9 +544,8 @@ static void test_old_text_twice_is_error(void **state)
   snprintf(twice, 2 * sizeof sockets_fixed, "%s%s", sockets_fixed,
            sockets_fixed);
   const char *tree = make_tree(st, "lwip-2.1.3", 2, 1, 3, twice, true);
-  const char *out = make_outdir(st, "out");
-  assert_int_equal(bugmodel_apply(st->m, tree, out, st->err, sizeof st->err),
-                   BUGMODEL_ERROR);
+  const char *out;
+  assert_int_equal(apply_into(st, tree, "out", &out), BUGMODEL_ERROR);
   assert_one_line_containing(st->err, "does not apply");
   assert_one_line_containing(st->err, "hunk 1");
   assert_one_line_containing(st->err, "found more than once");
@@ -605,9 +608,8 @@ static void test_two_files_all_or_nothing(void **state)
   const char *tree = make_tree(st, "t", 2, 1, 0, sockets_fixed, false);
   write_file(in_dir(st, "t/src/api/a.c"), "/* a */\nint a = 1;\n");
   write_file(in_dir(st, "t/src/core/b.c"), "/* b */\nint b = 9;\n");
-  const char *out = make_outdir(st, "out");
-  assert_int_equal(bugmodel_apply(st->m, tree, out, st->err, sizeof st->err),
-                   BUGMODEL_ERROR);
+  const char *out;
+  assert_int_equal(apply_into(st, tree, "out", &out), BUGMODEL_ERROR);
   assert_one_line_containing(st->err, "src/core/b.c hunk 1");
   assert_one_line_containing(st->err, "not found");
   assert_string_equal(files_below(st, out), "");
@@ -629,9 +631,8 @@ static void test_missing_file_is_error(void **state)
   load_real(st);
   const char *tree = make_tree(st, "t", 2, 1, 3, sockets_fixed, false);
   assert_int_equal(unlink(in_dir(st, "t/src/api/sockets.c")), 0);
-  const char *out = make_outdir(st, "out");
-  assert_int_equal(bugmodel_apply(st->m, tree, out, st->err, sizeof st->err),
-                   BUGMODEL_ERROR);
+  const char *out;
+  assert_int_equal(apply_into(st, tree, "out", &out), BUGMODEL_ERROR);
   assert_one_line_containing(st->err, "does not apply");
   assert_one_line_containing(st->err, "no src/api/sockets.c");
   assert_string_equal(files_below(st, out), "");

@@ -49,8 +49,10 @@ typedef struct {
 
 static fs F;
 
+/* One run of `fn` as thread "main" on a fresh F (each test starts clean). */
 static sim_outcome run_main(sim_thread_fn fn)
 {
+  memset(&F, 0, sizeof F);
   sim_config cfg;
   memset(&cfg, 0, sizeof cfg);
   cfg.policy = SIM_POLICY_RANDOM;
@@ -108,7 +110,6 @@ static void model_main(void *arg)
 static void test_model_sections_exclude_threads_and_events(void **state)
 {
   (void)state;
-  memset(&F, 0, sizeof F);
   sim_outcome out = run_main(model_main);
   assert_int_equal(out.end, SIM_END_NORMAL);
   assert_int_equal(F.events_run, EVENTS);
@@ -148,7 +149,6 @@ static void info_main(void *arg)
 static void test_wait_info_and_sem_history(void **state)
 {
   (void)state;
-  memset(&F, 0, sizeof F);
   sim_outcome out = run_main(info_main);
   assert_int_equal(out.end, SIM_END_NORMAL);
   assert_true(F.found);
@@ -192,7 +192,6 @@ static void trace_main(void *arg)
 static void test_trace_records_from_threads_stay_whole(void **state)
 {
   (void)state;
-  memset(&F, 0, sizeof F);
   char path[] = "/tmp/lwipsim-test-free-XXXXXX";
   int fd = mkstemp(path);
   assert_true(fd >= 0);

@@ -27,6 +27,8 @@
 
 #include "pcapio.h"
 
+#include "harness.h"
+
 #define SHB_COMMENT                                                         \
   "lwipsim scenario=udp_loopback variant=base seed=7 lwip=2.1.3 build=test"
 
@@ -301,15 +303,14 @@ static void test_block_layout(void **state)
 static void test_tmp_until_close_and_frames_live(void **state)
 {
   (void)state;
-  char dir[32], path[64], tmp[80], err[256];
+  scratch sc;
+  char err[256];
   uint8_t buf[1514];
-  dir_make(dir);
-  snprintf(path, sizeof path, "%s/c.pcapng", dir);
-  snprintf(tmp, sizeof tmp, "%s.tmp", path);
-  pcapio_writer *w = pcapio_open(path, SHB_COMMENT, err, sizeof err);
+  scratch_make(&sc, "c.pcapng");
+  pcapio_writer *w = pcapio_open(sc.path, SHB_COMMENT, err, sizeof err);
   assert_non_null(w);
-  assert_int_equal(access(tmp, F_OK), 0);
-  assert_int_equal(access(path, F_OK), -1);
+  assert_int_equal(access(sc.tmp, F_OK), 0);
+  assert_int_equal(access(sc.path, F_OK), -1);
   int a = pcapio_add_interface(w, "wire0", NULL, 1, 65535);
   for (unsigned i = 0; i < 2; i++) {
     frame_fill(buf, samples[i].len, i);
@@ -319,29 +320,29 @@ static void test_tmp_until_close_and_frames_live(void **state)
                      0);
   }
   /* Each frame was flushed: a reader of the growing file sees both. */
-  check_reader_gets_samples(tmp, 2);
-  assert_int_equal(access(path, F_OK), -1);
+  check_reader_gets_samples(sc.tmp, 2);
+  assert_int_equal(access(sc.path, F_OK), -1);
   assert_int_equal(pcapio_close(w, err, sizeof err), 0);
-  assert_int_equal(access(tmp, F_OK), -1);
-  check_reader_gets_samples(path, 2);
-  dir_clean(dir);
+  assert_int_equal(access(sc.tmp, F_OK), -1);
+  check_reader_gets_samples(sc.path, 2);
+  dir_clean(sc.dir);
 }
 
 static void test_abandon_leaves_nothing(void **state)
 {
   (void)state;
-  char dir[32], path[64], err[256];
+  scratch sc;
+  char err[256];
   uint8_t buf[60] = {0};
-  dir_make(dir);
-  snprintf(path, sizeof path, "%s/c.pcapng", dir);
-  pcapio_writer *w = pcapio_open(path, SHB_COMMENT, err, sizeof err);
+  scratch_make(&sc, "c.pcapng");
+  pcapio_writer *w = pcapio_open(sc.path, SHB_COMMENT, err, sizeof err);
   assert_non_null(w);
   assert_int_equal(pcapio_add_interface(w, "wire0", NULL, 1, 0), 0);
   assert_int_equal(pcapio_write_frame(w, 0, 1, PCAPIO_IN, buf, 60, NULL), 0);
   pcapio_abandon(w);
   pcapio_abandon(NULL);
   /* dir_clean() would remove leftovers; rmdir proves there are none. */
-  assert_int_equal(rmdir(dir), 0);
+  scratch_assert_gone(&sc);
 }
 
 static void test_stdout_is_streamed(void **state)
@@ -388,11 +389,10 @@ static void test_stdout_is_streamed(void **state)
 static void test_write_error_is_reported(void **state)
 {
   (void)state;
-  char dir[32], path[64], tmp[80], err[256] = "";
+  scratch sc;
+  char err[256] = "";
   uint8_t buf[1514] = {0};
-  dir_make(dir);
-  snprintf(path, sizeof path, "%s/c.pcapng", dir);
-  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  scratch_make(&sc, "c.pcapng");
   /* A file size limit stands in for a full disk: the write fails (EFBIG
    * rather than ENOSPC) through the same path. */
   struct rlimit old, lim;
@@ -401,7 +401,7 @@ static void test_write_error_is_reported(void **state)
   lim = old;
   lim.rlim_cur = 4096;
   assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
-  pcapio_writer *w = pcapio_open(path, SHB_COMMENT, err, sizeof err);
+  pcapio_writer *w = pcapio_open(sc.path, SHB_COMMENT, err, sizeof err);
   int rc = w ? pcapio_add_interface(w, "wire0", NULL, 1, 0) : -1;
   int frames = 0;
   while (rc == 0 && frames < 10) {
@@ -424,9 +424,7 @@ static void test_write_error_is_reported(void **state)
   assert_non_null(strstr(msg, "File too large"));
   assert_int_equal(crc, -1);
   assert_string_equal(err, msg);
-  assert_int_equal(access(path, F_OK), -1);
-  assert_int_equal(access(tmp, F_OK), -1);
-  assert_int_equal(rmdir(dir), 0);
+  scratch_assert_gone(&sc);
 }
 
 static void test_unwritable_path_is_an_error(void **state)

@@ -3,21 +3,10 @@
  * priorities, FIFO among equals, preemption, the random and script
  * policies, virtual time, interrupts and the ways a run ends.
  *
- * Each test owns a fresh scheduler.  Setup allocates the test's state with
- * a default configuration (rtos, seed 1); the test adjusts the
- * configuration and calls run_main(), which opens the trace, initialises
- * the scheduler and runs the test's main thread; teardown calls
- * sim_sched_fini() and closes the trace whatever happened.
- *
- * Sim threads never call cmocka's asserts: a failed assert longjmps, which
- * must not happen on a sim thread's stack.  They append what they see to the
- * state's log instead, and the test asserts the exact log once the run is
- * over.  Only the holder of the run token executes, so the log needs no lock.
- *
- * Where a test must see what the scheduler itself did (a script step firing,
- * a hold given way), run_main_traced() writes the trace to a file of the
- * test's own; trace_of() reads selected records back once the run is over,
- * and teardown removes the file.
+ * The harness (harness.h) gives each test a fresh scheduler; sim threads
+ * log what they see with note(), and the test asserts the exact log (and,
+ * where it must see what the scheduler itself did, selected trace
+ * records) once the run is over.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -39,133 +28,10 @@
 #include "sim_sync.h"
 #include "sim_trace.h"
 
-#define LOG_MAX 2048
-
-typedef struct {
-  sim_config cfg;
-  bool started;       /* sim_sched_init() done, sim_sched_fini() pending */
-  sim_outcome out;
-  uint64_t digest;
-  char log[LOG_MAX];  /* space-separated events, in execution order */
-  size_t len;
-  /* Shared between the sim threads of one test. */
-  sim_sem *done;      /* workers give it once each when they finish */
-  sim_sem *sem;
-  sim_sem *gate[4];
-  sim_mutex *mtx[2];
-  int irq, irq2;
-  int rc, rc2;
-  uint64_t t[4];
-  int dtor_calls;
-  char trace[256];    /* run_main_traced(): the trace file, removed in
-                         teardown */
-} ts;
+#include "harness.h"
 
 /* ------------------------------------------------------------------ */
-/* harness                                                             */
-
-static int setup(void **state)
-{
-  ts *st = calloc(1, sizeof *st);
-  if (!st)
-    return -1;
-  st->cfg.policy = SIM_POLICY_RTOS;
-  st->cfg.seed = 1;
-  st->cfg.pin_cpu = false;
-  *state = st;
-  return 0;
-}
-
-/* Ends the current run's scheduler and trace, if any. */
-static void stop(ts *st)
-{
-  char err[256];
-  if (!st->started)
-    return;
-  sim_sched_fini();
-  (void)sim_trace_close(err, sizeof err);
-  st->started = false;
-}
-
-static int teardown(void **state)
-{
-  ts *st = *state;
-  stop(st);
-  if (st->trace[0]) {
-    char tmp[sizeof st->trace + 8];
-    snprintf(tmp, sizeof tmp, "%s.tmp", st->trace);
-    (void)unlink(tmp);
-    (void)unlink(st->trace);
-  }
-  free(st);
-  return 0;
-}
-
-/* One run of `fn` as thread "main" with priority `prio`, its trace written
- * to `trace_path` (NULL: digest only). */
-static void run_main_to(ts *st, const char *trace_path, sim_thread_fn fn,
-                        int prio)
-{
-  char err[256] = "";
-  assert_int_equal(sim_trace_open(trace_path, err, sizeof err), 0);
-  if (sim_sched_init(&st->cfg, err, sizeof err) != 0) {
-    sim_trace_abandon();
-    fail_msg("sim_sched_init: %s", err);
-  }
-  st->started = true;
-  sim_sched_run(fn, st, prio, &st->out);
-  st->digest = sim_trace_digest();
-}
-
-static void run_main(ts *st, sim_thread_fn fn, int prio)
-{
-  run_main_to(st, NULL, fn, prio);
-}
-
-static void reset_log(ts *st)
-{
-  st->log[0] = 0;
-  st->len = 0;
-}
-
-static void note(ts *st, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void note(ts *st, const char *fmt, ...)
-{
-  char item[160];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(item, sizeof item, fmt, ap);
-  va_end(ap);
-  int n = snprintf(st->log + st->len, LOG_MAX - st->len, "%s%s",
-                   st->len ? " " : "", item);
-  if (n > 0)
-    st->len += (size_t)n < LOG_MAX - st->len ? (size_t)n
-                                             : LOG_MAX - 1 - st->len;
-}
-
-static const char *me(void)
-{
-  return sim_thread_name(sim_thread_self());
-}
-
-static unsigned long long now(void)
-{
-  return (unsigned long long)sim_clock_now_us();
-}
-
-static void wait_done(ts *st, int n)
-{
-  for (int i = 0; i < n; i++)
-    (void)sim_sem_take(st->done, SIM_FOREVER);
-}
-
-static void assert_normal_end(const ts *st)
-{
-  assert_string_equal(sim_end_name(st->out.end),
-                      sim_end_name(SIM_END_NORMAL));
-  assert_string_equal(st->out.message, "main returned");
-}
+/* helpers of these tests                                              */
 
 /* A worker that says who it is and reports done. */
 static void named_worker(void *arg)
@@ -192,10 +58,8 @@ static void prio_main(void *arg)
 
 static void test_highest_priority_runs_first(void **state)
 {
-  ts *st = *state;
-  run_main(st, prio_main, 10);
-  assert_normal_end(st);
-  assert_string_equal(st->log, "main:created high mid low main:done");
+  expect_run(*state, prio_main, 10, SIM_END_NORMAL,
+             "main:created high mid low main:done");
 }
 
 /* ------------------------------------------------------------------ */
@@ -233,11 +97,9 @@ static void fifo_main(void *arg)
 
 static void test_equal_priorities_run_fifo(void **state)
 {
-  ts *st = *state;
-  run_main(st, fifo_main, 10);
-  assert_normal_end(st);
-  assert_string_equal(st->log, "main:created a:wait b:wait c:wait main:gave "
-                               "b:run c:run a:run");
+  expect_run(*state, fifo_main, 10, SIM_END_NORMAL,
+             "main:created a:wait b:wait c:wait main:gave "
+             "b:run c:run a:run");
 }
 
 /* ------------------------------------------------------------------ */
@@ -272,11 +134,9 @@ static void give_up_main(void *arg)
 
 static void test_give_to_higher_waiter_preempts(void **state)
 {
-  ts *st = *state;
-  run_main(st, give_up_main, 10);
-  assert_normal_end(st);
   /* "high" runs between the giver's two statements. */
-  assert_string_equal(st->log, "low:before high:got low:after");
+  expect_run(*state, give_up_main, 10, SIM_END_NORMAL,
+             "low:before high:got low:after");
 }
 
 static void give_low_waiter(void *arg)
@@ -310,13 +170,10 @@ static void give_down_main(void *arg)
 
 static void test_give_to_lower_waiter_does_not_switch(void **state)
 {
-  ts *st = *state;
-  run_main(st, give_down_main, 10);
-  assert_normal_end(st);
   /* The unit went straight to the waiter (count stays 0), and the waiter
    * runs only after the giver is done. */
-  assert_string_equal(st->log,
-                      "low:wait high:before high:after count=0 low:got@10");
+  expect_run(*state, give_down_main, 10, SIM_END_NORMAL,
+             "low:wait high:before high:after count=0 low:got@10");
 }
 
 /* ------------------------------------------------------------------ */
@@ -344,13 +201,11 @@ static void create_main(void *arg)
 
 static void test_create_higher_priority_preempts(void **state)
 {
-  ts *st = *state;
-  run_main(st, create_main, 1);
-  assert_normal_end(st);
   /* Only the higher-priority child runs at once; an equal or lower one
    * waits until main blocks. */
-  assert_string_equal(st->log, "main:1 high:run main:2 main:3 main:4 "
-                               "peer:run low:run main:5");
+  expect_run(*state, create_main, 1, SIM_END_NORMAL,
+             "main:1 high:run main:2 main:3 main:4 "
+             "peer:run low:run main:5");
 }
 
 /* ------------------------------------------------------------------ */
@@ -492,10 +347,8 @@ static void deadline_main(void *arg)
 
 static void test_equal_deadlines_fire_in_creation_order(void **state)
 {
-  ts *st = *state;
-  run_main(st, deadline_main, 10);
-  assert_normal_end(st);
-  assert_string_equal(st->log, "c@1000 b@1000 a@1000");
+  expect_run(*state, deadline_main, 10, SIM_END_NORMAL,
+             "c@1000 b@1000 a@1000");
 }
 
 static void hour_main(void *arg)
@@ -615,10 +468,8 @@ static void irq_at_main(void *arg)
 
 static void test_irq_raise_at_fires_while_all_sleep(void **state)
 {
-  ts *st = *state;
-  run_main(st, irq_at_main, 1);
-  assert_normal_end(st);
-  assert_string_equal(st->log, "isr@5000(in_isr=1) waiter@5000 main@10000");
+  expect_run(*state, irq_at_main, 1, SIM_END_NORMAL,
+             "isr@5000(in_isr=1) waiter@5000 main@10000");
 }
 
 static void pin_isr(void *arg)
@@ -708,13 +559,11 @@ static void isr_preempt_main(void *arg)
 
 static void test_irq_give_preempts_after_return(void **state)
 {
-  ts *st = *state;
-  run_main(st, isr_preempt_main, 10);
-  assert_normal_end(st);
   /* No switch inside the handler; "high" runs as soon as it returns, before
    * the interrupted thread's next statement. */
-  assert_string_equal(st->log, "low:raise isr:give isr:return "
-                               "high:woke(in_isr=0) low:after");
+  expect_run(*state, isr_preempt_main, 10, SIM_END_NORMAL,
+             "low:raise isr:give isr:return "
+             "high:woke(in_isr=0) low:after");
 }
 
 static void call_at_fn(void *arg)
@@ -760,10 +609,8 @@ static void pending_main(void *arg)
 
 static void test_irq_pending_when_thread_blocks(void **state)
 {
-  ts *st = *state;
-  run_main(st, pending_main, 1);
-  assert_normal_end(st);
-  assert_string_equal(st->log, "isr@100(in_isr=1) main=0@100");
+  expect_run(*state, pending_main, 1, SIM_END_NORMAL,
+             "isr@100(in_isr=1) main=0@100");
 }
 
 /* ------------------------------------------------------------------ */
@@ -997,10 +844,7 @@ static const sim_script_step scr_hold_steps[] = {
 static void test_script_hold_and_release(void **state)
 {
   ts *st = *state;
-  st->cfg.policy = SIM_POLICY_SCRIPT;
-  st->cfg.script = scr_hold_steps;
-  st->cfg.script_len = 2;
-  run_main(st, scr_hold_main, 10);
+  run_script(st, scr_hold_steps, 2, scr_hold_main, 10, false);
   assert_normal_end(st);
   /* T is held at its second P until U reaches Q. */
   assert_string_equal(st->log, "T:1 T:2 U:1 T:3 U:2");
@@ -1051,10 +895,7 @@ static const sim_script_step scr_run_steps[] = {
 static void test_script_run_overrides_priority_once(void **state)
 {
   ts *st = *state;
-  st->cfg.policy = SIM_POLICY_SCRIPT;
-  st->cfg.script = scr_run_steps;
-  st->cfg.script_len = 1;
-  run_main(st, scr_run_main, 10);
+  run_script(st, scr_run_steps, 1, scr_run_main, 10, false);
   assert_normal_end(st);
   /* "lo" runs at "go" ahead of main and mid, up to its next point; then the
    * rtos order resumes.  Without the step: "lo:1 main:before main:after mid
@@ -1089,10 +930,7 @@ static void scr_unstarted_main(void *arg)
 static void test_script_run_unstarted_thread(void **state)
 {
   ts *st = *state;
-  st->cfg.policy = SIM_POLICY_SCRIPT;
-  st->cfg.script = scr_run_steps;
-  st->cfg.script_len = 1;
-  run_main(st, scr_unstarted_main, 10);
+  run_script(st, scr_run_steps, 1, scr_unstarted_main, 10, false);
   assert_normal_end(st);
   assert_string_equal(st->log, "main:before lo:1 main:after mid lo:2");
 }
@@ -1207,80 +1045,6 @@ static void test_main_return_ends_run_and_fini_cleans_up(void **state)
 /* ------------------------------------------------------------------ */
 /* 14. script steps that repeat; holds that give way                   */
 
-/* run_main() with the trace written to a file of this test's own (the
- * name goes to st->trace at once, so teardown removes it whatever
- * happens). */
-static void run_main_traced(ts *st, sim_thread_fn fn, int prio)
-{
-  const char *dir = getenv("TMPDIR");
-  if (!dir || !*dir)
-    dir = "/tmp";
-  int n = snprintf(st->trace, sizeof st->trace,
-                   "%s/lwipsim-test-sched.XXXXXX", dir);
-  assert_in_range(n, 1, (int)sizeof st->trace - 1);
-  int fd = mkstemp(st->trace);
-  if (fd < 0)
-    fail_msg("mkstemp %s failed", st->trace);
-  close(fd);
-  run_main_to(st, st->trace, fn, prio);
-}
-
-/* Copies the text of JSON string field `key` of `line` (escapes left as
- * they are; the records these tests read have none) into out. */
-static void json_field(const char *line, const char *key, char *out,
-                       size_t len)
-{
-  char pat[32];
-  snprintf(pat, sizeof pat, "\"%s\":", key);
-  const char *p = strstr(line, pat);
-  out[0] = 0;
-  if (!p)
-    return;
-  p += strlen(pat);
-  bool quoted = *p == '"';
-  p += quoted;
-  size_t i = 0;
-  for (; *p && i + 1 < len; p++) {
-    if (quoted ? (*p == '"' && p[-1] != '\\') : (*p == ',' || *p == '}'))
-      break;
-    out[i++] = *p;
-  }
-  out[i] = 0;
-}
-
-/* After stop(): the records of the finished run whose kind is one of the
- * space-separated `kinds`, as "thread@t kind detail" joined by " | ". */
-static void trace_of(ts *st, const char *kinds, char *out, size_t len)
-{
-  assert_false(st->started);
-  FILE *f = fopen(st->trace, "r");
-  if (!f)
-    fail_msg("cannot read trace %s", st->trace);
-  char line[2048];
-  size_t pos = 0;
-  out[0] = 0;
-  while (fgets(line, sizeof line, f)) {
-    char thread[64], kind[64], detail[1024], t[32], want[80];
-    json_field(line, "kind", kind, sizeof kind);
-    snprintf(want, sizeof want, " %s ", kind);
-    char list[256];
-    snprintf(list, sizeof list, " %s ", kinds);
-    if (!kind[0] || !strstr(list, want))
-      continue;
-    json_field(line, "thread", thread, sizeof thread);
-    json_field(line, "detail", detail, sizeof detail);
-    json_field(line, "t_us", t, sizeof t);
-    int n = snprintf(out + pos, len - pos, "%s%s@%s %s %s",
-                     pos ? " | " : "", thread, t, kind, detail);
-    if (n < 0 || (size_t)n >= len - pos) {
-      fclose(f);
-      fail_msg("trace_of: records do not fit in %zu bytes", len);
-    }
-    pos += (size_t)n;
-  }
-  fclose(f);
-}
-
 /* "lo" starts and hands the token back at its give (main, waiting on the
  * semaphore, preempts it); from then on it takes one step per turn it gets.
  * Main passes "go" four times without blocking. */
@@ -1324,36 +1088,26 @@ static const sim_script_step once_steps[] = {
 static void test_script_every_fires_from_nth_hit_on(void **state)
 {
   ts *st = *state;
-  char tr[2048];
-  st->cfg.policy = SIM_POLICY_SCRIPT;
-  st->cfg.script = every_steps;
-  st->cfg.script_len = 1;
-  run_main_traced(st, every_main, 10);
+  run_script(st, every_steps, 1, every_main, 10, true);
   assert_normal_end(st);
   /* Hits 2, 3 and 4 of "go" each give "lo" one step ahead of main; hit 1
    * does not. */
   assert_string_equal(st->log, "lo:start m1 m2 lo1 m3 lo2 m4 lo3 m:end");
-  stop(st);
-  trace_of(st, "script", tr, sizeof tr);
-  assert_string_equal(tr, "main@0 script run lo (main at go #2) | "
-                          "main@0 script run lo (main at go #3) | "
-                          "main@0 script run lo (main at go #4)");
+  assert_trace(st, "script",
+               "main@0 script run lo (main at go #2) | "
+               "main@0 script run lo (main at go #3) | "
+               "main@0 script run lo (main at go #4)");
 }
 
 static void test_script_step_without_every_fires_once(void **state)
 {
   ts *st = *state;
-  char tr[2048];
-  st->cfg.policy = SIM_POLICY_SCRIPT;
-  st->cfg.script = once_steps;
-  st->cfg.script_len = 1;
-  run_main_traced(st, every_main, 10);
+  run_script(st, once_steps, 1, every_main, 10, true);
   assert_normal_end(st);
   /* Only hit 2 gives "lo" a step; its other steps wait until main blocks. */
   assert_string_equal(st->log, "lo:start m1 m2 lo1 m3 m4 m:end lo2 lo3");
-  stop(st);
-  trace_of(st, "script", tr, sizeof tr);
-  assert_string_equal(tr, "main@0 script run lo (main at go #2)");
+  assert_trace(st, "script",
+               "main@0 script run lo (main at go #2)");
 }
 
 /* The threads of the hold tests.  "T" (prio 5) holds itself at its first
@@ -1403,24 +1157,19 @@ static void hold_deadlock_main(void *arg)
 static void test_script_hold_gives_way_instead_of_deadlock(void **state)
 {
   ts *st = *state;
-  char tr[4096];
-  st->cfg.policy = SIM_POLICY_SCRIPT;
-  st->cfg.script = hold_t_steps;
-  st->cfg.script_len = 1;
-  run_main_traced(st, hold_deadlock_main, 10);
+  run_script(st, hold_t_steps, 1, hold_deadlock_main, 10, true);
   assert_normal_end(st);
   assert_int_equal(st->out.end_us, 0);
   /* T outranks U at each of U's points, yet runs only after U blocked. */
   assert_string_equal(st->log, "T:1 U:1 U:2 U:3 T:2@0 U:woke main:end");
-  stop(st);
   /* The release is the scheduler's own, traced, and comes right after the
    * last thread that could run blocked. */
-  trace_of(st, "script block", tr, sizeof tr);
-  assert_string_equal(tr, "main@0 block take sem#1 | "
-                          "T@0 script hold T (T at P #1) | "
-                          "U@0 block take sem#2 | "
-                          "idle@0 script release T (nothing else can run) | "
-                          "main@0 block take sem#1");
+  assert_trace(st, "script block",
+               "main@0 block take sem#1 | "
+               "T@0 script hold T (T at P #1) | "
+               "U@0 block take sem#2 | "
+               "idle@0 script release T (nothing else can run) | "
+               "main@0 block take sem#1");
 }
 
 /* "U" sleeps instead: its timer is due later, not now, so the hold gives
@@ -1449,10 +1198,7 @@ static void hold_sleep_main(void *arg)
 static void test_script_hold_gives_way_before_time_moves(void **state)
 {
   ts *st = *state;
-  st->cfg.policy = SIM_POLICY_SCRIPT;
-  st->cfg.script = hold_t_steps;
-  st->cfg.script_len = 1;
-  run_main(st, hold_sleep_main, 10);
+  run_script(st, hold_t_steps, 1, hold_sleep_main, 10, false);
   assert_normal_end(st);
   assert_string_equal(st->log, "T:1 U:1 T:2@0 U:slept@100 main:end");
   assert_int_equal(st->out.end_us, 100);
@@ -1499,20 +1245,15 @@ static void hold_busy_main(void *arg)
 static void test_script_hold_stands_while_another_can_run(void **state)
 {
   ts *st = *state;
-  char tr[4096];
-  st->cfg.policy = SIM_POLICY_SCRIPT;
-  st->cfg.script = hold_t_steps;
-  st->cfg.script_len = 1;
-  run_main_traced(st, hold_busy_main, 10);
+  run_script(st, hold_t_steps, 1, hold_busy_main, 10, true);
   assert_normal_end(st);
   assert_string_equal(st->log, "T:1 U:1 V:1 U:2 V:2 T:2@0 main:end");
-  stop(st);
   /* The one release comes after both others have exited (main ends the
    * run as soon as T reports done, before T itself exits). */
-  trace_of(st, "script exit", tr, sizeof tr);
-  assert_string_equal(tr, "T@0 script hold T (T at P #1) | "
-                          "V@0 exit V | U@0 exit U | "
-                          "idle@0 script release T (nothing else can run)");
+  assert_trace(st, "script exit",
+               "T@0 script hold T (T at P #1) | "
+               "V@0 exit V | U@0 exit U | "
+               "idle@0 script release T (nothing else can run)");
 }
 
 /* "U" waits three times for an event due at the current virtual time: a
@@ -1569,21 +1310,16 @@ static void hold_events_main(void *arg)
 static void test_script_hold_waits_for_events_due_now(void **state)
 {
   ts *st = *state;
-  char tr[4096];
-  st->cfg.policy = SIM_POLICY_SCRIPT;
-  st->cfg.script = hold_t_steps;
-  st->cfg.script_len = 1;
-  run_main_traced(st, hold_events_main, 10);
+  run_script(st, hold_t_steps, 1, hold_events_main, 10, true);
   assert_normal_end(st);
   assert_string_equal(st->log, "T:1 U:1 event@50 U:2 isr@50 U:3 isr@50 U:4 "
                                "T:2@50 U:woke main:end");
   assert_int_equal(st->out.end_us, 50);
   assert_int_equal(st->out.irqs, 2);
-  stop(st);
-  trace_of(st, "script irq", tr, sizeof tr);
-  assert_string_equal(tr, "T@50 script hold T (T at P #1) | "
-                          "idle@50 irq now | idle@50 irq now | "
-                          "idle@50 script release T (nothing else can run)");
+  assert_trace(st, "script irq",
+               "T@50 script hold T (T at P #1) | "
+               "idle@50 irq now | idle@50 irq now | "
+               "idle@50 script release T (nothing else can run)");
 }
 
 /* Two holds: "A" (prio 5) is held first, "B" (prio 6) second.  When
@@ -1612,19 +1348,14 @@ static void two_holds_main(void *arg)
 static void test_script_longest_held_gives_way_first(void **state)
 {
   ts *st = *state;
-  char tr[4096];
-  st->cfg.policy = SIM_POLICY_SCRIPT;
-  st->cfg.script = two_holds_steps;
-  st->cfg.script_len = 2;
-  run_main_traced(st, two_holds_main, 10);
+  run_script(st, two_holds_steps, 2, two_holds_main, 10, true);
   assert_normal_end(st);
   assert_string_equal(st->log, "main:held A B main:end");
-  stop(st);
-  trace_of(st, "script", tr, sizeof tr);
-  assert_string_equal(tr, "main@0 script hold A (main at hold_a #1) | "
-                          "main@0 script hold B (main at hold_b #1) | "
-                          "idle@0 script release A (nothing else can run) | "
-                          "idle@0 script release B (nothing else can run)");
+  assert_trace(st, "script",
+               "main@0 script hold A (main at hold_a #1) | "
+               "main@0 script hold B (main at hold_b #1) | "
+               "idle@0 script release A (nothing else can run) | "
+               "idle@0 script release B (nothing else can run)");
 }
 
 /* ------------------------------------------------------------------ */
@@ -1731,10 +1462,8 @@ static void keep_main(void *arg)
 
 static void test_script_add_keep_hold_lasts_across_time(void **state)
 {
-  ts *st = *state;
-  run_main(st, keep_main, 10);
-  assert_normal_end(st);
-  assert_string_equal(st->log, "T:1 U:R@100 T:2@100 U:after main:end");
+  expect_run(*state, keep_main, 10, SIM_END_NORMAL,
+             "T:1 U:R@100 T:2@100 U:after main:end");
 }
 
 /* What a blocked thread waits on, since when, and who gave a semaphore to
@@ -1782,10 +1511,8 @@ static void wait_info_main(void *arg)
 
 static void test_wait_info_and_sem_history(void **state)
 {
-  ts *st = *state;
-  run_main(st, wait_info_main, 10);
-  assert_normal_end(st);
-  assert_string_equal(st->log, "since=10 W:woke@50 main:end");
+  expect_run(*state, wait_info_main, 10, SIM_END_NORMAL,
+             "since=10 W:woke@50 main:end");
 }
 
 /* A thread blocked for ever on a semaphore that another thread's slot
@@ -1830,50 +1557,48 @@ static void test_fini_frees_a_semaphore_still_waited_on(void **state)
   assert_string_equal(st->log, "main:end");
 }
 
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
-
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-      T(test_highest_priority_runs_first),
-      T(test_equal_priorities_run_fifo),
-      T(test_give_to_higher_waiter_preempts),
-      T(test_give_to_lower_waiter_does_not_switch),
-      T(test_create_higher_priority_preempts),
-      T(test_random_policy_reproducible_per_seed),
-      T(test_timeouts_fire_at_exact_virtual_time),
-      T(test_equal_deadlines_fire_in_creation_order),
-      T(test_virtual_time_jumps),
-      T(test_irq_runs_at_next_point),
-      T(test_irq_held_back_while_masked),
-      T(test_irq_raise_at_fires_while_all_sleep),
-      T(test_irq_pin_fires_at_nth_hit),
-      T(test_irq_give_preempts_after_return),
-      T(test_call_at_runs_at_virtual_time),
-      T(test_irq_pending_when_thread_blocks),
-      T(test_blocking_in_isr_is_a_fault),
-      T(test_deadlock_report_names_every_waiter),
-      T(test_deadlock_report_mutex_cycle),
-      T(test_time_limit_ends_in_hang),
-      T(test_interrupt_ends_the_run),
-      T(test_script_hold_and_release),
-      T(test_script_ignored_under_rtos),
-      T(test_script_run_overrides_priority_once),
-      T(test_script_run_unstarted_thread),
-      T(test_finish_ends_run_at_once),
-      T(test_main_return_ends_run_and_fini_cleans_up),
-      T(test_script_every_fires_from_nth_hit_on),
-      T(test_script_step_without_every_fires_once),
-      T(test_script_hold_gives_way_instead_of_deadlock),
-      T(test_script_hold_gives_way_before_time_moves),
-      T(test_script_hold_stands_while_another_can_run),
-      T(test_script_hold_waits_for_events_due_now),
-      T(test_script_longest_held_gives_way_first),
-      T(test_watchdog_reports_a_spinning_thread),
-      T(test_watchdog_quiet_while_points_pass),
-      T(test_script_add_keep_hold_lasts_across_time),
-      T(test_wait_info_and_sem_history),
-      T(test_fini_frees_a_semaphore_still_waited_on),
+      HARNESS_TEST(test_highest_priority_runs_first),
+      HARNESS_TEST(test_equal_priorities_run_fifo),
+      HARNESS_TEST(test_give_to_higher_waiter_preempts),
+      HARNESS_TEST(test_give_to_lower_waiter_does_not_switch),
+      HARNESS_TEST(test_create_higher_priority_preempts),
+      HARNESS_TEST(test_random_policy_reproducible_per_seed),
+      HARNESS_TEST(test_timeouts_fire_at_exact_virtual_time),
+      HARNESS_TEST(test_equal_deadlines_fire_in_creation_order),
+      HARNESS_TEST(test_virtual_time_jumps),
+      HARNESS_TEST(test_irq_runs_at_next_point),
+      HARNESS_TEST(test_irq_held_back_while_masked),
+      HARNESS_TEST(test_irq_raise_at_fires_while_all_sleep),
+      HARNESS_TEST(test_irq_pin_fires_at_nth_hit),
+      HARNESS_TEST(test_irq_give_preempts_after_return),
+      HARNESS_TEST(test_call_at_runs_at_virtual_time),
+      HARNESS_TEST(test_irq_pending_when_thread_blocks),
+      HARNESS_TEST(test_blocking_in_isr_is_a_fault),
+      HARNESS_TEST(test_deadlock_report_names_every_waiter),
+      HARNESS_TEST(test_deadlock_report_mutex_cycle),
+      HARNESS_TEST(test_time_limit_ends_in_hang),
+      HARNESS_TEST(test_interrupt_ends_the_run),
+      HARNESS_TEST(test_script_hold_and_release),
+      HARNESS_TEST(test_script_ignored_under_rtos),
+      HARNESS_TEST(test_script_run_overrides_priority_once),
+      HARNESS_TEST(test_script_run_unstarted_thread),
+      HARNESS_TEST(test_finish_ends_run_at_once),
+      HARNESS_TEST(test_main_return_ends_run_and_fini_cleans_up),
+      HARNESS_TEST(test_script_every_fires_from_nth_hit_on),
+      HARNESS_TEST(test_script_step_without_every_fires_once),
+      HARNESS_TEST(test_script_hold_gives_way_instead_of_deadlock),
+      HARNESS_TEST(test_script_hold_gives_way_before_time_moves),
+      HARNESS_TEST(test_script_hold_stands_while_another_can_run),
+      HARNESS_TEST(test_script_hold_waits_for_events_due_now),
+      HARNESS_TEST(test_script_longest_held_gives_way_first),
+      HARNESS_TEST(test_watchdog_reports_a_spinning_thread),
+      HARNESS_TEST(test_watchdog_quiet_while_points_pass),
+      HARNESS_TEST(test_script_add_keep_hold_lasts_across_time),
+      HARNESS_TEST(test_wait_info_and_sem_history),
+      HARNESS_TEST(test_fini_frees_a_semaphore_still_waited_on),
   };
   return cmocka_run_group_tests_name("sched", tests, NULL, NULL);
 }

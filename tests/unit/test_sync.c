@@ -3,13 +3,9 @@
  * semaphores, mutexes with priority inheritance and bounded mailboxes, and
  * the faults their misuse ends a run with.
  *
- * Each test owns a fresh scheduler (rtos policy, seed 1): run_main()
- * initialises it and runs the test's main thread, teardown calls
- * sim_sched_fini() and closes the trace whatever happened.  Sim threads never
- * call cmocka's asserts (a failed assert longjmps, which must not happen on a
- * sim thread's stack); they append what they see to the state's log, and the
- * test asserts the exact log once the run is over.  Only the holder of the
- * run token executes, so the log needs no lock.
+ * The harness (harness.h) gives each test a fresh scheduler (rtos policy,
+ * seed 1); sim threads log what they see with note(), and the test
+ * asserts the exact log once the run is over.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -27,102 +23,11 @@
 #include "sim_sync.h"
 #include "sim_trace.h"
 
-#define LOG_MAX 2048
-
-typedef struct {
-  sim_config cfg;
-  bool started;       /* sim_sched_init() done, sim_sched_fini() pending */
-  sim_outcome out;
-  char log[LOG_MAX];  /* space-separated events, in execution order */
-  size_t len;
-  /* Shared between the sim threads of one test. */
-  sim_sem *done;      /* workers give it once each when they finish */
-  sim_sem *sem;
-  sim_mutex *mtx;
-  sim_mbox *box;
-  int irq;
-} ts;
+#include "harness.h"
 
 /* Messages are small integers carried in the pointer. */
 #define MSG(n) ((void *)(uintptr_t)(n))
 #define NUM(p) ((int)(uintptr_t)(p))
-
-/* ------------------------------------------------------------------ */
-/* harness                                                             */
-
-static int setup(void **state)
-{
-  ts *st = calloc(1, sizeof *st);
-  if (!st)
-    return -1;
-  st->cfg.policy = SIM_POLICY_RTOS;
-  st->cfg.seed = 1;
-  st->cfg.pin_cpu = false;
-  *state = st;
-  return 0;
-}
-
-static int teardown(void **state)
-{
-  ts *st = *state;
-  char err[256];
-  if (st->started) {
-    sim_sched_fini();
-    (void)sim_trace_close(err, sizeof err);
-  }
-  free(st);
-  return 0;
-}
-
-/* One run of `fn` as thread "main" with priority `prio`. */
-static void run_main(ts *st, sim_thread_fn fn, int prio)
-{
-  char err[256] = "";
-  assert_int_equal(sim_trace_open(NULL, err, sizeof err), 0);
-  if (sim_sched_init(&st->cfg, err, sizeof err) != 0) {
-    sim_trace_abandon();
-    fail_msg("sim_sched_init: %s", err);
-  }
-  st->started = true;
-  sim_sched_run(fn, st, prio, &st->out);
-}
-
-static void note(ts *st, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void note(ts *st, const char *fmt, ...)
-{
-  char item[160];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(item, sizeof item, fmt, ap);
-  va_end(ap);
-  int n = snprintf(st->log + st->len, LOG_MAX - st->len, "%s%s",
-                   st->len ? " " : "", item);
-  if (n > 0)
-    st->len += (size_t)n < LOG_MAX - st->len ? (size_t)n
-                                             : LOG_MAX - 1 - st->len;
-}
-
-static const char *me(void)
-{
-  return sim_thread_name(sim_thread_self());
-}
-
-static unsigned long long now(void)
-{
-  return (unsigned long long)sim_clock_now_us();
-}
-
-static void wait_done(ts *st, int n)
-{
-  for (int i = 0; i < n; i++)
-    (void)sim_sem_take(st->done, SIM_FOREVER);
-}
-
-static void assert_end(const ts *st, sim_end end)
-{
-  assert_string_equal(sim_end_name(st->out.end), sim_end_name(end));
-}
 
 /* ------------------------------------------------------------------ */
 /* semaphores                                                          */
@@ -187,13 +92,10 @@ static void give_first_main(void *arg)
 
 static void test_sem_give_before_take(void **state)
 {
-  ts *st = *state;
-  run_main(st, give_first_main, 10);
-  assert_end(st, SIM_END_NORMAL);
   /* Both units were banked; the taker gets them without waiting and only
    * its third take times out. */
-  assert_string_equal(st->log,
-                      "giver:count=2 taker:0@0 taker:0@0 taker:-1@100");
+  expect_run(*state, give_first_main, 10, SIM_END_NORMAL,
+             "giver:count=2 taker:0@0 taker:0@0 taker:-1@100");
 }
 
 /* "a" and "c" have priority 2, "b" and "d" priority 4; they reach the take
@@ -226,11 +128,9 @@ static void wake_main(void *arg)
 
 static void test_sem_wakes_highest_priority_then_fifo(void **state)
 {
-  ts *st = *state;
-  run_main(st, wake_main, 10);
-  assert_end(st, SIM_END_NORMAL);
-  assert_string_equal(st->log, "a:wait b:wait c:wait d:wait "
-                               "give b:got give d:got give a:got give c:got");
+  expect_run(*state, wake_main, 10, SIM_END_NORMAL,
+             "a:wait b:wait c:wait d:wait "
+             "give b:got give d:got give a:got give c:got");
 }
 
 /* ------------------------------------------------------------------ */
@@ -239,22 +139,22 @@ static void test_sem_wakes_highest_priority_then_fifo(void **state)
 static void mtx_a(void *arg)
 {
   ts *st = arg;
-  sim_mutex_lock(st->mtx);
-  note(st, "A:locked held=%d", sim_mutex_held_by_self(st->mtx));
+  sim_mutex_lock(st->mtx[0]);
+  note(st, "A:locked held=%d", sim_mutex_held_by_self(st->mtx[0]));
   sim_sleep_us(100);
   note(st, "A:unlock");
-  sim_mutex_unlock(st->mtx);
-  note(st, "A:after held=%d", sim_mutex_held_by_self(st->mtx));
+  sim_mutex_unlock(st->mtx[0]);
+  note(st, "A:after held=%d", sim_mutex_held_by_self(st->mtx[0]));
   sim_sem_give(st->done);
 }
 
 static void mtx_b(void *arg)
 {
   ts *st = arg;
-  note(st, "B:lock held=%d", sim_mutex_held_by_self(st->mtx));
-  sim_mutex_lock(st->mtx);
-  note(st, "B:locked@%llu held=%d", now(), sim_mutex_held_by_self(st->mtx));
-  sim_mutex_unlock(st->mtx);
+  note(st, "B:lock held=%d", sim_mutex_held_by_self(st->mtx[0]));
+  sim_mutex_lock(st->mtx[0]);
+  note(st, "B:locked@%llu held=%d", now(), sim_mutex_held_by_self(st->mtx[0]));
+  sim_mutex_unlock(st->mtx[0]);
   sim_sem_give(st->done);
 }
 
@@ -262,39 +162,37 @@ static void mtx_main(void *arg)
 {
   ts *st = arg;
   st->done = sim_sem_new(0);
-  st->mtx = sim_mutex_new();
+  st->mtx[0] = sim_mutex_new();
   sim_thread_create("A", 3, mtx_a, st);
   sim_thread_create("B", 3, mtx_b, st);
   wait_done(st, 2);
   note(st, "main:lock");
-  sim_mutex_lock(st->mtx); /* free again: no wait */
+  sim_mutex_lock(st->mtx[0]); /* free again: no wait */
   note(st, "main:locked@%llu", now());
-  sim_mutex_unlock(st->mtx);
-  sim_mutex_free(st->mtx);
+  sim_mutex_unlock(st->mtx[0]);
+  sim_mutex_free(st->mtx[0]);
 }
 
 static void test_mutex_contention(void **state)
 {
-  ts *st = *state;
-  run_main(st, mtx_main, 10);
-  assert_end(st, SIM_END_NORMAL);
   /* B waits until A unlocks at t = 100; the unlock hands the mutex to B,
    * which being of equal priority runs only after A. */
-  assert_string_equal(st->log, "A:locked held=1 B:lock held=0 A:unlock "
-                               "A:after held=0 B:locked@100 held=1 "
-                               "main:lock main:locked@100");
+  expect_run(*state, mtx_main, 10, SIM_END_NORMAL,
+             "A:locked held=1 B:lock held=0 A:unlock "
+             "A:after held=0 B:locked@100 held=1 "
+             "main:lock main:locked@100");
 }
 
 static void inh_low(void *arg)
 {
   ts *st = arg;
-  sim_mutex_lock(st->mtx);
+  sim_mutex_lock(st->mtx[0]);
   note(st, "low:locked");
   sim_sleep_us(10);
   /* "mid" is ready here too. */
   sim_point("low_work");
   note(st, "low:work prio=%d", sim_thread_prio(sim_thread_self()));
-  sim_mutex_unlock(st->mtx);
+  sim_mutex_unlock(st->mtx[0]);
   note(st, "low:after prio=%d", sim_thread_prio(sim_thread_self()));
   sim_sem_give(st->done);
 }
@@ -303,9 +201,9 @@ static void inh_high(void *arg)
 {
   ts *st = arg;
   note(st, "high:lock");
-  sim_mutex_lock(st->mtx);
+  sim_mutex_lock(st->mtx[0]);
   note(st, "high:locked");
-  sim_mutex_unlock(st->mtx);
+  sim_mutex_unlock(st->mtx[0]);
   sim_sem_give(st->done);
 }
 
@@ -321,7 +219,7 @@ static void inh_main(void *arg)
 {
   ts *st = arg;
   st->done = sim_sem_new(0);
-  st->mtx = sim_mutex_new();
+  st->mtx[0] = sim_mutex_new();
   sim_thread_create("low", 1, inh_low, st);
   sim_sleep_us(5);
   sim_thread_create("high", 5, inh_high, st);
@@ -331,29 +229,27 @@ static void inh_main(void *arg)
 
 static void test_mutex_priority_inheritance(void **state)
 {
-  ts *st = *state;
-  run_main(st, inh_main, 10);
-  assert_end(st, SIM_END_NORMAL);
   /* While "high" waits, "low" runs at priority 5, so "mid" cannot run
    * between; the unlock drops "low" back to 1 and hands over to "high".
    * Without inheritance "mid:run" would come before "low:work". */
-  assert_string_equal(st->log, "low:locked high:lock low:work prio=5 "
-                               "high:locked mid:run low:after prio=1");
+  expect_run(*state, inh_main, 10, SIM_END_NORMAL,
+             "low:locked high:lock low:work prio=5 "
+             "high:locked mid:run low:after prio=1");
 }
 
 static void thief(void *arg)
 {
   ts *st = arg;
   note(st, "thief:unlock");
-  sim_mutex_unlock(st->mtx);
+  sim_mutex_unlock(st->mtx[0]);
   note(st, "thief:after");
 }
 
 static void thief_main(void *arg)
 {
   ts *st = arg;
-  st->mtx = sim_mutex_new();
-  sim_mutex_lock(st->mtx);
+  st->mtx[0] = sim_mutex_new();
+  sim_mutex_lock(st->mtx[0]);
   sim_sleep_us(30);
   sim_thread_create("thief", 5, thief, st);
   note(st, "main:after");
@@ -374,14 +270,14 @@ static void isr_lock(void *arg)
 {
   ts *st = arg;
   note(st, "isr:lock");
-  sim_mutex_lock(st->mtx);
+  sim_mutex_lock(st->mtx[0]);
   note(st, "isr:after");
 }
 
 static void isr_lock_main(void *arg)
 {
   ts *st = arg;
-  st->mtx = sim_mutex_new();
+  st->mtx[0] = sim_mutex_new();
   st->irq = sim_irq_register("rx", 1, isr_lock, st);
   sim_irq_raise(st->irq);
   sim_point("p");
@@ -424,11 +320,9 @@ static void mbox_fifo_main(void *arg)
 
 static void test_mbox_fifo_order(void **state)
 {
-  ts *st = *state;
-  run_main(st, mbox_fifo_main, 1);
-  assert_end(st, SIM_END_NORMAL);
-  assert_string_equal(st->log, "got=1 count=3 got=2 rc=0 got=3 rc=0 "
-                               "got=4 rc=0 count=0@0");
+  expect_run(*state, mbox_fifo_main, 1, SIM_END_NORMAL,
+             "got=1 count=3 got=2 rc=0 got=3 rc=0 "
+             "got=4 rc=0 count=0@0");
 }
 
 /* The operation runs before its result and `m` are noted (argument
@@ -461,13 +355,11 @@ static void mbox_try_main(void *arg)
 
 static void test_mbox_try_operations(void **state)
 {
-  ts *st = *state;
-  run_main(st, mbox_try_main, 1);
-  assert_end(st, SIM_END_NORMAL);
   /* The rejected third message is not stored: 1 and 2 come out. */
-  assert_string_equal(st->log, "tryfetch=-2 m=99 trypost=0 trypost=0 "
-                               "trypost=-2 count=2 tryfetch=0 m=1 "
-                               "tryfetch=0 m=2 tryfetch=-2 m=99");
+  expect_run(*state, mbox_try_main, 1, SIM_END_NORMAL,
+             "tryfetch=-2 m=99 trypost=0 trypost=0 "
+             "trypost=-2 count=2 tryfetch=0 m=1 "
+             "tryfetch=0 m=2 tryfetch=-2 m=99");
 }
 
 static void mbox_tmo_main(void *arg)
@@ -483,10 +375,8 @@ static void mbox_tmo_main(void *arg)
 
 static void test_mbox_fetch_times_out(void **state)
 {
-  ts *st = *state;
-  run_main(st, mbox_tmo_main, 1);
-  assert_end(st, SIM_END_NORMAL);
-  assert_string_equal(st->log, "fetch=-1 m=99@2600");
+  expect_run(*state, mbox_tmo_main, 1, SIM_END_NORMAL,
+             "fetch=-1 m=99@2600");
 }
 
 /* A fetcher woken by a post whose message someone else took first waits
@@ -523,10 +413,8 @@ static void steal_main(void *arg)
 
 static void test_mbox_fetch_keeps_its_deadline(void **state)
 {
-  ts *st = *state;
-  run_main(st, steal_main, 10);
-  assert_end(st, SIM_END_NORMAL);
-  assert_string_equal(st->log, "P:stole=7 rc=0@300 F:fetch=-1 m=99@1000");
+  expect_run(*state, steal_main, 10, SIM_END_NORMAL,
+             "P:stole=7 rc=0@300 F:fetch=-1 m=99@1000");
 }
 
 static void full_producer(void *arg)
@@ -563,12 +451,10 @@ static void full_main(void *arg)
 
 static void test_mbox_post_blocks_while_full(void **state)
 {
-  ts *st = *state;
-  run_main(st, full_main, 10);
-  assert_end(st, SIM_END_NORMAL);
   /* The third post waits for the consumer's first fetch; the producer,
    * of higher priority, then finishes before the consumer goes on. */
-  assert_string_equal(st->log, "P:1 P:2 C:fetching count=2 P:3 C:1 C:2 C:3");
+  expect_run(*state, full_main, 10, SIM_END_NORMAL,
+             "P:1 P:2 C:fetching count=2 P:3 C:1 C:2 C:3");
 }
 
 static void rx_waiter(void *arg)
@@ -599,10 +485,8 @@ static void isr_post_main(void *arg)
 
 static void test_mbox_trypost_from_isr_wakes_fetcher(void **state)
 {
-  ts *st = *state;
-  run_main(st, isr_post_main, 1);
-  assert_end(st, SIM_END_NORMAL);
-  assert_string_equal(st->log, "W:fetch isr:post=0 W:got main:after");
+  expect_run(*state, isr_post_main, 1, SIM_END_NORMAL,
+             "W:fetch isr:post=0 W:got main:after");
 }
 
 /* ------------------------------------------------------------------ */
@@ -668,26 +552,24 @@ static void test_free_waited_mbox_faults(void **state)
 
 /* ------------------------------------------------------------------ */
 
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
-
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-      T(test_sem_counts),
-      T(test_sem_give_before_take),
-      T(test_sem_wakes_highest_priority_then_fifo),
-      T(test_mutex_contention),
-      T(test_mutex_priority_inheritance),
-      T(test_mutex_unlock_by_non_owner_faults),
-      T(test_mutex_lock_in_isr_faults),
-      T(test_mbox_fifo_order),
-      T(test_mbox_try_operations),
-      T(test_mbox_fetch_times_out),
-      T(test_mbox_fetch_keeps_its_deadline),
-      T(test_mbox_post_blocks_while_full),
-      T(test_mbox_trypost_from_isr_wakes_fetcher),
-      T(test_free_waited_sem_faults),
-      T(test_free_waited_mbox_faults),
+      HARNESS_TEST(test_sem_counts),
+      HARNESS_TEST(test_sem_give_before_take),
+      HARNESS_TEST(test_sem_wakes_highest_priority_then_fifo),
+      HARNESS_TEST(test_mutex_contention),
+      HARNESS_TEST(test_mutex_priority_inheritance),
+      HARNESS_TEST(test_mutex_unlock_by_non_owner_faults),
+      HARNESS_TEST(test_mutex_lock_in_isr_faults),
+      HARNESS_TEST(test_mbox_fifo_order),
+      HARNESS_TEST(test_mbox_try_operations),
+      HARNESS_TEST(test_mbox_fetch_times_out),
+      HARNESS_TEST(test_mbox_fetch_keeps_its_deadline),
+      HARNESS_TEST(test_mbox_post_blocks_while_full),
+      HARNESS_TEST(test_mbox_trypost_from_isr_wakes_fetcher),
+      HARNESS_TEST(test_free_waited_sem_faults),
+      HARNESS_TEST(test_free_waited_mbox_faults),
   };
   return cmocka_run_group_tests_name("sync", tests, NULL, NULL);
 }

@@ -18,6 +18,8 @@
 #include "sim_prng.h"
 #include "sim_trace.h"
 
+#include "harness.h"
+
 static uint64_t trace_digest_of(const char *detail3)
 {
   char err[128];
@@ -42,24 +44,28 @@ static void test_digest_is_stable_and_sensitive(void **state)
   assert_true(a != 0);
 }
 
+/* A trace opened to write "t.jsonl" in a fresh scratch directory. */
+static void trace_open_scratch(scratch *sc)
+{
+  char err[256] = "";
+  scratch_make(sc, "t.jsonl");
+  assert_int_equal(sim_trace_open(sc->path, err, sizeof err), 0);
+}
+
 static void test_jsonl_file_appears_complete(void **state)
 {
   (void)state;
-  char dir[] = "/tmp/lwipsim-test-XXXXXX";
-  assert_non_null(mkdtemp(dir));
-  char path[128], tmp[140];
-  snprintf(path, sizeof path, "%s/t.jsonl", dir);
-  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  scratch sc;
   char err[256];
-  assert_int_equal(sim_trace_open(path, err, sizeof err), 0);
+  trace_open_scratch(&sc);
   sim_trace_emit(7, "A \"quoted\"", "point", "line\nbreak\\");
   sim_trace_flush();
   /* While the run goes on only the temporary file exists. */
-  assert_int_equal(access(path, F_OK), -1);
-  assert_int_equal(access(tmp, F_OK), 0);
+  assert_int_equal(access(sc.path, F_OK), -1);
+  assert_int_equal(access(sc.tmp, F_OK), 0);
   assert_int_equal(sim_trace_close(err, sizeof err), 0);
-  assert_int_equal(access(tmp, F_OK), -1);
-  FILE *f = fopen(path, "r");
+  assert_int_equal(access(sc.tmp, F_OK), -1);
+  FILE *f = fopen(sc.path, "r");
   assert_non_null(f);
   char line[256] = "";
   assert_non_null(fgets(line, sizeof line, f));
@@ -68,25 +74,18 @@ static void test_jsonl_file_appears_complete(void **state)
                       "{\"t_us\":7,\"seq\":0,\"thread\":\"A \\\"quoted\\\"\","
                       "\"kind\":\"point\",\"detail\":\"line\\u000abreak\\\\\"}"
                       "\n");
-  unlink(path);
-  rmdir(dir);
+  assert_int_equal(unlink(sc.path), 0);
+  assert_int_equal(rmdir(sc.dir), 0);
 }
 
 static void test_abandon_leaves_nothing(void **state)
 {
   (void)state;
-  char dir[] = "/tmp/lwipsim-test-XXXXXX";
-  assert_non_null(mkdtemp(dir));
-  char path[128], tmp[140];
-  snprintf(path, sizeof path, "%s/t.jsonl", dir);
-  snprintf(tmp, sizeof tmp, "%s.tmp", path);
-  char err[256];
-  assert_int_equal(sim_trace_open(path, err, sizeof err), 0);
+  scratch sc;
+  trace_open_scratch(&sc);
   sim_trace_emit(1, "a", "b", "c");
   sim_trace_abandon();
-  assert_int_equal(access(path, F_OK), -1);
-  assert_int_equal(access(tmp, F_OK), -1);
-  assert_int_equal(rmdir(dir), 0);
+  scratch_assert_gone(&sc);
 }
 
 static void test_unwritable_trace_is_an_error(void **state)
