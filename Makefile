@@ -335,7 +335,10 @@ $(B)/lwipsim: $(patsubst cli/%.c,$(B)/obj/cli/%.o,$(CLI_SRCS)) $(B)/obj/cli/vers
 	$(call say,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS) -lpcap
 
 ifeq ($(wildcard $(LWIP)/src/core/init.c),)
-# The tree is not there yet: fetch it, then build with its file list.
+# The tree is not there yet: fetch it, then build with its file list.  One
+# target at a time here: `make -j2 all unit-tests` would otherwise fetch
+# twice at once and collide on apt's lock.
+.NOTPARALLEL:
 all unit-tests:
 	@$(MAKE) --no-print-directory lwip
 	@$(MAKE) --no-print-directory $@
