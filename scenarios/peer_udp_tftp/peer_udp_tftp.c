@@ -386,8 +386,4 @@ static void pu_main(scn_run *run)
               (unsigned long long)a->rtt_max_us);
 }
 
-const scn_impl scn_peer_udp_tftp_impl = {
-    .name = "peer_udp_tftp",
-    .main_prio = 2,
-    .main = pu_main,
-};
+SCN_IMPL(peer_udp_tftp, .main_prio = 2, .main = pu_main);
