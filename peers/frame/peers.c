@@ -867,6 +867,17 @@ const peers_tftp_result *peers_get_tftp(const peers_node *p)
   return p->kind == PEERS_TFTP ? &p->u.tftp.res : NULL;
 }
 
+bool peers_tftp_exact(const peers_tftp_result *r, size_t len,
+                      uint8_t (*byte)(size_t i))
+{
+  if (!r->complete || r->len != len)
+    return false;
+  for (size_t i = 0; i < len; i++)
+    if (r->data[i] != byte(i))
+      return false;
+  return true;
+}
+
 void peers_free(peers_node *p)
 {
   if (!p)
