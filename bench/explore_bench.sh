@@ -17,13 +17,10 @@ set -euo pipefail
 B=${1:-build}
 LWIPSIM=$B/lwipsim
 FREE=$B/engines/bug-select-leak/lwipsim-engine-free
-TMP=$(mktemp -d /tmp/lwipsim-xbench.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
-for tool in jq /usr/bin/time; do
-  command -v "$tool" >/dev/null || { echo "lwipsim bench: $tool is missing" >&2; exit 2; }
-done
-ok_ge() { awk -v v="$1" -v t="$2" 'BEGIN { print (v >= t ? "ok" : "MISSED") }'; }
-ok_le() { awk -v v="$1" -v t="$2" 'BEGIN { print (v <= t ? "ok" : "MISSED") }'; }
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+bench_tmp xbench
+bench_need jq /usr/bin/time
 
 echo "-- P1: ENFILE cycle over 20 runs (select_close_race leak-2.0)"
 dist() { sort -n | uniq -c | awk '{ printf "%s%s x%s", (NR > 1 ? ", " : ""), $2, $1 } END { print "" }'; }
@@ -49,13 +46,13 @@ for j in 1 2; do
   eval "rate$j=$rate"
   echo "jobs $j: $rate schedules/s ($(head -1 "$TMP/x$j" | sed 's/.*: //'))"
 done
-echo "P2 with 2 jobs: $rate2 schedules/s, ratio 2 jobs/1 job $(awk -v a="$rate2" -v b="$rate1" 'BEGIN { printf "%.2f", a / b }')   target >= 1,000/s  [$(ok_ge "$rate2" 1000)]"
+echo "P2 with 2 jobs: $rate2 schedules/s, ratio 2 jobs/1 job $(awk -v a="$rate2" -v b="$rate1" 'BEGIN { printf "%.2f", a / b }')   target >= 1,000/s  [$(bench_ge "$rate2" 1000)]"
 
 echo "-- P5: lwipsim suite --jobs 2"
 start=$(date +%s%N)
 "$LWIPSIM" suite --jobs 2 >"$TMP/suite" 2>&1 || true
 secs=$(awk -v n=$(( $(date +%s%N) - start )) 'BEGIN { printf "%.1f", n / 1e9 }')
-echo "P5 suite --jobs 2: $secs s wall, $(grep -c ' ok$' "$TMP/suite" || true) variants as expected of $("$LWIPSIM" list --names | wc -l)   target <= 60 s  [$(ok_le "$secs" 60)]"
+echo "P5 suite --jobs 2: $secs s wall, $(grep -c ' ok$' "$TMP/suite" || true) variants as expected of $("$LWIPSIM" list --names | wc -l)   target <= 60 s  [$(bench_le "$secs" 60)]"
 
 echo "-- P6: peak RSS of one engine process"
 eng=$B/engines/board-tftp/lwipsim-engine
@@ -64,7 +61,7 @@ scn=ping_flood_load
 /usr/bin/time -v -o "$TMP/time" "$eng" run "$scn" --json >"$TMP/p6.json" 2>/dev/null || true
 rss=$(awk -F': *' '/Maximum resident set size/ { print $2 }' "$TMP/time")
 mib=$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')
-echo "P6 $scn engine: $mib MiB peak RSS   target <= 32 MiB  [$(ok_le "$mib" 32)]"
+echo "P6 $scn engine: $mib MiB peak RSS   target <= 32 MiB  [$(bench_le "$mib" 32)]"
 
 echo "-- P6: the board's lwIP heap and pools against its profile"
 # The pool records of one board run give each pool's size as lwIP built

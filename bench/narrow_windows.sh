@@ -36,12 +36,11 @@ SIM_TIME_LIMIT_S=${SIM_TIME_LIMIT_S:-300}
 RUN_TIMEOUT_S=90
 ONLY=${ONLY:-} # one scenario's name: the other is skipped
 
-for tool in jq timeout; do
-  command -v "$tool" >/dev/null || { echo "lwipsim bench: $tool is missing" >&2; exit 2; }
-done
-[[ -x $LWIPSIM ]] || { echo "lwipsim bench: $LWIPSIM is not built (run make bench)" >&2; exit 2; }
-TMP=$(mktemp -d /tmp/lwipsim-nwbench.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+bench_need jq timeout
+bench_built "$LWIPSIM"
+bench_tmp nwbench
 
 now_ns() { date +%s%N; }
 secs_since() { awk -v n=$(( $(now_ns) - $1 )) 'BEGIN { printf "%.2f", n / 1e9 }'; }

@@ -29,21 +29,11 @@ RUNS=10
 # name|arguments after "lwipsim run"
 SCENARIOS=("udp_loopback|udp_loopback --seed 7" "idle_timers|idle_timers")
 
-for tool in hyperfine jq /usr/bin/time; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "lwipsim bench: $tool is missing (make deps installs it)" >&2
-    exit 2
-  fi
-done
-for f in "$LWIPSIM" "$SCHED_BENCH"; do
-  if [[ ! -x $f ]]; then
-    echo "lwipsim bench: $f is not built (run make bench)" >&2
-    exit 2
-  fi
-done
-
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+bench_need hyperfine jq /usr/bin/time
+bench_built "$LWIPSIM" "$SCHED_BENCH"
+bench_tmp bench
 
 section() { printf '\n== %s\n' "$1"; }
 
@@ -55,14 +45,6 @@ group() {
       out = "," substr(s, length(s) - 2) out; s = substr(s, 1, length(s) - 3)
     }
     print s out }'
-}
-
-# ok|MISSED for "value >= target" or "value <= target".
-verdict_ge() {
-  awk -v v="$1" -v t="$2" 'BEGIN { print (v >= t ? "ok" : "MISSED") }'
-}
-verdict_le() {
-  awk -v v="$1" -v t="$2" 'BEGIN { print (v <= t ? "ok" : "MISSED") }'
 }
 
 # ------------------------------------------------------------------
@@ -118,7 +100,7 @@ done
 # ------------------------------------------------------------------
 section "summary"
 echo "scheduling points/s (one thread, pinned): $(group "$points_rate")" \
-  "  target ≥ 1,000,000 points/s  [$(verdict_ge "$points_rate" 1000000)]"
+  "  target ≥ 1,000,000 points/s  [$(bench_ge "$points_rate" 1000000)]"
 echo "handoffs/s (rtos, equal priorities):      $(group "$handoff_rate")"
 echo "handoffs/s (rtos, giver preempted):       $(group "$preempt_rate")"
 echo "handoffs/s (random policy):               $(group "$random_rate")"
@@ -137,7 +119,7 @@ awk -v v="$it_virtual" -v w="$it_mean" -v e="$it_engine" 'BEGIN {
   printf "virtual-time compression (idle_timers): %.0fx process, " \
          "%.0fx engine\n", v / w, v / e }'
 echo "1 virtual hour takes $hour_wall s wall   target: 1 virtual hour in" \
-  "≤ 3.6 s  [$(verdict_le "$hour_wall" 3.6)]"
+  "≤ 3.6 s  [$(bench_le "$hour_wall" 3.6)]"
 jq -r '.timings | "idle_timers per virtual second: \(.points * 1e6 /
   .virtual_us | . * 10 | round / 10) points, \(.switches * 1e6 /
   .virtual_us | . * 1000 | round / 1000) switches"' "$it_json"

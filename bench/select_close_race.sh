@@ -45,19 +45,11 @@ MAX_RUNS=200
 BUDGET_S=40     # per free series (all CPUs; the pinned series gets half)
 RUN_TIMEOUT_S=5 # a run that does not reproduce takes 1,000 cycles, ~1.5 s
 
-if ! command -v jq >/dev/null 2>&1; then
-  echo "lwipsim bench: jq is missing (make deps installs it)" >&2
-  exit 2
-fi
-for f in "$LWIPSIM" "$FREE"; do
-  if [[ ! -x $f ]]; then
-    echo "lwipsim bench: $f is not built (run make bench)" >&2
-    exit 2
-  fi
-done
-
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+bench_need jq
+bench_built "$LWIPSIM" "$FREE"
+bench_tmp scrbench
 
 now_ns() { date +%s%N; }
 ms() { awk -v ns="$1" 'BEGIN { printf "%.1f", ns / 1e6 }'; }

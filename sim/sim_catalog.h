@@ -44,6 +44,37 @@ typedef struct {
   size_t n;
 } sim_catalog;
 
+/* A descriptor reads as a table: a scenario's desc.c is one SIM_SCENARIO
+ * with its name (the folder's, which is also the identifier the Makefile's
+ * generated catalogue refers to: scn_<name>_desc), its summary, its origin
+ * and then one SIM_VARIANT per variant:
+ *
+ *   SIM_SCENARIO(board_ping,
+ *     "a scripted peer pings the board ...",       <- summary
+ *     "baseline, no field bug: ...",               <- origin
+ *     SIM_VARIANT("default", "board", NOT_REPRODUCED, RTOS, 0,
+ *                 "ARP, then 10 echo requests ..."),
+ *     SIM_VARIANT(...));
+ *
+ * SIM_VARIANT takes the variant's name, profile, expected verdict and
+ * policy (a sim_verdict and a sim_policy without their prefixes), time
+ * limit in virtual µs (0: the scheduler's default) and summary.  The
+ * Makefile reads each variant's profile from the line that opens its
+ * SIM_VARIANT, so the name and the profile stay string literals on that
+ * line; it builds the scenario into the engine of every profile named. */
+#define SIM_VARIANT(name_, profile_, expected_, policy_, limit_us_, summary_) \
+  {.name = (name_), .summary = (summary_), .profile = (profile_),           \
+   .expected = SIM_VERDICT_##expected_, .policy = SIM_POLICY_##policy_,     \
+   .time_limit_us = (limit_us_)}
+
+#define SIM_SCENARIO(id_, summary_, origin_, ...)                           \
+  static const sim_variant scn_##id_##_variants[] = {__VA_ARGS__};          \
+  const sim_scenario scn_##id_##_desc = {                                   \
+      .name = #id_, .summary = (summary_), .origin = (origin_),             \
+      .variants = scn_##id_##_variants,                                     \
+      .nvariants = sizeof scn_##id_##_variants /                            \
+                   sizeof scn_##id_##_variants[0]}
+
 const sim_scenario *sim_catalog_find(const sim_catalog *c, const char *name);
 const sim_variant *sim_catalog_variant(const sim_scenario *s,
                                        const char *name);

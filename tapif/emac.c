@@ -70,21 +70,13 @@ struct emac {
 
 void emac_config_default(emac_config *c)
 {
-  static const uint8_t mac[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
-  memset(c, 0, sizeof *c);
-  c->rx_ring = 4;
-  c->tx_ring = 4;
-  c->rx_buf = 1536;
-  c->tx_free = EMAC_TXFREE_DEFERRED;
-  memcpy(c->mac, mac, sizeof mac);
-  c->link_mbps = 100;
-  c->rx_irq_prio = 2;
-  c->tx_irq_prio = 1;
-  c->rx_task_prio = 5;
-  c->phy_task_prio = 1;
-  c->phy_poll_ms = 100;
-  c->refill_retry_ms = 50;
-  c->cable_plugged = true;
+  *c = (emac_config){.rx_ring = 4, .tx_ring = 4, .rx_buf = 1536,
+                     .tx_free = EMAC_TXFREE_DEFERRED,
+                     .mac = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01},
+                     .link_mbps = 100, .rx_irq_prio = 2, .tx_irq_prio = 1,
+                     .rx_task_prio = 5, .phy_task_prio = 1,
+                     .phy_poll_ms = 100, .refill_retry_ms = 50,
+                     .cable_plugged = true};
 }
 
 /* ------------------------------------------------------------------ */
@@ -364,6 +356,11 @@ int emac_tx_irq(const emac *e)
 const emac_stats *emac_get_stats(const emac *e)
 {
   return &e->st;
+}
+
+uint64_t emac_rx_drops(const emac_stats *s)
+{
+  return s->rx_drop_no_desc + s->rx_drop_no_pbuf + s->rx_drop_queue_full;
 }
 
 void emac_free(emac *e)

@@ -83,6 +83,10 @@ void emac_start(emac *e, struct netif *netif);
 void emac_set_cable(emac *e, bool plugged);
 void emac_set_cable_at(emac *e, bool plugged, uint64_t t_us);
 const emac_stats *emac_get_stats(const emac *e);
+/* The frames the board could not take in: no free descriptor, no pool
+ * buffer, or netif->input refused - the drops that load causes (a pulled
+ * cable and oversize frames are counted apart). */
+uint64_t emac_rx_drops(const emac_stats *s);
 /* The TX-complete IRQ's number (after emac_start), for sim_irq_pin. */
 int emac_tx_irq(const emac *e);
 /* Attaches `note` (copied, at most 127 bytes) as a capture comment to the

@@ -299,9 +299,9 @@ int pcapio_add_interface(pcapio_writer *w, const char *name,
   return w->n_if++;
 }
 
-int pcapio_write_frame(pcapio_writer *w, int ifid, uint64_t t_us,
-                       int direction, const void *frame, size_t len,
-                       const char *comment)
+/* A block for interface `ifid` may be written: the writer has not failed
+ * and the interface was added; otherwise -1 with the reason in w->err. */
+static int pcapio__check_if(pcapio_writer *w, int ifid)
 {
   if (w->failed)
     return -1;
@@ -311,6 +311,15 @@ int pcapio_write_frame(pcapio_writer *w, int ifid, uint64_t t_us,
              w->n_if);
     return -1;
   }
+  return 0;
+}
+
+int pcapio_write_frame(pcapio_writer *w, int ifid, uint64_t t_us,
+                       int direction, const void *frame, size_t len,
+                       const char *comment)
+{
+  if (pcapio__check_if(w, ifid) != 0)
+    return -1;
   if (direction != PCAPIO_UNKNOWN && direction != PCAPIO_IN &&
       direction != PCAPIO_OUT) {
     snprintf(w->err, sizeof w->err, "capture %s: bad direction %d", w->name,
@@ -367,14 +376,8 @@ int pcapio_write_summary(pcapio_writer *w, int ifid, uint64_t t_us,
                          const char *comment, const uint32_t *hashes,
                          size_t nhashes)
 {
-  if (w->failed)
+  if (pcapio__check_if(w, ifid) != 0)
     return -1;
-  if (ifid < 0 || ifid >= w->n_if) {
-    snprintf(w->err, sizeof w->err,
-             "capture %s: no interface %d (%d added)", w->name, ifid,
-             w->n_if);
-    return -1;
-  }
   if (nhashes > (PCAPIO_META_MAX - 64) / 4) {
     snprintf(w->err, sizeof w->err, "capture %s: %zu trace hashes is too "
              "many", w->name, nhashes);

@@ -24,6 +24,9 @@
 # Word splitting of package lists is intended throughout:
 # shellcheck disable=SC2086
 set -eu
+# apt_reason
+# shellcheck source=tools/apt.sh
+. "$(dirname -- "$0")/apt.sh"
 
 PACKAGES="gcc make pkgconf libpcap-dev libcmocka-dev xz-utils libxxhash-dev \
 libjansson-dev dpkg-dev tshark iputils-ping iproute2 iperf \
@@ -73,14 +76,6 @@ log=$(mktemp)
 trap 'rm -f -- "$log"' EXIT
 trap 'exit 1' HUP INT TERM
 
-first_error() {
-  r=$(sed -n 's/^E: //p' "$log" | head -n 1)
-  if [ -z "$r" ]; then
-    r=$(awk 'NF { last = $0 } END { print last }' "$log")
-  fi
-  printf '%s' "$r"
-}
-
 echo "lwipsim: installing missing packages: $missing" >&2
 export DEBIAN_FRONTEND=noninteractive
 echo "wireshark-common wireshark-common/install-setuid boolean false" |
@@ -90,11 +85,11 @@ echo "wireshark-common wireshark-common/install-setuid boolean false" |
 # do); the install below reports the real problem.
 update_ok=1
 apt-get -qq -o DPkg::Lock::Timeout=300 update > "$log" 2>&1 || update_ok=0
-update_err=$(first_error)
+update_err=$(apt_reason "$log")
 
 if ! apt-get -q -y -o DPkg::Lock::Timeout=300 install \
   --no-install-recommends $missing > "$log" 2>&1; then
-  reason=$(first_error)
+  reason=$(apt_reason "$log")
   if [ "$update_ok" -eq 0 ]; then
     reason="$reason (apt-get update failed: $update_err)"
   fi

@@ -54,6 +54,9 @@ if [ "$#" -ne 1 ] || [ -z "$1" ]; then
 fi
 
 top_dir=$(CDPATH="" cd -- "$(dirname -- "$0")/.." && pwd -P)
+# apt_reason
+# shellcheck source=tools/apt.sh
+. "$top_dir/tools/apt.sh"
 sha_file=$top_dir/contrib_port/lwip-tarball.sha256
 
 mkdir -p -- "$1" || die "cannot create build directory $1"
@@ -100,15 +103,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 2' HUP INT TERM
-
-# Print apt's first error ("E: ...") from a log, else its last line.
-apt_reason() {
-  r=$(sed -n 's/^E: //p' "$1" | head -n 1)
-  if [ -z "$r" ]; then
-    r=$(awk 'NF { last = $0 } END { print last }' "$1")
-  fi
-  printf '%s' "$r"
-}
 
 # Write deb-src entries derived from the system's sources into $1.
 make_source_parts() {

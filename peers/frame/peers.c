@@ -124,52 +124,42 @@ void peers_common_default(peers_common *c, const char *name, uint8_t host)
   c->link_mbps = 100;
 }
 
+/* Each kind's defaults as one initializer (what is not named is 0), then
+ * the settings every peer shares. */
 void peers_arp_config_default(peers_arp_config *c, const char *name,
                               uint8_t host)
 {
-  memset(c, 0, sizeof *c);
+  *c = (peers_arp_config){.resolves = 1, .interval_us = 100000};
   peers_common_default(&c->c, name, host);
-  c->resolves = 1;
-  c->interval_us = 100000;
 }
 
 void peers_ping_config_default(peers_ping_config *c, const char *name,
                                uint8_t host)
 {
-  memset(c, 0, sizeof *c);
+  *c = (peers_ping_config){.count = 10, .payload = 56,
+                           .interval_us = 100000, .timeout_us = 1000000,
+                           .id = 0x5045};
   peers_common_default(&c->c, name, host);
-  c->count = 10;
-  c->payload = 56;
-  c->interval_us = 100000;
-  c->timeout_us = 1000000;
-  c->id = 0x5045;
 }
 
 void peers_udp_config_default(peers_udp_config *c, const char *name,
                               uint8_t host)
 {
-  memset(c, 0, sizeof *c);
+  *c = (peers_udp_config){.sport = 40000, .dport = 7, .count = 10,
+                          .size = 64, .interval_us = 10000,
+                          .linger_us = 100000};
   peers_common_default(&c->c, name, host);
-  c->sport = 40000;
-  c->dport = 7;
-  c->count = 10;
-  c->size = 64;
-  c->interval_us = 10000;
-  c->linger_us = 100000;
 }
 
 void peers_tftp_config_default(peers_tftp_config *c, const char *name,
                                uint8_t host, const char *file)
 {
-  memset(c, 0, sizeof *c);
+  *c = (peers_tftp_config){.file = file, .mode = "octet",
+                           .sport = (uint16_t)(49152 + host),
+                           .server_port = FRAMES_TFTP_PORT,
+                           .timeout_us = 500000, .retries = 5,
+                           .max_bytes = 1u << 20};
   peers_common_default(&c->c, name, host);
-  c->file = file;
-  c->mode = "octet";
-  c->sport = (uint16_t)(49152 + host);
-  c->server_port = FRAMES_TFTP_PORT;
-  c->timeout_us = 500000;
-  c->retries = 5;
-  c->max_bytes = 1u << 20;
 }
 
 /* ------------------------------------------------------------------ */
@@ -875,6 +865,17 @@ const peers_udp_result *peers_get_udp(const peers_node *p)
 const peers_tftp_result *peers_get_tftp(const peers_node *p)
 {
   return p->kind == PEERS_TFTP ? &p->u.tftp.res : NULL;
+}
+
+bool peers_tftp_exact(const peers_tftp_result *r, size_t len,
+                      uint8_t (*byte)(size_t i))
+{
+  if (!r->complete || r->len != len)
+    return false;
+  for (size_t i = 0; i < len; i++)
+    if (r->data[i] != byte(i))
+      return false;
+  return true;
 }
 
 void peers_free(peers_node *p)

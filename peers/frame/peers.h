@@ -185,6 +185,10 @@ typedef struct {
 
 void peers_tftp_config_default(peers_tftp_config *c, const char *name,
                                uint8_t host, const char *file);
+/* The transfer completed with exactly `len` bytes, byte i being
+ * `byte(i)`: the file a scenario's server generated arrived whole. */
+bool peers_tftp_exact(const peers_tftp_result *r, size_t len,
+                      uint8_t (*byte)(size_t i));
 
 /* ------------------------------------------------------------------ */
 /* life cycle (from a sim thread)                                      */

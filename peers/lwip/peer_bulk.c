@@ -16,13 +16,9 @@
 
 void peer_bulk_config_default(peer_bulk_config *c)
 {
-  memset(c, 0, sizeof *c);
-  c->port = 9;
-  c->total = 64 * 1024;
-  c->chunk = 1460;
-  c->wait_close = true;
-  c->timeout_us = 5000000;
-  c->prio = 3;
+  *c = (peer_bulk_config){.port = 9, .total = 64 * 1024, .chunk = 1460,
+                          .wait_close = true, .timeout_us = 5000000,
+                          .prio = 3};
 }
 
 static void peer_bulk_main(peer_app *a, unsigned index)

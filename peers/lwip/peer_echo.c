@@ -17,12 +17,8 @@
 
 void peer_echo_config_default(peer_echo_config *c)
 {
-  memset(c, 0, sizeof *c);
-  c->port = 7;
-  c->trips = 10;
-  c->bytes = 1000;
-  c->timeout_us = 2000000;
-  c->prio = 3;
+  *c = (peer_echo_config){.port = 7, .trips = 10, .bytes = 1000,
+                          .timeout_us = 2000000, .prio = 3};
 }
 
 static void peer_echo_main(peer_app *a, unsigned index)

@@ -31,13 +31,8 @@
 
 void peer_http_config_default(peer_http_config *c)
 {
-  memset(c, 0, sizeof *c);
-  c->port = 80;
-  c->path = "/";
-  c->connections = 1;
-  c->requests = 1;
-  c->timeout_us = 5000000;
-  c->prio = 3;
+  *c = (peer_http_config){.port = 80, .path = "/", .connections = 1,
+                          .requests = 1, .timeout_us = 5000000, .prio = 3};
 }
 
 /* The value of header `name` (with its colon) in the header block, or

@@ -138,8 +138,4 @@ static void bp_main(scn_run *run)
                 (unsigned long long)st->tx_frames);
 }
 
-const scn_impl scn_board_ping_impl = {
-    .name = "board_ping",
-    .main_prio = 2,
-    .main = bp_main,
-};
+SCN_IMPL(board_ping, .main_prio = 2, .main = bp_main);

@@ -312,8 +312,4 @@ static void hf_main(scn_run *run)
   }
 }
 
-const scn_impl scn_heap_fragmentation_impl = {
-    .name = "heap_fragmentation",
-    .main_prio = 2,
-    .main = hf_main,
-};
+SCN_IMPL(heap_fragmentation, .main_prio = 2, .main = hf_main);

@@ -51,9 +51,7 @@
 #include "lwip/tcpip.h"
 
 #include "scn.h"
-#include "scn_board.h"
-#include "scn_lwip.h"
-#include "scn_peer.h"
+#include "scn_rig.h"
 #include "sim_clock.h"
 #include "sim_sched.h"
 #include "sim_trace.h"
@@ -90,8 +88,7 @@ static scn_httpd_oom_file scn_httpd_oom_files[] = {
   (sizeof scn_httpd_oom_files / sizeof scn_httpd_oom_files[0])
 
 static struct {
-  scn_board board;
-  scn_peer peer;
+  scn_rig rig;
   peer_http_request req[SCN_HTTPD_OOM_NFILES];
   unsigned oom_lines; /* "http_accept: Out of memory, RST" seen */
 } sho;
@@ -167,7 +164,7 @@ static void scn_httpd_oom_diag(const char *line)
   if (strncmp(line, SCN_HTTPD_OOM_OOM_LINE, n) != 0)
     return;
   sho.oom_lines++;
-  emac_note_next_tx(sho.board.mac, SCN_HTTPD_OOM_OOM_LINE);
+  emac_note_next_tx(sho.rig.board.mac, SCN_HTTPD_OOM_OOM_LINE);
   sim_trace_event("httpd", SCN_HTTPD_OOM_OOM_LINE);
 }
 
@@ -183,7 +180,7 @@ static peer_app *scn_httpd_oom_get(size_t i)
 {
   peer_http_config c;
   peer_http_config_default(&c);
-  memcpy(c.server, sho.board.host.ip, 4);
+  memcpy(c.server, sho.rig.board.host.ip, 4);
   c.path = scn_httpd_oom_files[i].path;
   if (scn_httpd_oom_files[i].page == 'A') {
     c.keep_alive = true;
@@ -239,15 +236,14 @@ static void scn_httpd_oom_main(scn_run *run)
     sim_sched_finish(SIM_END_FAULT, "httpd_oom needs a profile with "
                      "LWIP_HTTPD_CUSTOM_FILES (httpd-*)");
   scn_httpd_oom_build();
-  scn_board_up(run, &sho.board, NULL, NULL);
+  scn_rig_board_up(run, &sho.rig);
   sys_arch_set_diag_hook(scn_httpd_oom_diag);
   scn_at_end(run, scn_httpd_oom_unhook, NULL);
   LOCK_TCPIP_CORE();
   httpd_init();
   UNLOCK_TCPIP_CORE();
-  scn_pools before;
-  scn_pools_snapshot(&before);
-  scn_peer_up(run, &sho.peer, &sho.board, NULL);
+  scn_rig_peer_up(run, &sho.rig, NULL, 0, false);
+  const scn_pools *before = &sho.rig.before;
 
   /* Page A: every resource at once; the connections then stay idle. */
   uint64_t t_a = sim_clock_now_us();
@@ -284,12 +280,12 @@ static void scn_httpd_oom_main(scn_run *run)
   char leak[512] = "";
   int nleak = 0;
   for (int i = 0; i < MEMP_MAX; i++)
-    if (before.memp_used[i] != after.memp_used[i])
+    if (before->memp_used[i] != after.memp_used[i])
       nleak++;
-  if (before.mem_used != after.mem_used)
+  if (before->mem_used != after.mem_used)
     nleak++;
   if (nleak)
-    scn_pools_diff(&before, &after, leak, sizeof leak);
+    scn_pools_diff(before, &after, leak, sizeof leak);
 
   scn_counter(run, "page_a_us", (long long)pa.took_us);
   scn_counter(run, "page_b_us", (long long)pb.took_us);
@@ -340,8 +336,4 @@ static void scn_httpd_oom_main(scn_run *run)
                 (unsigned)lwip_stats.mem.err);
 }
 
-const scn_impl scn_httpd_oom_impl = {
-    .name = "httpd_oom",
-    .main_prio = 2,
-    .main = scn_httpd_oom_main,
-};
+SCN_IMPL(httpd_oom, .main_prio = 2, .main = scn_httpd_oom_main);

@@ -7,23 +7,11 @@
  */
 #include "sim_catalog.h"
 
-static const sim_variant scn_idle_timers_variants[] = {
-    {.name = "default",
-     .summary = "one virtual hour idle with a TCP server listening",
-     .profile = "board",
-     .expected = SIM_VERDICT_NOT_REPRODUCED,
-     .policy = SIM_POLICY_RTOS,
-     .time_limit_us = 3700ull * 1000000ull},
-};
-
-const sim_scenario scn_idle_timers_desc = {
-    .name = "idle_timers",
-    .summary = "an idle board with one listening TCP socket runs lwIP's "
-               "timers for one virtual hour",
-    .origin = "baseline, no field bug: proves that virtual time advances "
-              "exactly through lwIP's cyclic timers, that an idle hour "
-              "leaks nothing, and how fast an idle hour simulates",
-    .variants = scn_idle_timers_variants,
-    .nvariants = sizeof scn_idle_timers_variants /
-                 sizeof scn_idle_timers_variants[0],
-};
+SIM_SCENARIO(idle_timers,
+  "an idle board with one listening TCP socket runs lwIP's "
+  "timers for one virtual hour",
+  "baseline, no field bug: proves that virtual time advances "
+  "exactly through lwIP's cyclic timers, that an idle hour "
+  "leaks nothing, and how fast an idle hour simulates",
+  SIM_VARIANT("default", "board", NOT_REPRODUCED, RTOS, 3700ull * 1000000ull,
+              "one virtual hour idle with a TCP server listening"));

@@ -168,8 +168,5 @@ static void it_main(scn_run *run)
                 IT_HOUR_MS, IT_STEPS, timeouts_armed);
 }
 
-const scn_impl scn_idle_timers_impl = {
-    .name = "idle_timers",
-    .main_prio = 2, /* an application task, below tcpip_thread */
-    .main = it_main,
-};
+/* main is an application task, below tcpip_thread. */
+SCN_IMPL(idle_timers, .main_prio = 2, .main = it_main);

@@ -281,10 +281,5 @@ static int ip_configure(scn_run *run, sim_config *cfg, char *err,
   return 0;
 }
 
-const scn_impl scn_isr_pbuf_free_impl = {
-    .name = "isr_pbuf_free",
-    .main_prio = 2,
-    .main = ip_main,
-    .configure = ip_configure,
-    .on_end = ip_on_end,
-};
+SCN_IMPL(isr_pbuf_free, .main_prio = 2, .main = ip_main,
+         .configure = ip_configure, .on_end = ip_on_end);

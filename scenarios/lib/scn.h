@@ -70,6 +70,13 @@ typedef struct {
   void (*serve_setup)(const sim_variant *v);
 } scn_impl;
 
+/* A scenario's implementation, named after its folder as the Makefile's
+ * registry expects (scn_<name>_impl with .name "<name>"), e.g.
+ *   SCN_IMPL(peer_tcp_echo, .main_prio = 2, .main = pe_main);
+ * The other fields are scn_impl's, designated. */
+#define SCN_IMPL(id_, ...) \
+  const scn_impl scn_##id_##_impl = {.name = #id_, __VA_ARGS__}
+
 void scn_verdict(scn_run *run, sim_verdict v, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* A named figure for the JSON result (and the trace). */

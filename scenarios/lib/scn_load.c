@@ -136,13 +136,8 @@ void scn_load_wait(scn_load *l)
 
 bool scn_load_file_exact(const scn_load *l)
 {
-  const peers_tftp_result *t = peers_get_tftp(l->tftp);
-  if (!t->complete || t->len != SCN_LOAD_FILE_LEN)
-    return false;
-  for (size_t i = 0; i < t->len; i++)
-    if (t->data[i] != scn_load_file_byte(i))
-      return false;
-  return true;
+  return peers_tftp_exact(peers_get_tftp(l->tftp), SCN_LOAD_FILE_LEN,
+                          scn_load_file_byte);
 }
 
 unsigned scn_load_tail_answered(const scn_load *l)

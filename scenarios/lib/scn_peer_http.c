@@ -17,20 +17,16 @@
 
 #include "lwip/apps/fs.h"
 #include "lwip/apps/httpd.h"
-#include "lwip/stats.h"
 #include "lwip/tcpip.h"
 
-#include "scn_board.h"
-#include "scn_lwip.h"
-#include "scn_peer.h"
+#include "scn_rig.h"
 #include "sim_sched.h"
 
 #define SCN_PEER_HTTP_MAX 16
 #define SCN_PEER_HTTP_TIME_WAIT_US 125000000ull /* 2 min and a few ticks */
 
 static struct {
-  scn_board board;
-  scn_peer peer;
+  scn_rig rig;
   peer_http_request req[SCN_PEER_HTTP_MAX];
 } sph;
 
@@ -68,7 +64,8 @@ void scn_peer_http_run(scn_run *run, const peer_http_config *cfg,
   if (total == 0 || total > SCN_PEER_HTTP_MAX)
     sim_sched_finish(SIM_END_FAULT, "http: %u requests (1..%d)", total,
                      SCN_PEER_HTTP_MAX);
-  scn_board_up(run, &sph.board, NULL, NULL);
+  scn_rig *r = &sph.rig;
+  scn_rig_board_up(run, r);
   LOCK_TCPIP_CORE();
   httpd_init();
   UNLOCK_TCPIP_CORE();
@@ -76,18 +73,14 @@ void scn_peer_http_run(scn_run *run, const peer_http_config *cfg,
   uint32_t want_hash;
   if (!scn_peer_http_body(fs_path, &want_len, &want_hash))
     sim_sched_finish(SIM_END_FAULT, "the board's fs has no %s", fs_path);
-  scn_pools before;
-  scn_pools_snapshot(&before);
-  scn_peer_up(run, &sph.peer, &sph.board, NULL);
+  scn_rig_peer_up(run, r, NULL, 0, false);
 
-  memcpy(c.server, sph.board.host.ip, 4);
+  memcpy(c.server, r->board.host.ip, 4);
   peer_app *app = peer_http_start(&c, sph.req);
   if (!app)
     sim_sched_finish(SIM_END_FAULT, "peer: cannot start the HTTP client");
-  bool done = peer_app_wait(app, 30000000) == 0;
-  sim_sleep_us(SCN_PEER_HTTP_TIME_WAIT_US);
-  char clean[512];
-  bool is_clean = scn_peer_clean(&before, clean, sizeof clean);
+  scn_rig_wait(r, app, 30000000);
+  scn_rig_settle(r, SCN_PEER_HTTP_TIME_WAIT_US);
 
   unsigned ok = 0, resets = 0;
   uint64_t dmin = UINT64_MAX, dmax = 0;
@@ -104,7 +97,6 @@ void scn_peer_http_run(scn_run *run, const peer_http_config *cfg,
       bad = q;
     }
   }
-  const emac_stats *es = emac_get_stats(sph.board.mac);
   scn_counter(run, "requests_ok", ok);
   scn_counter(run, "resets", resets);
   scn_counter(run, "body_bytes_expected", (long long)want_len);
@@ -112,14 +104,9 @@ void scn_peer_http_run(scn_run *run, const peer_http_config *cfg,
     scn_counter(run, "request_us_min", (long long)dmin);
     scn_counter(run, "request_us_max", (long long)dmax);
   }
-  scn_counter(run, "board_tcp_xmit", lwip_stats.tcp.xmit);
-  scn_counter(run, "board_tx_drop_no_desc", (long long)es->tx_drop_no_desc);
-  scn_counter(run, "board_rx_drops",
-              (long long)(es->rx_drop_no_desc + es->rx_drop_no_pbuf +
-                          es->rx_drop_queue_full));
-  scn_peer_counters(run);
+  scn_rig_counters(run, r);
 
-  if (!done)
+  if (!r->app_done)
     scn_verdict(run, SIM_VERDICT_REPRODUCED, "the HTTP client did not "
                 "finish within 30 s (%u of %u requests fine)", ok, total);
   else if (bad)
@@ -133,13 +120,13 @@ void scn_peer_http_run(scn_run *run, const peer_http_config *cfg,
                 bad->fail.call ? ", failed in " : "",
                 bad->fail.call ? bad->fail.call : "",
                 bad->fail.reset ? " (reset)" : "", ok, total);
-  else if (!is_clean)
+  else if (!r->clean)
     scn_verdict(run, SIM_VERDICT_REPRODUCED,
-                "all %u requests fine, but %s", total, clean);
+                "all %u requests fine, but %s", total, r->clean_text);
   else
     scn_verdict(run, SIM_VERDICT_NOT_REPRODUCED,
                 "%u of %u GETs of %s answered 200 with %s's %zu bytes, "
                 "byte-exact, in %.3f..%.3f ms; %s after TIME_WAIT",
                 ok, total, c.path, fs_path, want_len, (double)dmin / 1e3,
-                (double)dmax / 1e3, clean);
+                (double)dmax / 1e3, r->clean_text);
 }

@@ -23,8 +23,4 @@ static void phg_main(scn_run *run)
   scn_peer_http_run(run, &c, "/index.html");
 }
 
-const scn_impl scn_peer_http_get_impl = {
-    .name = "peer_http_get",
-    .main_prio = 2,
-    .main = phg_main,
-};
+SCN_IMPL(peer_http_get, .main_prio = 2, .main = phg_main);

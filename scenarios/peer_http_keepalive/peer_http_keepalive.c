@@ -25,8 +25,4 @@ static void phk_main(scn_run *run)
   scn_peer_http_run(run, &c, "/index.html");
 }
 
-const scn_impl scn_peer_http_keepalive_impl = {
-    .name = "peer_http_keepalive",
-    .main_prio = 2,
-    .main = phk_main,
-};
+SCN_IMPL(peer_http_keepalive, .main_prio = 2, .main = phk_main);

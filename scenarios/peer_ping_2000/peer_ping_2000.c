@@ -109,8 +109,7 @@ static void pp_main(scn_run *run)
   scn_counter(run, "emac_rx", (long long)st->rx_frames);
   scn_counter(run, "emac_tx", (long long)st->tx_frames);
   scn_counter(run, "emac_rx_drops",
-              (long long)(st->rx_drop_no_desc + st->rx_drop_no_pbuf +
-                          st->rx_drop_queue_full + st->rx_drop_oversize));
+              (long long)(emac_rx_drops(st) + st->rx_drop_oversize));
 
   int odd = pp_first_odd(r);
   if (!r->st.resolved)
@@ -148,8 +147,4 @@ static void pp_main(scn_run *run)
                 (unsigned)lwip_stats.ip_frag.xmit);
 }
 
-const scn_impl scn_peer_ping_2000_impl = {
-    .name = "peer_ping_2000",
-    .main_prio = 2,
-    .main = pp_main,
-};
+SCN_IMPL(peer_ping_2000, .main_prio = 2, .main = pp_main);

@@ -14,96 +14,75 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "lwip/stats.h"
-
 #include "scn.h"
-#include "scn_board.h"
-#include "scn_lwip.h"
-#include "scn_peer.h"
-#include "scn_svc.h"
+#include "scn_rig.h"
 #include "sim_sched.h"
 
 #define PB_BYTES (256 * 1024)
 
 static struct {
-  scn_board board;
-  scn_peer peer;
-  scn_svc srv;
+  scn_rig rig;
   peer_bulk_result bulk;
 } pb;
 
 static void pb_main(scn_run *run)
 {
   memset(&pb, 0, sizeof pb);
-  scn_board_up(run, &pb.board, NULL, NULL);
-  scn_pools before;
-  scn_pools_snapshot(&before);
-  scn_svc_start(&pb.srv, "discard_srv", 9, false, 3);
-  scn_peer_up(run, &pb.peer, &pb.board, NULL);
+  scn_rig *r = &pb.rig;
+  scn_rig_board_up(run, r);
+  scn_rig_peer_up(run, r, "discard_srv", 9, false);
 
   peer_bulk_config c;
   peer_bulk_config_default(&c);
-  memcpy(c.server, pb.board.host.ip, 4);
+  memcpy(c.server, r->board.host.ip, 4);
   c.total = PB_BYTES;
   c.salt = (uint32_t)run->seed;
   peer_app *app = peer_bulk_start(&c, &pb.bulk);
   if (!app)
     sim_sched_finish(SIM_END_FAULT, "peer: cannot start the bulk sender");
-  bool client_done = peer_app_wait(app, 60000000) == 0;
-  bool srv_done = scn_svc_wait(&pb.srv, 5000);
-  sim_sleep_us(1000000); /* the last FIN/ACK and deferred frees */
-  char clean[512];
-  bool is_clean = scn_peer_clean(&before, clean, sizeof clean);
+  scn_rig_wait(r, app, 60000000);
+  scn_rig_settle(r, 1000000); /* the last FIN/ACK and deferred frees */
 
   uint32_t want = PEER_FNV1A_INIT;
   for (size_t i = 0; i < PB_BYTES; i++) {
     uint8_t b = peer_pattern(c.salt, i);
     want = peer_fnv1a(want, &b, 1);
   }
-  const emac_stats *es = emac_get_stats(pb.board.mac);
   uint64_t us = pb.bulk.duration_us ? pb.bulk.duration_us : 1;
-  double mbps = (double)pb.srv.bytes * 8.0 / (double)us;
+  double mbps = (double)r->svc.bytes * 8.0 / (double)us;
   scn_counter(run, "bulk_sent", (long long)pb.bulk.sent);
   scn_counter(run, "bulk_us", (long long)pb.bulk.duration_us);
-  scn_counter(run, "server_bytes", (long long)pb.srv.bytes);
-  scn_counter(run, "board_tcp_xmit", lwip_stats.tcp.xmit);
-  scn_counter(run, "board_tx_drop_no_desc", (long long)es->tx_drop_no_desc);
-  scn_counter(run, "board_rx_drops",
-              (long long)(es->rx_drop_no_desc + es->rx_drop_no_pbuf +
-                          es->rx_drop_queue_full));
-  scn_peer_counters(run);
+  scn_counter(run, "server_bytes", (long long)r->svc.bytes);
+  scn_rig_counters(run, r);
 
   const peer_failure *f = &pb.bulk.fail;
-  if (!client_done)
+  if (!r->app_done)
     scn_verdict(run, SIM_VERDICT_REPRODUCED, "the bulk sender did not "
                 "finish within 60 s (%zu bytes sent)", pb.bulk.sent);
   else if (f->call)
     scn_verdict(run, SIM_VERDICT_REPRODUCED,
                 "the peer's %s failed (errno %d%s) after %zu bytes", f->call,
                 f->err, f->reset ? ", reset" : "", pb.bulk.sent);
-  else if (!srv_done || pb.srv.fail)
+  else if (!r->svc_done || r->svc.fail)
     scn_verdict(run, SIM_VERDICT_REPRODUCED,
                 "the board's discard server %s%s (errno %d)",
-                srv_done ? "failed in " : "did not finish",
-                pb.srv.fail ? pb.srv.fail : "", pb.srv.fail_errno);
-  else if (pb.bulk.sent != PB_BYTES || pb.srv.bytes != PB_BYTES ||
-           pb.srv.hash != want)
+                r->svc_done ? "failed in " : "did not finish",
+                r->svc.fail ? r->svc.fail : "", r->svc.fail_errno);
+  else if (pb.bulk.sent != PB_BYTES || r->svc.bytes != PB_BYTES ||
+           r->svc.hash != want)
     scn_verdict(run, SIM_VERDICT_REPRODUCED,
                 "%zu of %d bytes sent, %zu received%s", pb.bulk.sent,
-                PB_BYTES, pb.srv.bytes,
-                pb.srv.hash != want ? ", with the wrong bytes" : "");
-  else if (!is_clean)
+                PB_BYTES, r->svc.bytes,
+                r->svc.hash != want ? ", with the wrong bytes" : "");
+  else if (!r->clean)
     scn_verdict(run, SIM_VERDICT_REPRODUCED, "all bytes arrived, but %s",
-                clean);
+                r->clean_text);
   else
     scn_verdict(run, SIM_VERDICT_NOT_REPRODUCED,
                 "%d bytes sent and received byte-exact in %.1f ms "
                 "(%.1f Mbit/s); %s",
-                PB_BYTES, (double)pb.bulk.duration_us / 1e3, mbps, clean);
+                PB_BYTES, (double)pb.bulk.duration_us / 1e3, mbps,
+                r->clean_text);
 }
 
-const scn_impl scn_peer_tcp_bulk_impl = {
-    .name = "peer_tcp_bulk",
-    .main_prio = 2,
-    .main = pb_main,
-};
+SCN_IMPL(peer_tcp_bulk, .main_prio = 2, .main = pb_main);

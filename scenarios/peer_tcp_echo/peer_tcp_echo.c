@@ -15,22 +15,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lwip/stats.h"
-
 #include "scn.h"
-#include "scn_board.h"
-#include "scn_lwip.h"
-#include "scn_peer.h"
-#include "scn_svc.h"
+#include "scn_rig.h"
 #include "sim_sched.h"
 
 #define PE_TRIPS 100
 #define PE_BYTES 1000
 
 static struct {
-  scn_board board;
-  scn_peer peer;
-  scn_svc srv;
+  scn_rig rig;
   uint64_t trip_us[PE_TRIPS];
   peer_echo_result echo;
 } pe;
@@ -44,15 +37,13 @@ static int pe_cmp_u64(const void *a, const void *b)
 static void pe_main(scn_run *run)
 {
   memset(&pe, 0, sizeof pe);
-  scn_board_up(run, &pe.board, NULL, NULL);
-  scn_pools before;
-  scn_pools_snapshot(&before);
-  scn_svc_start(&pe.srv, "echo_srv", 7, true, 3);
-  scn_peer_up(run, &pe.peer, &pe.board, NULL);
+  scn_rig *r = &pe.rig;
+  scn_rig_board_up(run, r);
+  scn_rig_peer_up(run, r, "echo_srv", 7, true);
 
   peer_echo_config c;
   peer_echo_config_default(&c);
-  memcpy(c.server, pe.board.host.ip, 4);
+  memcpy(c.server, r->board.host.ip, 4);
   c.trips = PE_TRIPS;
   c.bytes = PE_BYTES;
   c.salt = (uint32_t)run->seed;
@@ -60,13 +51,9 @@ static void pe_main(scn_run *run)
   peer_app *app = peer_echo_start(&c, &pe.echo);
   if (!app)
     sim_sched_finish(SIM_END_FAULT, "peer: cannot start the echo client");
-  bool client_done = peer_app_wait(app, 60000000) == 0;
-  bool srv_done = scn_svc_wait(&pe.srv, 5000);
-  sim_sleep_us(1000000); /* the last FIN/ACK and deferred frees */
-  char clean[512];
-  bool is_clean = scn_peer_clean(&before, clean, sizeof clean);
+  scn_rig_wait(r, app, 60000000);
+  scn_rig_settle(r, 1000000); /* the last FIN/ACK and deferred frees */
 
-  const emac_stats *es = emac_get_stats(pe.board.mac);
   unsigned n = pe.echo.done;
   uint64_t sorted[PE_TRIPS];
   memcpy(sorted, pe.trip_us, sizeof sorted);
@@ -78,16 +65,11 @@ static void pe_main(scn_run *run)
     scn_counter(run, "trip_us_median", (long long)sorted[n / 2]);
     scn_counter(run, "trip_us_max", (long long)sorted[n - 1]);
   }
-  scn_counter(run, "server_bytes", (long long)pe.srv.bytes);
-  scn_counter(run, "board_tcp_xmit", lwip_stats.tcp.xmit);
-  scn_counter(run, "board_tx_drop_no_desc", (long long)es->tx_drop_no_desc);
-  scn_counter(run, "board_rx_drops",
-              (long long)(es->rx_drop_no_desc + es->rx_drop_no_pbuf +
-                          es->rx_drop_queue_full));
-  scn_peer_counters(run);
+  scn_counter(run, "server_bytes", (long long)r->svc.bytes);
+  scn_rig_counters(run, r);
 
   const peer_failure *f = &pe.echo.fail;
-  if (!client_done)
+  if (!r->app_done)
     scn_verdict(run, SIM_VERDICT_REPRODUCED, "the echo client did not "
                 "finish within 60 s (%u of %d trips)", n, PE_TRIPS);
   else if (pe.echo.mismatch_trip >= 0)
@@ -98,29 +80,25 @@ static void pe_main(scn_run *run)
     scn_verdict(run, SIM_VERDICT_REPRODUCED,
                 "the peer's %s failed (errno %d%s) after %u of %d trips",
                 f->call, f->err, f->reset ? ", reset" : "", n, PE_TRIPS);
-  else if (!srv_done || pe.srv.fail)
+  else if (!r->svc_done || r->svc.fail)
     scn_verdict(run, SIM_VERDICT_REPRODUCED,
                 "the board's echo server %s%s (errno %d)",
-                srv_done ? "failed in " : "did not finish",
-                pe.srv.fail ? pe.srv.fail : "", pe.srv.fail_errno);
-  else if (n != PE_TRIPS || pe.srv.bytes != (size_t)PE_TRIPS * PE_BYTES)
+                r->svc_done ? "failed in " : "did not finish",
+                r->svc.fail ? r->svc.fail : "", r->svc.fail_errno);
+  else if (n != PE_TRIPS || r->svc.bytes != (size_t)PE_TRIPS * PE_BYTES)
     scn_verdict(run, SIM_VERDICT_REPRODUCED,
                 "%u of %d trips; the server saw %zu bytes", n, PE_TRIPS,
-                pe.srv.bytes);
-  else if (!is_clean)
+                r->svc.bytes);
+  else if (!r->clean)
     scn_verdict(run, SIM_VERDICT_REPRODUCED, "all %d trips fine, but %s",
-                PE_TRIPS, clean);
+                PE_TRIPS, r->clean_text);
   else
     scn_verdict(run, SIM_VERDICT_NOT_REPRODUCED,
                 "%d of %d round trips of %d bytes byte-exact; trip "
                 "%.3f/%.3f/%.3f ms (min/median/max); %s",
                 n, PE_TRIPS, PE_BYTES, (double)sorted[0] / 1e3,
                 (double)sorted[n / 2] / 1e3, (double)sorted[n - 1] / 1e3,
-                clean);
+                r->clean_text);
 }
 
-const scn_impl scn_peer_tcp_echo_impl = {
-    .name = "peer_tcp_echo",
-    .main_prio = 2,
-    .main = pe_main,
-};
+SCN_IMPL(peer_tcp_echo, .main_prio = 2, .main = pe_main);

@@ -230,16 +230,6 @@ static peers_node *pu_start(scn_run *run, peers_node *n, const char *err)
   return n;
 }
 
-static bool pu_file_exact(const peers_tftp_result *t)
-{
-  if (!t->complete || t->len != PU_FILE_LEN)
-    return false;
-  for (size_t i = 0; i < t->len; i++)
-    if (t->data[i] != pu_file_byte(i))
-      return false;
-  return true;
-}
-
 static void pu_main(scn_run *run)
 {
   memset(&pu, 0, sizeof pu);
@@ -279,15 +269,14 @@ static void pu_main(scn_run *run)
     uc.linger_us = 200000;
     pu.udp = pu_start(run, peers_udp_start(pu.board.wire, &uc, err,
                                            sizeof err), err);
-    peers_udp_config_default(&uc, "udp-noarp", 31);
+    /* The same datagrams, smaller, from a peer that knows the board's MAC
+     * and never ARPs: the board must ARP for it. */
+    peers_common_default(&uc.c, "udp-noarp", 31);
     uc.c.board_mac_known = true;
     memcpy(uc.c.board_mac, pu.board.host.mac, 6);
     uc.c.start_us = 25000;
     uc.sport = 40001;
-    uc.count = PU_UDP_COUNT;
     uc.size = PU_NOARP_SIZE;
-    uc.interval_us = 20000;
-    uc.linger_us = 200000;
     pu.noarp = pu_start(run, peers_udp_start(pu.board.wire, &uc, err,
                                              sizeof err), err);
     peers_arp_config ac;
@@ -316,7 +305,7 @@ static void pu_main(scn_run *run)
   scn_counter(run, "tftpd_served", pu.served);
   scn_counter(run, "tftpd_refused", pu.refused);
   scn_counter(run, "wire_lost", (long long)pu.board.wire->frames_lost);
-  bool file_ok = pu_file_exact(t);
+  bool file_ok = peers_tftp_exact(t, PU_FILE_LEN, pu_file_byte);
   bool missing_ok = m->failed && m->error_code == 1;
   if (pu.srv_error[0]) {
     scn_verdict(run, SIM_VERDICT_REPRODUCED, "%s", pu.srv_error);
@@ -386,8 +375,4 @@ static void pu_main(scn_run *run)
               (unsigned long long)a->rtt_max_us);
 }
 
-const scn_impl scn_peer_udp_tftp_impl = {
-    .name = "peer_udp_tftp",
-    .main_prio = 2,
-    .main = pu_main,
-};
+SCN_IMPL(peer_udp_tftp, .main_prio = 2, .main = pu_main);

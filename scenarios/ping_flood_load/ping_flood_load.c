@@ -27,10 +27,8 @@
 #include <string.h>
 
 #include "scn.h"
-#include "scn_board.h"
 #include "scn_load.h"
-#include "scn_peer.h"
-#include "scn_svc.h"
+#include "scn_rig.h"
 #include "sim_sched.h"
 
 #define PF_RUN_US 60000000ull
@@ -38,9 +36,7 @@
 #define PF_ECHO_TRIPS 1000
 
 static struct {
-  scn_board board;
-  scn_peer peer;
-  scn_svc srv;
+  scn_rig rig;
   scn_load load;
   peer_echo_result echo;
 } pf;
@@ -48,14 +44,14 @@ static struct {
 static void pf_main(scn_run *run)
 {
   memset(&pf, 0, sizeof pf);
-  scn_board_up(run, &pf.board, NULL, NULL);
-  scn_load_start(run, &pf.load, &pf.board, PF_RUN_US);
-  scn_svc_start(&pf.srv, "echo_srv", 7, true, 3);
-  scn_peer_up(run, &pf.peer, &pf.board, NULL);
+  scn_rig *rig = &pf.rig;
+  scn_rig_board_up(run, rig);
+  scn_load_start(run, &pf.load, &rig->board, PF_RUN_US);
+  scn_rig_peer_up(run, rig, "echo_srv", 7, true);
 
   peer_echo_config ec;
   peer_echo_config_default(&ec);
-  memcpy(ec.server, pf.board.host.ip, 4);
+  memcpy(ec.server, rig->board.host.ip, 4);
   ec.trips = PF_ECHO_TRIPS;
   ec.bytes = PF_ECHO_BYTES;
   ec.salt = (uint32_t)run->seed;
@@ -65,15 +61,14 @@ static void pf_main(scn_run *run)
     sim_sched_finish(SIM_END_FAULT, "peer: cannot start the echo client");
 
   scn_load_wait(&pf.load);
-  bool echo_done = peer_app_wait(app, 30000000) == 0;
-  bool srv_done = scn_svc_wait(&pf.srv, 5000);
+  scn_rig_wait(rig, app, 30000000);
 
   const peers_ping_result *r = peers_get_ping(pf.load.ping);
   const peers_tftp_result *t = peers_get_tftp(pf.load.tftp);
   bool file_ok = scn_load_file_exact(&pf.load);
   unsigned tail = scn_load_tail_answered(&pf.load);
   char drops[400], maxes[600];
-  scn_load_summary(run, &pf.load, &pf.board, drops, sizeof drops, maxes,
+  scn_load_summary(run, &pf.load, &rig->board, drops, sizeof drops, maxes,
                   sizeof maxes);
   scn_counter(run, "echo_trips", pf.echo.done);
 
@@ -84,16 +79,16 @@ static void pf_main(scn_run *run)
                 t->complete ? "file differs" : "incomplete", t->len,
                 SCN_LOAD_FILE_LEN, t->retransmits, t->failed ? ", " : "",
                 t->failed ? t->error_msg : "", drops);
-  else if (!echo_done || f->call || pf.echo.mismatch_trip >= 0 ||
+  else if (!rig->app_done || f->call || pf.echo.mismatch_trip >= 0 ||
            pf.echo.done != PF_ECHO_TRIPS)
     scn_verdict(run, SIM_VERDICT_REPRODUCED,
                 "echo: %u of %d trips%s%s (errno %d); %s", pf.echo.done,
                 PF_ECHO_TRIPS, f->call ? ", failed in " : "",
                 f->call ? f->call : "", f->err, drops);
-  else if (!srv_done || pf.srv.fail)
+  else if (!rig->svc_done || rig->svc.fail)
     scn_verdict(run, SIM_VERDICT_REPRODUCED,
                 "the board's echo server %s; %s",
-                srv_done ? pf.srv.fail : "did not finish", drops);
+                rig->svc_done ? rig->svc.fail : "did not finish", drops);
   else if (tail == 0)
     scn_verdict(run, SIM_VERDICT_REPRODUCED,
                 "the board stopped answering pings: none of the last %d "
@@ -108,8 +103,4 @@ static void pf_main(scn_run *run)
                 r->replies, r->sent, tail, SCN_LOAD_TAIL, drops, maxes);
 }
 
-const scn_impl scn_ping_flood_load_impl = {
-    .name = "ping_flood_load",
-    .main_prio = 2,
-    .main = pf_main,
-};
+SCN_IMPL(ping_flood_load, .main_prio = 2, .main = pf_main);

@@ -506,11 +506,6 @@ static int pr_configure(scn_run *run, sim_config *cfg, char *err,
   return 0;
 }
 
-const scn_impl scn_port_reentrancy_impl = {
-    .name = "port_reentrancy",
-    .main_prio = 2,
-    .main = pr_main,
-    .configure = pr_configure,
-    .on_end = pr_on_end,
-    .serve_setup = pr_serve_setup,
-};
+SCN_IMPL(port_reentrancy, .main_prio = 2, .main = pr_main,
+         .configure = pr_configure, .on_end = pr_on_end,
+         .serve_setup = pr_serve_setup);

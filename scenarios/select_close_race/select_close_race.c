@@ -381,10 +381,5 @@ static void scr_on_end(scn_run *run, const sim_outcome *out)
                 scr.cfg && scr.cfg->use_poll ? "poll()" : "select()");
 }
 
-const scn_impl scn_select_close_race_impl = {
-    .name = "select_close_race",
-    .main_prio = 1,
-    .main = scr_main,
-    .configure = scr_configure,
-    .on_end = scr_on_end,
-};
+SCN_IMPL(select_close_race, .main_prio = 1, .main = scr_main,
+         .configure = scr_configure, .on_end = scr_on_end);

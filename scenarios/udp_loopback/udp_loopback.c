@@ -216,8 +216,4 @@ static void ul_main(scn_run *run)
   sys_sem_free(&ul.done);
 }
 
-const scn_impl scn_udp_loopback_impl = {
-    .name = "udp_loopback",
-    .main_prio = 2,
-    .main = ul_main,
-};
+SCN_IMPL(udp_loopback, .main_prio = 2, .main = ul_main);

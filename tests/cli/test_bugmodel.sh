@@ -6,17 +6,10 @@
 # a model that does not apply, or bad usage, is one "lwipsim: " line with
 # exit 2 and writes nothing into the output directory.  Without the fetched
 # tree the first case is skipped with a message.
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-B=${1:?usage: test_bugmodel.sh BUILD}
+. "$(dirname "$0")/lib.sh"
 TOOL=$(readlink -f "$B/tools/lwipsim-bugmodel")
 MODEL=contrib_port/bugs/select-waiting-leak.bug
 TREE=build/deps/lwip-2.1.3
-TMP=$(mktemp -d /tmp/lwipsim-bugmodel.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-ok() { echo "ok   bugmodel: $*"; }
 
 [ -x "$TOOL" ] || fail "$B/tools/lwipsim-bugmodel is not built"
 

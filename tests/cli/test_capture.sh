@@ -6,14 +6,7 @@
 # frames in both directions, drop reasons as packet comments; the same run
 # writes a byte-identical file; `--pcap -` streams the same bytes to a pipe
 # (the result going to stderr); bad paths fail with one line and no file.
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-B=${1:?usage: test_capture.sh BUILD}
-LWIPSIM=$B/lwipsim
-TMP=$(mktemp -d /tmp/lwipsim-cap.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-ok() { echo "ok   capture: $*"; }
+. "$(dirname "$0")/lib.sh"
 if ! command -v tshark >/dev/null || ! command -v capinfos >/dev/null; then
   echo "skip capture: tshark/capinfos not installed (make deps installs them)"
   exit 0

@@ -5,15 +5,7 @@
 # stderr with exit 2 and leaves no file behind; a dead engine is a fault
 # (exit 3); the same seed gives the same digest, run after run; the trace
 # file and the JSON result agree with the printed digest.
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-B=${1:?usage: test_cli.sh BUILD}
-LWIPSIM=$(readlink -f "$B/lwipsim")
-TMP=$(mktemp -d /tmp/lwipsim-cli.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-ok() { echo "ok   cli: $*"; }
+. "$(dirname "$0")/lib.sh"
 
 # usage_error "what" args... : exit 2, exactly one stderr line, no stdout.
 usage_error() {

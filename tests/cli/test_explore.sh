@@ -8,14 +8,7 @@
 # exactly the seeds of one run twice as long, with the same counts; --json
 # writes the summary; --time-limit stops dispatching; bad values are one
 # line and exit 2.
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-B=${1:?usage: test_explore.sh BUILD}
-LWIPSIM=$(readlink -f "$B/lwipsim")
-TMP=$(mktemp -d /tmp/lwipsim-explore.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
-fail() { echo "FAIL: explore: $*" >&2; exit 1; }
-ok() { echo "ok   explore: $*"; }
+. "$(dirname "$0")/lib.sh"
 
 # --- rediscovery, no script: PCT finds each defect within 60 s
 for vr in reuse-assert:400 leak-2.0:100; do

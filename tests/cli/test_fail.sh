@@ -7,15 +7,7 @@
 # failures in ping_flood_load's drop counters), and `replay` injects it
 # again; the "pool" records end where lwIP's own statistics end; the
 # heap_fragmentation verdict agrees with the trace's heap records.
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-B=${1:?usage: test_fail.sh BUILD}
-LWIPSIM=$(readlink -f "$B/lwipsim")
-TMP=$(mktemp -d /tmp/lwipsim-fail.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-ok() { echo "ok   fail: $*"; }
+. "$(dirname "$0")/lib.sh"
 
 # --- bad specs: one line, exit 2, no trace or capture left behind
 bad() {

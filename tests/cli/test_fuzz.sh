@@ -9,15 +9,9 @@
 # and coverage reaches libFuzzer from the forked children (the corpus
 # grows in a short run).  The 10-minute runs are `make fuzz` (README).
 # Runs in the plain pass only (the harness is its own clang build).
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-B=${1:?usage: test_fuzz.sh BUILD}
+. "$(dirname "$0")/lib.sh"
 case $B in *asan*) echo "skip fuzz: harness already built with ASan (plain pass runs it)"; exit 0 ;; esac
 command -v clang >/dev/null || { echo "skip fuzz: no clang"; exit 0; }
-TMP=$(mktemp -d /tmp/lwipsim-fuzz.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
-fail() { echo "FAIL: fuzz: $*" >&2; exit 1; }
-ok() { echo "ok   fuzz: $*"; }
 
 make --no-print-directory build/fuzz/fuzz_rx >"$TMP/build.log" 2>&1 ||
   { tail -20 "$TMP/build.log" >&2; fail "cannot build fuzz_rx"; }

@@ -5,13 +5,7 @@
 # copy of it with one include turned against the order fails, naming the
 # file, the line and the rooms that room may include.  Also: the core
 # (sim/) neither parses argv, forks, execs nor writes JSON.
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-TMP=$(mktemp -d /tmp/lwipsim-layers.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-ok() { echo "ok   layers: $*"; }
+. "$(dirname "$0")/lib.sh" --no-build
 
 out=$(tools/check-layers.sh) || fail "the tree: $out"
 ok "the tree: $out"

@@ -14,16 +14,10 @@
 #   symbol; renaming keeps libc references, refuses a clash between X and
 #   an own peer_X, and renaming a renamed object changes nothing;
 # - a peer scenario's capture holds both nodes' frames.
-set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 export LC_ALL=C # one collation for sort and comm
-cd "$(dirname "$0")/../.."
-B=${1:?usage: test_peer.sh BUILD}
 SYMS=peers/lwip/peer_syms.sh
 PEER=$B/peer/peer.o
-TMP=$(mktemp -d /tmp/lwipsim-peer.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-ok() { echo "ok   peer: $*"; }
 defined() { nm -g --defined-only --quiet "$@" | awk 'NF == 3 { print $3 }' | sort -u; }
 
 [ -f "$PEER" ] || fail "$PEER not built"

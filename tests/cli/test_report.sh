@@ -10,14 +10,7 @@
 # board_ping are rendered headless: the screenshot is not blank and the
 # DOM after the script ran holds the thread lanes, the verdict and the
 # packets.  Without chromium that part is skipped with a reason.
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-B=${1:?usage: test_report.sh BUILD}
-LWIPSIM=$B/lwipsim
-TMP=$(mktemp -d /tmp/lwipsim-report.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-ok() { echo "ok   report: $*"; }
+. "$(dirname "$0")/lib.sh"
 
 SCR=(select_close_race --variant reuse-assert)
 "$LWIPSIM" run "${SCR[@]}" --report "$TMP/scr.html" >"$TMP/out"

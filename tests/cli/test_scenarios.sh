@@ -6,12 +6,7 @@
 # its output must end with the contract's two lines.  Two rows run at once
 # (each run is one engine process, one sim thread at a time); the lines
 # come out in the table's order.
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-B=${1:?usage: test_scenarios.sh BUILD}
-LWIPSIM=$B/lwipsim
-TMP=$(mktemp -d /tmp/lwipsim-scn.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
+. "$(dirname "$0")/lib.sh"
 
 n=0
 while IFS=$'\t' read -r scn var seed policy want; do

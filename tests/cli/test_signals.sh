@@ -6,19 +6,12 @@
 # exit 3, and no engine process is left behind.  The front end runs from a
 # private copy whose engines/ points at the build's, so the engines of this
 # test can be told apart from any others on the machine.
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-B=${1:?usage: test_signals.sh BUILD}
-TMP=$(mktemp -d /tmp/lwipsim-sig.XXXXXX)
+. "$(dirname "$0")/lib.sh"
 PID=
 cleanup() {
   [ -n "$PID" ] && kill -KILL "$PID" 2>/dev/null
   pkill -KILL -f "$TMP/fe/engines/" 2>/dev/null || true
-  rm -rf "$TMP"
 }
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-ok() { echo "ok   signals: $*"; }
 
 mkdir -p "$TMP/fe"
 cp "$B/lwipsim" "$TMP/fe/lwipsim"

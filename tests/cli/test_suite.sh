@@ -7,14 +7,7 @@
 # --jobs 1, every `reproduced` variant gives one digest across 10 runs (3
 # in the sanitizer pass), and
 # explore finds and names a replayable seed.
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-B=${1:?usage: test_suite.sh BUILD}
-LWIPSIM=$B/lwipsim
-TMP=$(mktemp -d /tmp/lwipsim-suite.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-ok() { echo "ok   suite: $*"; }
+. "$(dirname "$0")/lib.sh"
 
 nvariants=$("$LWIPSIM" list --names | wc -l)
 

@@ -10,10 +10,7 @@
 # board's httpd; a 1-second iperf runs into lwiperf.  `lwipsim replay` of
 # the capture gives the session's digest.  A second serve on the same name
 # fails as busy.  Needs root and /dev/net/tun; skips otherwise.
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-B=${1:?usage: test_tap.sh BUILD}
-LWIPSIM=$(readlink -f "$B/lwipsim")
+. "$(dirname "$0")/lib.sh"
 if [ "$(id -u)" != 0 ]; then
   echo "skip tap: needs root (CI runs as root)"; exit 0
 fi
@@ -21,16 +18,13 @@ if [ ! -c /dev/net/tun ] || ! command -v ip >/dev/null; then
   echo "skip tap: no /dev/net/tun or no ip(8)"; exit 0
 fi
 NS=lwipsim-test-$$
-TMP=$(mktemp -d /tmp/lwipsim-tap.XXXXXX)
 SERVE=
 cleanup() {
   [ -n "$SERVE" ] && kill -TERM "$SERVE" 2>/dev/null && wait "$SERVE" 2>/dev/null
   ip netns del "$NS" 2>/dev/null || true
-  rm -rf "$TMP"
 }
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; [ -f "$TMP/serve.out" ] && cat "$TMP/serve.out" >&2; exit 1; }
-ok() { echo "ok   tap: $*"; }
+# lib.sh's fail, with what serve printed.
+fail() { echo "FAIL: $TEST: $*" >&2; [ -f "$TMP/serve.out" ] && cat "$TMP/serve.out" >&2; exit 1; }
 in_ns() { ip netns exec "$NS" "$@"; }
 
 ip netns add "$NS"
