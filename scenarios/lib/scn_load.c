@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "lwip/apps/tftp_server.h"
+#include "lwip/init.h"
 #include "lwip/memp.h"
 #include "lwip/stats.h"
 #include "lwip/tcpip.h"
@@ -24,6 +25,15 @@
 #define SCN_LOAD_PING_PAYLOAD 2000
 #define SCN_LOAD_FILE "load64k.bin"
 #define SCN_LOAD_TFTP_TIMEOUT_US 15000000 /* longer than the server's 10 s */
+
+/* lwIP 2.2 added a TFTP client and renamed the server's start function
+ * from tftp_init to tftp_init_server (apps/tftp/tftp.c). */
+#if LWIP_VERSION_MAJOR > 2 || \
+    (LWIP_VERSION_MAJOR == 2 && LWIP_VERSION_MINOR >= 2)
+#define SCN_LOAD_TFTP_START tftp_init_server
+#else
+#define SCN_LOAD_TFTP_START tftp_init
+#endif
 
 static const char *const scn_load_pool_names[] = {
 #define LWIP_MEMPOOL(name, num, size, desc) #name,
@@ -100,7 +110,7 @@ void scn_load_start(scn_run *run, scn_load *l, scn_board *b, uint64_t run_us)
   memset(&scn_load_file, 0, sizeof scn_load_file);
   scn_load_file.l = l;
   LOCK_TCPIP_CORE();
-  err_t te = tftp_init(&scn_load_tftp_ctx);
+  err_t te = SCN_LOAD_TFTP_START(&scn_load_tftp_ctx);
   UNLOCK_TCPIP_CORE();
   if (te != ERR_OK)
     sim_sched_finish(SIM_END_FAULT, "tftp_init failed (%d)", (int)te);
