@@ -151,13 +151,14 @@ $(GEN)/scn_catalog.c: $(SCN_LIST_STAMP)
 	} > $@
 
 # Each engine holds the scenarios that have a variant of its profile (the
-# second string of a `SIM_VARIANT("name", "PROFILE", ...` line in the
+# second string of a `SIM_VARIANT("name", "PROFILE", ...` or
+# `SIM_VARIANT_BY_VERSION(...` line in the
 # scenario's desc.c; see sim/sim_catalog.h; the sed below matches the
 # parenthesis with `.` because make would count it), and a registry of
 # those: $(GEN)/scn_impls_PROFILE.c.  Every engine holds the catalogue of
 # all scenarios (the descriptions); asked for a scenario it lacks, an engine
 # says so (exit 2).  `lwipsim suite` runs every variant on its engine.
-scn_profiles = $(shell sed -n 's/.*SIM_VARIANT."[^"]*", *"\([^"]*\)".*/\1/p' scenarios/$(1)/desc.c | sort -u)
+scn_profiles = $(shell sed -n 's/.*SIM_VARIANT[A-Z_]*."[^"]*", *"\([^"]*\)".*/\1/p' scenarios/$(1)/desc.c | sort -u)
 $(foreach s,$(SCENARIOS),$(eval SCN_PROFILES_$(s) := $(call scn_profiles,$(s))))
 profile_scns = $(strip $(foreach s,$(SCENARIOS),$(if $(filter $(1),$(SCN_PROFILES_$(s))),$(s))))
 
