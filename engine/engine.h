@@ -44,6 +44,7 @@ typedef struct {
   pcapio_meta *check;      /* the recording a replay compares with */
   char divergence[1400];   /* replay: the first record that differed */
   bool say_no_wire;        /* a capture no wire wrote to gets a note */
+  bool no_summary;         /* the capture's summary could not be written */
 } engine_outputs;
 
 /* The build's identity: a hash of this engine's own executable. */

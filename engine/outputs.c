@@ -127,7 +127,10 @@ void engine_outputs_finish(engine_outputs *out, scn_run *run,
     char sum[96];
     snprintf(sum, sizeof sum, "lwipsim digest: 0x%016llx end_us: %llu",
              (unsigned long long)digest, (unsigned long long)end_us);
-    pcapio_write_summary(run->capture, 0, end_us, sum, h, n);
+    /* A capture without its summary cannot be replayed: it is dropped
+     * when the outputs are closed. */
+    out->no_summary =
+        pcapio_write_summary(run->capture, 0, end_us, sum, h, n) != 0;
   }
   if (out->check) {
     if (sim_trace_divergence())
@@ -155,6 +158,12 @@ int engine_outputs_close(engine_outputs *out, scn_run *run,
       rc = -1;
     }
     out->report = NULL;
+  }
+  if (run->capture && out->no_summary) {
+    fprintf(stderr, "lwipsim: %s\n", pcapio_error(run->capture));
+    pcapio_abandon(run->capture);
+    run->capture = NULL;
+    rc = -1;
   }
   if (run->capture) {
     if (!run->captured && out->say_no_wire)
