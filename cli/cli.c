@@ -1,18 +1,16 @@
 /*
  * cli.c - the lwipsim front end: the commands that need no engine (help,
  * version, list) and `run` and `serve`, which it hands to the engine built
- * for the variant's lwipopts profile, build/engines/<profile>/
- * lwipsim-engine (next to its own executable), as a child process, so an
+ * for the variant's lwipopts profile as a child process (spawn.c), so an
  * lwIP abort cannot take the caller down.  Errors are one line on stderr,
  * "lwipsim: ...", and exit code 2.
  */
 #define _GNU_SOURCE
 #include "cli.h"
-#include "replay.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +22,7 @@
 /* ------------------------------------------------------------------ */
 /* front end                                                           */
 
-static void sim_cli_list(const sim_catalog *cat, bool names_only)
+static void cli_list(const sim_catalog *cat, bool names_only)
 {
   for (size_t i = 0; i < cat->n; i++) {
     const sim_scenario *s = cat->scenarios[i];
@@ -44,134 +42,92 @@ static void sim_cli_list(const sim_catalog *cat, bool names_only)
   }
 }
 
-int sim_cli_self_dir(char *out, size_t len)
+int cli_writable(const char *path)
 {
-  char self[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-  if (n <= 0)
+  char tmp[PATH_MAX];
+  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    fprintf(stderr, "lwipsim: cannot write %s: %s\n", path, strerror(errno));
     return -1;
-  self[n] = 0;
-  char *slash = strrchr(self, '/');
-  if (!slash)
-    return -1;
-  *slash = 0;
-  int w = snprintf(out, len, "%s", self);
-  return w > 0 && (size_t)w < len ? 0 : -1;
+  }
+  close(fd);
+  unlink(tmp);
+  return 0;
 }
 
-/* build/engines/<profile>/lwipsim-engine, next to our own executable. */
-int sim_cli_engine_path(const char *profile, char *out, size_t len)
+/* run and serve: the engine of the variant's (serve: the --config's)
+ * profile, with the user's own arguments. */
+static int cli_run_engine(const proto_opts *o, int argc, char **argv)
 {
-  char self[PATH_MAX];
-  if (sim_cli_self_dir(self, sizeof self) != 0)
-    return -1;
-  int w = snprintf(out, len, "%s/engines/%s/lwipsim-engine", self, profile);
-  return w > 0 && (size_t)w < len ? 0 : -1;
-}
-
-static volatile pid_t sim_cli_child;
-
-/* A signal to the front end alone (kill PID) stops the engine too; from a
- * terminal both get it, and a second stop request is harmless. */
-static void sim_cli_forward_term(int sig)
-{
-  if (sim_cli_child > 0)
-    kill(sim_cli_child, sig);
-}
-
-static int sim_cli_run_engine(const sim_cli_opts *o, int argc, char **argv)
-{
-  char engine[PATH_MAX];
-  const char *profile = o->cmd == SIM_CMD_SERVE ? o->profile
-                                                : o->var->profile;
-  if (sim_cli_engine_path(profile, engine, sizeof engine) != 0 ||
-      access(engine, X_OK) != 0) {
-    fprintf(stderr,
-            "lwipsim: no engine for profile '%s' (expected %s); run make\n",
-            profile, engine);
-    return SIM_EXIT_USAGE;
+  char engine[PATH_MAX], err[600];
+  const char *profile =
+      o->cmd == PROTO_CMD_SERVE ? o->profile : o->var->profile;
+  if (cli_engine_find(profile, engine, sizeof engine, err, sizeof err) != 0) {
+    fprintf(stderr, "lwipsim: %s\n", err);
+    return PROTO_EXIT_USAGE;
   }
-  fflush(stdout);
-  pid_t pid = fork();
-  if (pid < 0) {
-    fprintf(stderr, "lwipsim: cannot start engine: %s\n", strerror(errno));
-    return SIM_EXIT_FAULT;
+  char **args = calloc((size_t)argc + 1, sizeof *args);
+  if (!args) {
+    fprintf(stderr, "lwipsim: out of memory\n");
+    return PROTO_EXIT_FAULT;
   }
-  sim_cli_child = pid;
-  if (pid == 0) {
-    char **args = calloc((size_t)argc + 1, sizeof *args);
-    if (!args)
-      _exit(SIM_EXIT_FAULT);
-    args[0] = engine;
-    for (int i = 1; i < argc; i++)
-      args[i] = argv[i];
-    execv(engine, args);
-    fprintf(stderr, "lwipsim: cannot run engine %s: %s\n", engine,
-            strerror(errno));
-    _exit(SIM_EXIT_USAGE);
-  }
-  int status;
-  while (waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) {
-      fprintf(stderr, "lwipsim: lost the engine: %s\n", strerror(errno));
-      return SIM_EXIT_FAULT;
-    }
-  }
-  if (WIFEXITED(status))
-    return WEXITSTATUS(status);
-  int sig = WTERMSIG(status);
-  if (o->cmd == SIM_CMD_SERVE) {
+  args[0] = engine;
+  for (int i = 1; i < argc; i++)
+    args[i] = argv[i];
+  int status = 0;
+  int code = cli_spawn_foreground(args, &status);
+  free(args);
+  if (code >= 0)
+    return code;
+  if (o->cmd == PROTO_CMD_SERVE) {
     fprintf(stderr, "lwipsim: the engine was killed by signal %d (%s)\n",
-            sig, strsignal(sig));
-    return SIM_EXIT_FAULT;
+            WTERMSIG(status), strsignal(WTERMSIG(status)));
+    return PROTO_EXIT_FAULT;
   }
   /* The engine died without its two result lines; supply them (on stderr
    * when stdout carries the capture). */
-  FILE *res = o->pcap_path && strcmp(o->pcap_path, "-") == 0 ? stderr
-                                                              : stdout;
-  fprintf(res, "verdict: fault expected: %s engine killed by signal %d "
-          "(%s)\n", sim_verdict_name(o->var->expected), sig, strsignal(sig));
-  fprintf(res, "digest: 0x%016llx\n", 0ull);
-  return SIM_EXIT_FAULT;
+  char message[128];
+  cli_spawn_killed(status, message, sizeof message);
+  proto_result_tail(o->pcap_path && strcmp(o->pcap_path, "-") == 0
+                        ? stderr
+                        : stdout,
+                    "fault", sim_verdict_name(o->var->expected), message,
+                    "0x0000000000000000");
+  return PROTO_EXIT_FAULT;
 }
 
-int sim_cli_frontend(int argc, char **argv, const sim_catalog *cat,
-                     const char *lwip_version)
+int cli_frontend(int argc, char **argv, const sim_catalog *cat,
+                 const char *lwip_version)
 {
-  sim_cli_opts o;
+  proto_opts o;
   char err[512];
-  if (sim_cli_parse(argc, argv, cat, &o, err, sizeof err) != 0) {
+  if (proto_parse(argc, argv, cat, &o, err, sizeof err) != 0) {
     fprintf(stderr, "lwipsim: %s\n", err);
-    return SIM_EXIT_USAGE;
+    return PROTO_EXIT_USAGE;
   }
   o.self = argv[0];
   switch (o.cmd) {
-  case SIM_CMD_HELP:
-    sim_cli_usage(stdout);
-    return SIM_EXIT_OK;
-  case SIM_CMD_VERSION:
+  case PROTO_CMD_HELP:
+    proto_usage(stdout);
+    return PROTO_EXIT_OK;
+  case PROTO_CMD_VERSION:
     printf("lwipsim %s (lwIP %s)\n", LWIPSIM_VERSION, lwip_version);
-    return SIM_EXIT_OK;
-  case SIM_CMD_LIST:
-    sim_cli_list(cat, o.names_only);
-    return SIM_EXIT_OK;
-  case SIM_CMD_RUN:
-    /* The engine ends the run cleanly on SIGINT/SIGTERM; wait for it. */
-    signal(SIGINT, sim_cli_forward_term);
-    signal(SIGTERM, sim_cli_forward_term);
-    return sim_cli_run_engine(&o, argc, argv);
-  case SIM_CMD_SUITE:
-    return sim_cli_suite(&o, cat);
-  case SIM_CMD_EXPLORE:
-    return sim_cli_explore(&o);
-  case SIM_CMD_REPLAY:
-    return cli_replay(&o, cat);
-  case SIM_CMD_SERVE:
+    return PROTO_EXIT_OK;
+  case PROTO_CMD_LIST:
+    cli_list(cat, o.names_only);
+    return PROTO_EXIT_OK;
+  case PROTO_CMD_RUN:
+  case PROTO_CMD_SERVE:
     /* The front end waits for the engine and passes SIGINT/SIGTERM on;
      * the engine stops cleanly on them. */
-    signal(SIGINT, sim_cli_forward_term);
-    signal(SIGTERM, sim_cli_forward_term);
-    return sim_cli_run_engine(&o, argc, argv);
+    return cli_run_engine(&o, argc, argv);
+  case PROTO_CMD_SUITE:
+    return cli_suite(&o, cat);
+  case PROTO_CMD_EXPLORE:
+    return cli_explore(&o);
+  case PROTO_CMD_REPLAY:
+    return cli_replay(&o, cat);
   }
-  return SIM_EXIT_USAGE;
+  return PROTO_EXIT_USAGE;
 }

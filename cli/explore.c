@@ -5,7 +5,7 @@
  *
  * Workers.  Each job is one engine process started with --worker: a fork
  * server that reads seeds on a pipe and runs each in a child forked from
- * its initialised state (engine_main.c), answering with one JSON line.
+ * its initialised state (engine/worker.c), answering with one JSON line.
  * The front end keeps a few seeds queued per worker, reads the answers with
  * poll(), and never depends on the order they arrive in: counts are sums,
  * and each failure is reported with its lowest seed, so `--jobs 2` gives
@@ -40,7 +40,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -73,7 +72,7 @@ typedef struct {
 } xp_class;
 
 typedef struct {
-  const sim_cli_opts *o;
+  const proto_opts *o;
   uint64_t first, runs;   /* seeds first .. first+runs-1 */
   uint64_t next, done;
   uint64_t counts[4];
@@ -86,6 +85,13 @@ typedef struct {
   /* pct */
   uint64_t k, n;
   unsigned d;
+  /* the workers */
+  xp_worker *w;
+  int nw;
+  const char *status;     /* how the runs ended: "complete", ... */
+  bool stopping;          /* no more seeds are handed out */
+  bool worker_died;
+  char died[512];         /* how a worker died */
 } xp_ctx;
 
 static volatile sig_atomic_t xp_stop;
@@ -106,23 +112,11 @@ static double xp_secs_since(const struct timespec *t0)
 /* ------------------------------------------------------------------ */
 /* engines                                                             */
 
-static int xp_engine(const sim_cli_opts *o, char *path, size_t len, char *err,
-                     size_t errlen)
-{
-  if (sim_cli_engine_path(o->var->profile, path, len) != 0 ||
-      access(path, X_OK) != 0) {
-    snprintf(err, errlen, "no engine for profile '%s' (expected %.300s); run "
-             "make", o->var->profile, path);
-    return -1;
-  }
-  return 0;
-}
-
 /* The engine arguments of this exploration's runs (NULL-terminated). */
 static void xp_argv(const xp_ctx *x, const char *engine, char **argv,
                     char bufs[4][24], bool worker, bool own_policy)
 {
-  const sim_cli_opts *o = x->o;
+  const proto_opts *o = x->o;
   int n = 0;
   argv[n++] = (char *)engine;
   argv[n++] = "run";
@@ -157,31 +151,42 @@ static void xp_argv(const xp_ctx *x, const char *engine, char **argv,
   argv[n] = NULL;
 }
 
-/* Runs the engine once with `argv` and returns its JSON result (NULL if
- * it gave none). */
-static json_t *xp_exec(char **argv)
+/* The engine of the variant's profile (into `engine`, PATH_MAX bytes) and
+ * xp_argv()'s arguments for it: 0, or -1 with err. */
+static int xp_engine_argv(const xp_ctx *x, char *engine, char **argv,
+                          char bufs[4][24], bool worker, bool own_policy,
+                          char *err, size_t errlen)
+{
+  if (cli_engine_find(x->o->var->profile, engine, PATH_MAX, err, errlen) !=
+      0)
+    return -1;
+  xp_argv(x, engine, argv, bufs, worker, own_policy);
+  return 0;
+}
+
+/* Runs the engine once with `argv` and reads its JSON result into res: 0,
+ * or -1 if it gave none (then res needs no freeing). */
+static int xp_exec(char **argv, cli_result *res)
 {
   int out = memfd_create("lwipsim-once", MFD_CLOEXEC);
   if (out < 0)
-    return NULL;
-  fflush(NULL);
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(out, STDOUT_FILENO);
-    int nul = open("/dev/null", O_WRONLY);
-    if (nul >= 0)
-      dup2(nul, STDERR_FILENO);
-    execv(argv[0], argv);
-    _exit(SIM_EXIT_USAGE);
-  }
+    return -1;
+  cli_spawn_io io = {CLI_SPAWN_KEEP, out, CLI_SPAWN_NULL, -1, false};
+  pid_t pid = cli_spawn(argv, &io);
   int st = 0;
-  while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
-    ;
+  if (pid > 0)
+    cli_spawn_wait(pid, &st);
   char buf[XP_LINE_MAX];
   ssize_t n = pread(out, buf, sizeof buf - 1, 0);
   close(out);
   buf[n > 0 ? n : 0] = 0;
-  return pid > 0 ? json_loads(buf, 0, NULL) : NULL;
+  if (pid <= 0)
+    return -1;
+  if (cli_result_parse(buf, res) != 0) {
+    cli_result_free(res);
+    return -1;
+  }
+  return 0;
 }
 
 /* PCT's k and n: one run under the variant's own policy. */
@@ -189,34 +194,32 @@ static int xp_measure(xp_ctx *x, char *err, size_t errlen)
 {
   char engine[PATH_MAX], bufs[4][24];
   char *argv[24];
-  if (xp_engine(x->o, engine, sizeof engine, err, errlen) != 0)
+  if (xp_engine_argv(x, engine, argv, bufs, false, true, err, errlen) != 0)
     return -1;
-  xp_argv(x, engine, argv, bufs, false, true);
-  json_t *j = xp_exec(argv);
-  json_int_t points = 0, threads = 0;
-  if (!j ||
-      json_unpack(j, "{s:{s:I, s:I}}", "timings", "points", &points,
-                  "threads", &threads) != 0 ||
-      points <= 0) {
+  cli_result res;
+  const unsigned need = PROTO_HAS_POINTS | PROTO_HAS_THREADS;
+  bool ok = xp_exec(argv, &res) == 0;
+  if (ok) {
+    ok = (res.r.have & need) == need && (int64_t)res.r.timings.points > 0;
+    x->k = res.r.timings.points;
+    x->n = res.r.timings.threads;
+    cli_result_free(&res);
+  }
+  if (!ok) {
     snprintf(err, errlen, "cannot measure %s/%s for PCT (the first run gave "
              "no result)", x->o->scn->name, x->o->var->name);
-    json_decref(j);
     return -1;
   }
-  json_decref(j);
-  x->k = (uint64_t)points;
-  x->n = (uint64_t)threads;
   return 0;
 }
 
 static int xp_start(const xp_ctx *x, xp_worker *w, int slot, char *err,
                     size_t errlen)
 {
-  char engine[PATH_MAX], bufs[4][24], cpu[16];
+  char engine[PATH_MAX], bufs[4][24];
   char *argv[24];
-  if (xp_engine(x->o, engine, sizeof engine, err, errlen) != 0)
+  if (xp_engine_argv(x, engine, argv, bufs, true, false, err, errlen) != 0)
     return -1;
-  xp_argv(x, engine, argv, bufs, true, false);
   int in[2], out[2];
   w->err_fd = memfd_create("lwipsim-worker-err", MFD_CLOEXEC);
   if (w->err_fd < 0 || pipe2(in, O_CLOEXEC) != 0 ||
@@ -224,21 +227,11 @@ static int xp_start(const xp_ctx *x, xp_worker *w, int slot, char *err,
     snprintf(err, errlen, "cannot start a worker: %s", strerror(errno));
     return -1;
   }
-  snprintf(cpu, sizeof cpu, "%d", slot);
-  fflush(NULL);
-  pid_t pid = fork();
+  cli_spawn_io io = {in[0], out[1], w->err_fd, slot, true};
+  pid_t pid = cli_spawn(argv, &io);
   if (pid < 0) {
     snprintf(err, errlen, "cannot start a worker: %s", strerror(errno));
     return -1;
-  }
-  if (pid == 0) {
-    dup2(in[0], STDIN_FILENO);
-    dup2(out[1], STDOUT_FILENO);
-    dup2(w->err_fd, STDERR_FILENO);
-    setenv("LWIPSIM_CPU", cpu, 1);
-    signal(SIGINT, SIG_IGN); /* the front end decides; it sends SIGTERM */
-    execv(engine, argv);
-    _exit(SIM_EXIT_USAGE);
   }
   close(in[0]);
   close(out[1]);
@@ -290,45 +283,58 @@ static void xp_key(sim_verdict v, const char *msg, char *key, size_t len)
     *colon = 0;
 }
 
+/* Counts a failure in its class (made if new), which keeps the message
+ * of its lowest seed. */
+static void xp_class_add(xp_ctx *x, sim_verdict v, const char *message,
+                         uint64_t seed)
+{
+  char key[sizeof x->classes[0].key];
+  xp_key(v, message, key, sizeof key);
+  xp_class *c = NULL;
+  for (int i = 0; i < x->nclasses; i++)
+    if (strcmp(x->classes[i].key, key) == 0)
+      c = &x->classes[i];
+  if (!c && x->nclasses < XP_MAX_CLASSES) {
+    c = &x->classes[x->nclasses++];
+    memset(c, 0, sizeof *c);
+    snprintf(c->key, sizeof c->key, "%s", key);
+    c->verdict = v;
+    c->seed = UINT64_MAX;
+  }
+  if (!c) {
+    x->dropped_classes++;
+    return;
+  }
+  c->count++;
+  if (seed < c->seed) {
+    c->seed = seed;
+    snprintf(c->message, sizeof c->message, "%s", message);
+  }
+}
+
 static void xp_result(xp_ctx *x, const char *line)
 {
-  json_t *j = json_loads(line, 0, NULL);
-  json_int_t seed = 0, code = SIM_EXIT_FAULT;
-  const char *verdict = "fault", *message = "unreadable result";
-  if (j)
-    (void)json_unpack(j, "{s:I, s:s, s:s, s?:i}", "seed", &seed, "verdict",
-                      &verdict, "message", &message, "exit", &code);
+  cli_result res;
+  const unsigned need = PROTO_HAS_SEED | PROTO_HAS_VERDICT |
+                        PROTO_HAS_MESSAGE;
+  uint64_t seed = 0;
+  int code = PROTO_EXIT_FAULT;
   sim_verdict v = SIM_VERDICT_FAULT;
-  (void)sim_verdict_parse(verdict, &v);
+  const char *message = "unreadable result";
+  if (cli_result_parse(line, &res) == 0 && (res.r.have & need) == need) {
+    seed = res.r.seed;
+    v = res.r.verdict;
+    message = res.r.message;
+    if (res.r.have & PROTO_HAS_EXIT)
+      code = res.r.exit;
+  }
   x->done++;
   x->counts[v]++;
-  if (code == SIM_EXIT_FAULT && v != x->o->var->expected)
+  if (code == PROTO_EXIT_FAULT && v != x->o->var->expected)
     x->faults++;
-  if (v != SIM_VERDICT_NOT_REPRODUCED) {
-    char key[sizeof x->classes[0].key];
-    xp_key(v, message, key, sizeof key);
-    xp_class *c = NULL;
-    for (int i = 0; i < x->nclasses; i++)
-      if (strcmp(x->classes[i].key, key) == 0)
-        c = &x->classes[i];
-    if (!c && x->nclasses < XP_MAX_CLASSES) {
-      c = &x->classes[x->nclasses++];
-      memset(c, 0, sizeof *c);
-      snprintf(c->key, sizeof c->key, "%s", key);
-      c->verdict = v;
-      c->seed = UINT64_MAX;
-    }
-    if (c) {
-      c->count++;
-      if ((uint64_t)seed < c->seed) {
-        c->seed = (uint64_t)seed;
-        snprintf(c->message, sizeof c->message, "%s", message);
-      }
-    } else {
-      x->dropped_classes++;
-    }
-  }
-  json_decref(j);
+  if (v != SIM_VERDICT_NOT_REPRODUCED)
+    xp_class_add(x, v, message, seed);
+  cli_result_free(&res);
 }
 
 static uint64_t xp_failures(const xp_ctx *x)
@@ -451,86 +457,76 @@ static int xp_lines_write(const char *path, const xp_lines *l,
 /* Does one run (argv) end in failure class `c`? */
 static bool xp_same(char **argv, const xp_class *c)
 {
-  json_t *j = xp_exec(argv);
-  const char *verdict = NULL, *message = NULL;
+  cli_result res;
+  const unsigned need = PROTO_HAS_VERDICT | PROTO_HAS_MESSAGE;
   bool same = false;
-  if (j && json_unpack(j, "{s:s, s:s}", "verdict", &verdict, "message",
-                       &message) == 0) {
-    sim_verdict v;
+  if (xp_exec(argv, &res) != 0)
+    return false;
+  if ((res.r.have & need) == need) {
     char key[sizeof c->key];
-    if (sim_verdict_parse(verdict, &v) == 0) {
-      xp_key(v, message, key, sizeof key);
-      same = strcmp(key, c->key) == 0;
-    }
+    xp_key(res.r.verdict, res.r.message, key, sizeof key);
+    same = strcmp(key, c->key) == 0;
   }
-  json_decref(j);
+  cli_result_free(&res);
   return same;
 }
 
 /* --schedule-dir, or build/schedules next to the front end's executable
  * (made if missing), so that schedules never land in the work tree. */
-static int xp_schedule_dir(const sim_cli_opts *o, char *out, size_t len)
+static int xp_schedule_dir(const proto_opts *o, char *out, size_t len)
 {
   if (o->schedule_dir) {
     snprintf(out, len, "%s", o->schedule_dir);
     return 0;
   }
-  if (sim_cli_self_dir(out, len) != 0 ||
-      strlen(out) + sizeof "/schedules" > len)
+  if (cli_self_dir(out, len) != 0 || strlen(out) + sizeof "/schedules" > len)
     return -1;
   strcat(out, "/schedules");
   return mkdir(out, 0777) == 0 || errno == EEXIST ? 0 : -1;
 }
 
-/* Records the schedule of failure `c`'s first seed (the decisions where
- * the policy did not do what rtos would), checks that replaying it gives
- * the same failure, then removes choices while it still does (ddmin:
- * chunks of halves, quarters, ... down to single choices), and writes the
- * result to DIR/SCENARIO-VARIANT-N.sched. */
-static void xp_shrink(const xp_ctx *x, xp_class *c, int idx)
+/* A shrink's files and arguments: the engine, the failure's seed, the
+ * schedule recorded in full and the candidate being tried. */
+typedef struct {
+  char engine[PATH_MAX], seed[24], bufs[4][24];
+  char dir[32], full[PATH_MAX], cand[PATH_MAX];
+  xp_lines l;
+} xp_shrinking;
+
+/* Records the schedule of failure `c`'s seed into s->full and reads it:
+ * 0, or -1 when the run does not fail the same way again. */
+static int xp_record(const xp_ctx *x, const xp_class *c, xp_shrinking *s)
 {
-  const sim_cli_opts *o = x->o;
-  char engine[PATH_MAX], err[600], bufs[4][24], seed[24];
-  char dir[] = "/tmp/lwipsim-shrink.XXXXXX";
-  char full[PATH_MAX], cand[PATH_MAX];
-  xp_lines l = {NULL, 0};
-  bool *keep = NULL, *trial = NULL;
-  c->why = "cannot record";
-  if (xp_engine(o, engine, sizeof engine, err, sizeof err) != 0 ||
-      !mkdtemp(dir))
-    return;
-  snprintf(full, sizeof full, "%s/full", dir);
-  snprintf(cand, sizeof cand, "%s/cand", dir);
-  /* record */
   char *argv[32];
-  xp_argv(x, engine, argv, bufs, false, false);
+  xp_argv(x, s->engine, argv, s->bufs, false, false);
   int n = 0;
   while (argv[n])
     n++;
-  snprintf(seed, sizeof seed, "%llu", (unsigned long long)c->seed);
-  argv[n - 2] = seed; /* --seed FIRST -> this failure's seed */
+  argv[n - 2] = s->seed; /* --seed FIRST -> this failure's seed */
   argv[n++] = "--record-schedule";
-  argv[n++] = full;
+  argv[n++] = s->full;
   argv[n] = NULL;
-  if (!xp_same(argv, c) || xp_lines_read(full, &l) != 0)
-    goto out;
-  c->nfull = l.n;
-  /* replay: rtos plus the choices */
-  char *rargv[] = {engine, "run", (char *)o->scn->name, "--variant",
-                   (char *)o->var->name, "--seed", seed, "--schedule", cand,
-                   "--json", o->link_mbps ? "--link-mbps" : NULL, bufs[3],
-                   NULL};
-  keep = calloc(l.n + 1, sizeof *keep);
-  trial = calloc(l.n + 1, sizeof *trial);
-  if (!keep || !trial)
-    goto out;
-  for (size_t i = 0; i < l.n; i++)
+  return xp_same(argv, c) && xp_lines_read(s->full, &s->l) == 0 ? 0 : -1;
+}
+
+/* ddmin over the recorded choices: removes chunks of halves, quarters,
+ * ... down to single choices while replaying the rest (rtos plus those
+ * choices, argv) still gives failure `c`.  keep[] says what stays; 0 with
+ * c->nchoices, or -1 if the full schedule does not replay the failure. */
+static int xp_ddmin(char **argv, xp_class *c, xp_shrinking *s, bool *keep)
+{
+  const xp_lines *l = &s->l;
+  bool *trial = calloc(l->n + 1, sizeof *trial);
+  for (size_t i = 0; i < l->n; i++)
     keep[i] = true;
   c->why = "its schedule does not replay it";
   c->trials = 1;
-  if (xp_lines_write(cand, &l, keep, NULL) != 0 || !xp_same(rargv, c))
-    goto out;
-  size_t left = l.n;
+  if (!trial || xp_lines_write(s->cand, l, keep, NULL) != 0 ||
+      !xp_same(argv, c)) {
+    free(trial);
+    return -1;
+  }
+  size_t left = l->n;
   for (size_t chunks = 2; left > 0 && c->trials < XP_SHRINK_TRIALS;) {
     size_t size = (left + chunks - 1) / chunks;
     bool removed = false;
@@ -538,7 +534,7 @@ static void xp_shrink(const xp_ctx *x, xp_class *c, int idx)
     for (size_t start = 0; start < left && c->trials < XP_SHRINK_TRIALS;
          start += size) {
       size_t k = 0;
-      for (size_t i = 0; i < l.n; i++) {
+      for (size_t i = 0; i < l->n; i++) {
         trial[i] = keep[i];
         if (keep[i]) {
           if (k >= start && k < start + size)
@@ -547,8 +543,8 @@ static void xp_shrink(const xp_ctx *x, xp_class *c, int idx)
         }
       }
       c->trials++;
-      if (xp_lines_write(cand, &l, trial, NULL) == 0 && xp_same(rargv, c)) {
-        memcpy(keep, trial, l.n * sizeof *keep);
+      if (xp_lines_write(s->cand, l, trial, NULL) == 0 && xp_same(argv, c)) {
+        memcpy(keep, trial, l->n * sizeof *keep);
         left -= (left - start < size ? left - start : size);
         removed = true;
         break;
@@ -562,40 +558,186 @@ static void xp_shrink(const xp_ctx *x, xp_class *c, int idx)
       chunks = chunks * 2 < left ? chunks * 2 : left;
     }
   }
+  free(trial);
   c->nchoices = left;
+  return 0;
+}
+
+/* Writes the shrunk schedule (the choices keep[] holds) to
+ * DIR/SCENARIO-VARIANT-N.sched; c->why says what failed. */
+static void xp_save(const xp_ctx *x, xp_class *c, int idx,
+                    const xp_lines *l, const bool *keep)
+{
+  const proto_opts *o = x->o;
   char header[1024];
   snprintf(header, sizeof header,
            "# lwipsim schedule: %s %s, shrunk from the %zu choices of seed "
            "%llu (policy %s) to %zu\n# failure: %s: %s\n# each line: where "
            "the scheduler does not do what rtos would\n",
-           o->scn->name, o->var->name, l.n, (unsigned long long)c->seed,
-           sim_policy_name(o->policy), left, sim_verdict_name(c->verdict),
-           c->message);
+           o->scn->name, o->var->name, l->n, (unsigned long long)c->seed,
+           sim_policy_name(o->policy), c->nchoices,
+           sim_verdict_name(c->verdict), c->message);
   char sdir[PATH_MAX];
   if (xp_schedule_dir(o, sdir, sizeof sdir) != 0) {
     c->why = "cannot make the schedule directory";
-    goto out;
+    return;
   }
   int w = snprintf(c->schedule, sizeof c->schedule, "%s/%s-%s-%d.sched",
                    sdir, o->scn->name, o->var->name, idx);
   if (w < 0 || (size_t)w >= sizeof c->schedule) {
     c->why = "the schedule path is too long";
     c->schedule[0] = 0;
-    goto out;
+    return;
   }
-  if (xp_lines_write(c->schedule, &l, keep, header) != 0) {
+  if (xp_lines_write(c->schedule, l, keep, header) != 0) {
     c->why = "cannot write the schedule file";
     c->schedule[0] = 0;
-    goto out;
+    return;
   }
   c->why = NULL;
-out:
+}
+
+/* Records the schedule of failure `c`'s first seed (the decisions where
+ * the policy did not do what rtos would), checks that replaying it gives
+ * the same failure, shrinks it (xp_ddmin) and writes the result. */
+static void xp_shrink(const xp_ctx *x, xp_class *c, int idx)
+{
+  const proto_opts *o = x->o;
+  char err[600];
+  xp_shrinking *s = calloc(1, sizeof *s);
+  bool *keep = NULL;
+  c->why = "cannot record";
+  if (!s)
+    return;
+  snprintf(s->dir, sizeof s->dir, "/tmp/lwipsim-shrink.XXXXXX");
+  if (cli_engine_find(o->var->profile, s->engine, sizeof s->engine, err,
+                      sizeof err) != 0 ||
+      !mkdtemp(s->dir)) {
+    free(s);
+    return;
+  }
+  snprintf(s->full, sizeof s->full, "%s/full", s->dir);
+  snprintf(s->cand, sizeof s->cand, "%s/cand", s->dir);
+  snprintf(s->seed, sizeof s->seed, "%llu", (unsigned long long)c->seed);
+  /* replay: rtos plus the choices */
+  char *rargv[] = {s->engine, "run", (char *)o->scn->name, "--variant",
+                   (char *)o->var->name, "--seed", s->seed, "--schedule",
+                   s->cand, "--json", o->link_mbps ? "--link-mbps" : NULL,
+                   s->bufs[3], NULL};
+  if (xp_record(x, c, s) == 0) {
+    c->nfull = s->l.n;
+    keep = calloc(s->l.n + 1, sizeof *keep);
+    if (keep && xp_ddmin(rargv, c, s, keep) == 0)
+      xp_save(x, c, idx, &s->l, keep);
+  }
   free(keep);
-  free(trial);
-  xp_lines_free(&l);
-  unlink(full);
-  unlink(cand);
-  rmdir(dir);
+  xp_lines_free(&s->l);
+  unlink(s->full);
+  unlink(s->cand);
+  rmdir(s->dir);
+  free(s);
+}
+
+/* ------------------------------------------------------------------ */
+/* the workers                                                         */
+
+/* Starts up to --jobs workers, no more than there are runs. */
+static int xp_start_all(xp_ctx *x)
+{
+  char err[600];
+  for (; x->nw < x->o->jobs; x->nw++) {
+    if ((uint64_t)x->nw >= x->o->runs)
+      break;
+    if (xp_start(x, &x->w[x->nw], x->nw, err, sizeof err) != 0) {
+      fprintf(stderr, "lwipsim: %s\n", err);
+      return PROTO_EXIT_USAGE;
+    }
+  }
+  return PROTO_EXIT_OK;
+}
+
+/* A worker closed its output.  With runs still queued (and no signal to
+ * explain it) it died: the exploration stops, and says why with the first
+ * line the worker wrote on stderr. */
+static void xp_worker_ended(xp_ctx *x, xp_worker *wk)
+{
+  close(wk->out_fd);
+  wk->out_fd = -1;
+  if (wk->inflight <= 0 || xp_stop || x->died[0])
+    return;
+  x->worker_died = true;
+  char *e = NULL;
+  off_t sz = lseek(wk->err_fd, 0, SEEK_END);
+  if (sz > 0 && (e = calloc(1, (size_t)sz + 1)))
+    (void)pread(wk->err_fd, e, (size_t)sz, 0);
+  if (e)
+    e[strcspn(e, "\n")] = 0;
+  snprintf(x->died, sizeof x->died, "a worker ended with %d runs queued%s%s",
+           wk->inflight, e && *e ? ": " : "", e ? e : "");
+  free(e);
+  x->stopping = true;
+  x->status = "worker failed";
+}
+
+/* Feeds the workers seeds and reads their answers until every worker has
+ * closed its output: all runs done, or a stop (signal, time limit, a
+ * worker that died) that let the queued runs finish. */
+static void xp_loop(xp_ctx *x)
+{
+  for (;;) {
+    if (xp_stop && !x->stopping) {
+      x->stopping = true;
+      x->status = "interrupted";
+    }
+    if (x->o->time_limit_s && !x->stopping &&
+        xp_secs_since(&x->t0) >= (double)x->o->time_limit_s) {
+      x->stopping = true;
+      x->status = "time limit";
+    }
+    struct pollfd pf[256];
+    int np = 0, map[256];
+    for (int i = 0; i < x->nw; i++) {
+      xp_feed(x, &x->w[i], x->stopping);
+      if (x->w[i].out_fd >= 0) {
+        pf[np].fd = x->w[i].out_fd;
+        pf[np].events = POLLIN;
+        map[np++] = i;
+      }
+    }
+    if (np == 0)
+      break;
+    if (xp_stop && x->stopping && strcmp(x->status, "interrupted") == 0) {
+      /* Interrupted: the running children are told to stop too. */
+      for (int i = 0; i < x->nw; i++)
+        if (x->w[i].pid > 0)
+          kill(x->w[i].pid, SIGTERM);
+    }
+    int r = poll(pf, (nfds_t)np, 100);
+    if (r < 0 && errno != EINTR)
+      break;
+    for (int i = 0; r > 0 && i < np; i++)
+      if ((pf[i].revents & (POLLIN | POLLHUP | POLLERR)) &&
+          !xp_read(x, &x->w[map[i]]))
+        xp_worker_ended(x, &x->w[map[i]]);
+    xp_progress(x, false);
+  }
+}
+
+/* Closes what is left of the workers' pipes and waits for them. */
+static void xp_reap(xp_ctx *x)
+{
+  for (int i = 0; i < x->nw; i++) {
+    xp_worker *w = &x->w[i];
+    if (w->in_fd >= 0)
+      close(w->in_fd);
+    if (w->out_fd >= 0)
+      close(w->out_fd);
+    if (xp_stop)
+      kill(w->pid, SIGTERM);
+    int st;
+    cli_spawn_wait(w->pid, &st);
+    close(w->err_fd);
+  }
 }
 
 /* ------------------------------------------------------------------ */
@@ -603,7 +745,7 @@ out:
 
 static void xp_replay(const xp_ctx *x, uint64_t seed, char *out, size_t len)
 {
-  const sim_cli_opts *o = x->o;
+  const proto_opts *o = x->o;
   int n = snprintf(out, len, "%s run %s --variant %s --seed %llu --policy %s",
                    o->self, o->scn->name, o->var->name,
                    (unsigned long long)seed, sim_policy_name(o->policy));
@@ -614,7 +756,7 @@ static void xp_replay(const xp_ctx *x, uint64_t seed, char *out, size_t len)
     snprintf(out + n, len - (size_t)n, " --link-mbps %u", o->link_mbps);
 }
 
-static const char *bufs_link(const sim_cli_opts *o)
+static const char *xp_link_text(const proto_opts *o)
 {
   static char b[16];
   snprintf(b, sizeof b, "%u", o->link_mbps);
@@ -632,7 +774,7 @@ static void xp_bound(const xp_ctx *x, double *p, double *runs99)
 static int xp_write_json(const xp_ctx *x, const char *status, double wall,
                          char *err, size_t errlen)
 {
-  const sim_cli_opts *o = x->o;
+  const proto_opts *o = x->o;
   json_t *fails = json_array();
   for (int i = 0; i < x->nclasses; i++) {
     const xp_class *c = &x->classes[i];
@@ -684,147 +826,10 @@ static int xp_write_json(const xp_ctx *x, const char *status, double wall,
   return 0;
 }
 
-/* ------------------------------------------------------------------ */
-
-int sim_cli_explore(const sim_cli_opts *o)
+/* What the runs gave: how far they got, the PCT bound, the verdicts. */
+static void xp_print_counts(const xp_ctx *x, double wall)
 {
-  xp_ctx *x = calloc(1, sizeof *x);
-  xp_worker *w = calloc((size_t)o->jobs, sizeof *w);
-  if (!x || !w) {
-    fprintf(stderr, "lwipsim: out of memory\n");
-    free(x);
-    free(w);
-    return SIM_EXIT_FAULT;
-  }
-  x->o = o;
-  x->runs = o->runs;
-  x->first = o->seed + (o->shard_count ? (o->shard_index - 1) * o->runs : 0);
-  x->tty = isatty(STDERR_FILENO);
-  x->d = o->pct_depth ? o->pct_depth : 3;
-  char err[600];
-  int rc = SIM_EXIT_OK;
-  if (o->explore_json) {
-    /* Fail early on an unwritable path, not after the runs. */
-    char tmp[PATH_MAX];
-    snprintf(tmp, sizeof tmp, "%s.tmp", o->explore_json);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
-      fprintf(stderr, "lwipsim: cannot write %s: %s\n", o->explore_json,
-              strerror(errno));
-      free(x);
-      free(w);
-      return SIM_EXIT_USAGE;
-    }
-    close(fd);
-    unlink(tmp);
-  }
-  clock_gettime(CLOCK_MONOTONIC, &x->t0);
-  x->last_progress = x->t0;
-  if (o->policy == SIM_POLICY_PCT) {
-    if (xp_measure(x, err, sizeof err) != 0) {
-      fprintf(stderr, "lwipsim: %s\n", err);
-      free(x);
-      free(w);
-      return SIM_EXIT_USAGE;
-    }
-    if (o->pct_steps)
-      x->k = o->pct_steps;
-  }
-  struct sigaction sa, old_int, old_term;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = xp_on_signal; /* no SA_RESTART: poll() wakes */
-  xp_stop = 0;
-  sigaction(SIGINT, &sa, &old_int);
-  sigaction(SIGTERM, &sa, &old_term);
-  signal(SIGPIPE, SIG_IGN);
-  int nw = 0;
-  for (; nw < o->jobs; nw++) {
-    if ((uint64_t)nw >= o->runs)
-      break;
-    if (xp_start(x, &w[nw], nw, err, sizeof err) != 0) {
-      fprintf(stderr, "lwipsim: %s\n", err);
-      rc = SIM_EXIT_USAGE;
-      break;
-    }
-  }
-  const char *status = "complete";
-  bool stopping = rc != SIM_EXIT_OK;
-  bool worker_died = false;
-  char died[512] = "";
-  for (;;) {
-    if (xp_stop && !stopping) {
-      stopping = true;
-      status = "interrupted";
-    }
-    if (o->time_limit_s && !stopping &&
-        xp_secs_since(&x->t0) >= (double)o->time_limit_s) {
-      stopping = true;
-      status = "time limit";
-    }
-    struct pollfd pf[256];
-    int np = 0, map[256];
-    for (int i = 0; i < nw; i++) {
-      xp_feed(x, &w[i], stopping);
-      if (w[i].out_fd >= 0) {
-        pf[np].fd = w[i].out_fd;
-        pf[np].events = POLLIN;
-        map[np++] = i;
-      }
-    }
-    if (np == 0)
-      break;
-    if (xp_stop && stopping && strcmp(status, "interrupted") == 0) {
-      /* Interrupted: the running children are told to stop too. */
-      for (int i = 0; i < nw; i++)
-        if (w[i].pid > 0)
-          kill(w[i].pid, SIGTERM);
-    }
-    int r = poll(pf, (nfds_t)np, 100);
-    if (r < 0 && errno != EINTR)
-      break;
-    for (int i = 0; r > 0 && i < np; i++) {
-      if (!(pf[i].revents & (POLLIN | POLLHUP | POLLERR)))
-        continue;
-      xp_worker *wk = &w[map[i]];
-      if (!xp_read(x, wk)) {
-        close(wk->out_fd);
-        wk->out_fd = -1;
-        if (wk->inflight > 0 && !xp_stop && !died[0]) {
-          worker_died = true;
-          char *e = NULL;
-          off_t sz = lseek(wk->err_fd, 0, SEEK_END);
-          if (sz > 0 && (e = calloc(1, (size_t)sz + 1)))
-            (void)pread(wk->err_fd, e, (size_t)sz, 0);
-          if (e)
-            e[strcspn(e, "\n")] = 0;
-          snprintf(died, sizeof died, "a worker ended with %d runs queued%s%s",
-                   wk->inflight, e && *e ? ": " : "", e ? e : "");
-          free(e);
-          stopping = true;
-          status = "worker failed";
-        }
-      }
-    }
-    xp_progress(x, false);
-  }
-  for (int i = 0; i < nw; i++) {
-    if (w[i].in_fd >= 0)
-      close(w[i].in_fd);
-    if (w[i].out_fd >= 0)
-      close(w[i].out_fd);
-    if (xp_stop)
-      kill(w[i].pid, SIGTERM);
-    int st;
-    while (waitpid(w[i].pid, &st, 0) < 0 && errno == EINTR)
-      ;
-    close(w[i].err_fd);
-  }
-  sigaction(SIGINT, &old_int, NULL);
-  sigaction(SIGTERM, &old_term, NULL);
-  xp_progress(x, true);
-  double wall = xp_secs_since(&x->t0);
-
-  /* summary */
+  const proto_opts *o = x->o;
   const char *where = o->scn->name;
   if (xp_stop)
     printf("explore %s/%s: interrupted by signal %d after %llu of %llu runs "
@@ -839,13 +844,13 @@ int sim_cli_explore(const sim_cli_opts *o)
     printf(" (shard %llu/%llu)", (unsigned long long)o->shard_index,
            (unsigned long long)o->shard_count);
   printf(", %.1f s wall, %.0f runs/s, %d jobs\n", wall,
-         wall > 0 ? (double)x->done / wall : 0.0, nw);
-  if (strcmp(status, "time limit") == 0)
+         wall > 0 ? (double)x->done / wall : 0.0, x->nw);
+  if (strcmp(x->status, "time limit") == 0)
     printf("stopped by --time-limit %llu s after %llu of %llu runs\n",
            (unsigned long long)o->time_limit_s, (unsigned long long)x->done,
            (unsigned long long)x->runs);
-  if (died[0])
-    printf("fault: %s\n", died);
+  if (x->died[0])
+    printf("fault: %s\n", x->died);
   if (o->policy == SIM_POLICY_PCT) {
     double p, r;
     xp_bound(x, &p, &r);
@@ -861,6 +866,13 @@ int sim_cli_explore(const sim_cli_opts *o)
              (unsigned long long)x->counts[v]);
   if (x->nclasses == 0)
     printf("no failure in %llu runs\n", (unsigned long long)x->done);
+}
+
+/* Each distinct failure with the command that replays it and, for the
+ * first few, its shrunk schedule. */
+static void xp_print_failures(xp_ctx *x)
+{
+  const proto_opts *o = x->o;
   for (int i = 0; i < x->nclasses; i++) {
     xp_class *c = &x->classes[i];
     char replay[1024];
@@ -875,13 +887,12 @@ int sim_cli_explore(const sim_cli_opts *o)
               i + 1);
     xp_shrink(x, c, i + 1);
     if (c->schedule[0])
-      printf("schedule: %zu choices off rtos (from %zu, %llu trial runs): %s run "
-             "%s --variant %s --seed %llu --schedule %s%s%s\n",
+      printf("schedule: %zu choices off rtos (from %zu, %llu trial runs): %s "
+             "run %s --variant %s --seed %llu --schedule %s%s%s\n",
              c->nchoices, c->nfull, (unsigned long long)c->trials, o->self,
              o->scn->name, o->var->name, (unsigned long long)c->seed,
-             c->schedule,
-             o->link_mbps ? " --link-mbps " : "",
-             o->link_mbps ? bufs_link(o) : "");
+             c->schedule, o->link_mbps ? " --link-mbps " : "",
+             o->link_mbps ? xp_link_text(o) : "");
     else
       printf("schedule: none (%s)\n", c->why);
   }
@@ -889,17 +900,83 @@ int sim_cli_explore(const sim_cli_opts *o)
     printf("(%llu further failures in more than %d distinct kinds not "
            "listed)\n",
            (unsigned long long)x->dropped_classes, XP_MAX_CLASSES);
+}
+
+/* ------------------------------------------------------------------ */
+
+/* Before the workers: an unwritable --json file fails now, not after the
+ * runs; PCT measures the scenario. */
+static int xp_prepare(xp_ctx *x)
+{
+  const proto_opts *o = x->o;
+  char err[600];
+  if (o->explore_json && cli_writable(o->explore_json) != 0)
+    return PROTO_EXIT_USAGE;
+  clock_gettime(CLOCK_MONOTONIC, &x->t0);
+  x->last_progress = x->t0;
+  if (o->policy == SIM_POLICY_PCT) {
+    if (xp_measure(x, err, sizeof err) != 0) {
+      fprintf(stderr, "lwipsim: %s\n", err);
+      return PROTO_EXIT_USAGE;
+    }
+    if (o->pct_steps)
+      x->k = o->pct_steps;
+  }
+  return PROTO_EXIT_OK;
+}
+
+int cli_explore(const proto_opts *o)
+{
+  xp_ctx *x = calloc(1, sizeof *x);
+  xp_worker *w = calloc((size_t)o->jobs, sizeof *w);
+  if (!x || !w) {
+    fprintf(stderr, "lwipsim: out of memory\n");
+    free(x);
+    free(w);
+    return PROTO_EXIT_FAULT;
+  }
+  x->o = o;
+  x->w = w;
+  x->runs = o->runs;
+  x->first = o->seed + (o->shard_count ? (o->shard_index - 1) * o->runs : 0);
+  x->tty = isatty(STDERR_FILENO);
+  x->d = o->pct_depth ? o->pct_depth : 3;
+  x->status = "complete";
+  int rc = xp_prepare(x);
+  if (rc != PROTO_EXIT_OK) {
+    free(x);
+    free(w);
+    return rc;
+  }
+  struct sigaction sa, old_int, old_term;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = xp_on_signal; /* no SA_RESTART: poll() wakes */
+  xp_stop = 0;
+  sigaction(SIGINT, &sa, &old_int);
+  sigaction(SIGTERM, &sa, &old_term);
+  signal(SIGPIPE, SIG_IGN);
+  rc = xp_start_all(x);
+  x->stopping = rc != PROTO_EXIT_OK;
+  xp_loop(x);
+  xp_reap(x);
+  sigaction(SIGINT, &old_int, NULL);
+  sigaction(SIGTERM, &old_term, NULL);
+  xp_progress(x, true);
+  double wall = xp_secs_since(&x->t0);
+  xp_print_counts(x, wall);
+  xp_print_failures(x);
+  char err[600];
   if (o->explore_json &&
-      xp_write_json(x, xp_stop ? "interrupted" : status, wall, err,
+      xp_write_json(x, xp_stop ? "interrupted" : x->status, wall, err,
                     sizeof err) != 0) {
     fprintf(stderr, "lwipsim: %s\n", err);
-    rc = SIM_EXIT_USAGE;
+    rc = PROTO_EXIT_USAGE;
   }
-  if (rc == SIM_EXIT_OK) {
-    if (xp_stop || worker_died || x->faults)
-      rc = SIM_EXIT_FAULT;
+  if (rc == PROTO_EXIT_OK) {
+    if (xp_stop || x->worker_died || x->faults)
+      rc = PROTO_EXIT_FAULT;
     else if (x->counts[o->var->expected] != x->done)
-      rc = SIM_EXIT_MISMATCH;
+      rc = PROTO_EXIT_MISMATCH;
   }
   free(x);
   free(w);

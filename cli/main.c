@@ -11,5 +11,5 @@ extern const sim_catalog scn_catalog;
 
 int main(int argc, char **argv)
 {
-  return sim_cli_frontend(argc, argv, &scn_catalog, sys_arch_lwip_version());
+  return cli_frontend(argc, argv, &scn_catalog, sys_arch_lwip_version());
 }

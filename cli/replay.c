@@ -13,14 +13,14 @@
  * (its build id is not the engine's); 3 the engine failed.
  */
 #define _GNU_SOURCE
-#include "replay.h"
+#include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "pcapio.h"
@@ -45,95 +45,112 @@ static int replay_field(const char *ident, const char *key, char *out,
   return -1;
 }
 
-int cli_replay(const sim_cli_opts *o, const sim_catalog *cat)
+/* What the capture records of its run (the section comment's identity
+ * and the summary block's digest). */
+typedef struct {
+  char scenario[64], variant[64], seed[32], policy[16], profile[64],
+      build[32], wire[64], ip[32];
+  char fails[1100]; /* --fail specs, space-separated */
+  char want[24];    /* the recorded digest */
+  bool serve;       /* a serve session, not a scenario run */
+} replay_ident;
+
+/* Reads the identity of the capture `path`: 0, or -1 (said on stderr). */
+static int replay_read(const char *path, replay_ident *id)
 {
-  const char *path = o->replay_path;
   char ident[2048], err[600];
   if (pcapio_read_shb_comment(path, ident, sizeof ident, err, sizeof err) !=
       0) {
     fprintf(stderr, "lwipsim: %s\n", err);
-    return SIM_EXIT_USAGE;
+    return -1;
   }
-  char scenario[64], variant[64], seed[32], policy[16], profile[64],
-      build[32], wire[64], ip[32] = "";
+  memset(id, 0, sizeof *id);
   if (strncmp(ident, "lwipsim ", 8) != 0 ||
-      replay_field(ident, "scenario", scenario, sizeof scenario) != 0 ||
-      replay_field(ident, "variant", variant, sizeof variant) != 0 ||
-      replay_field(ident, "seed", seed, sizeof seed) != 0 ||
-      replay_field(ident, "policy", policy, sizeof policy) != 0 ||
-      replay_field(ident, "profile", profile, sizeof profile) != 0 ||
-      replay_field(ident, "build", build, sizeof build) != 0 ||
-      replay_field(ident, "wire", wire, sizeof wire) != 0) {
+      replay_field(ident, "scenario", id->scenario, sizeof id->scenario) ||
+      replay_field(ident, "variant", id->variant, sizeof id->variant) ||
+      replay_field(ident, "seed", id->seed, sizeof id->seed) ||
+      replay_field(ident, "policy", id->policy, sizeof id->policy) ||
+      replay_field(ident, "profile", id->profile, sizeof id->profile) ||
+      replay_field(ident, "build", id->build, sizeof id->build) ||
+      replay_field(ident, "wire", id->wire, sizeof id->wire)) {
     fprintf(stderr, "lwipsim: %s is not a lwipsim capture (no run identity "
             "in its section comment)\n", path);
-    return SIM_EXIT_USAGE;
+    return -1;
   }
-  replay_field(ident, "ip", ip, sizeof ip);
+  replay_field(ident, "ip", id->ip, sizeof id->ip);
   /* A run with --fail: the same failures again. */
-  char fails[1100] = "";
-  replay_field(ident, "fail", fails, sizeof fails);
+  replay_field(ident, "fail", id->fails, sizeof id->fails);
+  id->serve = strcmp(id->scenario, "serve") == 0;
   pcapio_meta meta;
   if (pcapio_read_meta(path, &meta, err, sizeof err) != 0) {
     fprintf(stderr, "lwipsim: %s\n", err);
-    return SIM_EXIT_USAGE;
+    return -1;
   }
   pcapio_meta_free(&meta);
-  char want[24] = "";
-  if (sscanf(meta.summary, "lwipsim digest: %18s", want) != 1) {
+  if (sscanf(meta.summary, "lwipsim digest: %18s", id->want) != 1) {
     fprintf(stderr, "lwipsim: %s has no summary block: the run that wrote "
             "it did not finish (cut short?)\n", path);
-    return SIM_EXIT_USAGE;
+    return -1;
   }
-  bool serve = strcmp(scenario, "serve") == 0;
-  if (!serve) {
-    const sim_scenario *s = sim_catalog_find(cat, scenario);
-    if (!s || !sim_catalog_variant(s, variant)) {
+  return 0;
+}
+
+/* The engine that recorded the capture, found and checked to be this
+ * build: 0, or -1 (said on stderr). */
+static int replay_engine(const char *path, const replay_ident *id,
+                         const sim_catalog *cat, char *engine, size_t len)
+{
+  if (!id->serve) {
+    const sim_scenario *s = sim_catalog_find(cat, id->scenario);
+    if (!s || !sim_catalog_variant(s, id->variant)) {
       fprintf(stderr, "lwipsim: %s records %s/%s, which this build does "
-              "not have\n", path, scenario, variant);
-      return SIM_EXIT_USAGE;
+              "not have\n", path, id->scenario, id->variant);
+      return -1;
     }
   }
-  char engine[PATH_MAX], have[32];
-  if (sim_cli_engine_path(profile, engine, sizeof engine) != 0 ||
-      sim_cli_build_id(engine, have, sizeof have) != 0) {
+  char have[32];
+  if (cli_engine_path(id->profile, engine, len) != 0 ||
+      proto_build_id(engine, have, sizeof have) != 0) {
     fprintf(stderr, "lwipsim: no engine for profile '%s'; run make\n",
-            profile);
-    return SIM_EXIT_USAGE;
+            id->profile);
+    return -1;
   }
-  if (strcmp(have, build) != 0) {
+  if (strcmp(have, id->build) != 0) {
     fprintf(stderr, "lwipsim: %s comes from another build (build %s; this "
-            "engine is %s): rebuild that version to replay it\n", path, build,
-            have);
-    return SIM_EXIT_USAGE;
+            "engine is %s): rebuild that version to replay it\n", path,
+            id->build, have);
+    return -1;
   }
-  char *argv[20 + 2 * SIM_FAIL_MAX];
+  return 0;
+}
+
+#define REPLAY_ARGS (20 + 2 * SIM_FAIL_MAX)
+
+/* The engine's arguments for the run recorded in `id` (NULL-terminated;
+ * they point into id, whose fails it cuts up).  0, or -1 (said). */
+static int replay_argv(const proto_opts *o, replay_ident *id, char *engine,
+                       char **argv)
+{
+  const char *path = o->replay_path;
   int n = 0;
   argv[n++] = engine;
-  if (serve) {
-    if (strncmp(wire, "tap:", 4) != 0 || !*ip) {
+  if (id->serve) {
+    if (strncmp(id->wire, "tap:", 4) != 0 || !*id->ip) {
       fprintf(stderr, "lwipsim: %s: serve session without tap or ip\n",
               path);
-      return SIM_EXIT_USAGE;
+      return -1;
     }
-    argv[n++] = "serve";
-    argv[n++] = "--tap";
-    argv[n++] = wire + 4;
-    argv[n++] = "--ip";
-    argv[n++] = ip;
-    argv[n++] = "--replay";
-    argv[n++] = (char *)path;
+    char *words[] = {"serve", "--tap", id->wire + 4, "--ip", id->ip,
+                     "--replay", (char *)path};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+      argv[n++] = words[i];
   } else {
-    argv[n++] = "run";
-    argv[n++] = scenario;
-    argv[n++] = "--variant";
-    argv[n++] = variant;
-    argv[n++] = "--seed";
-    argv[n++] = seed;
-    argv[n++] = "--policy";
-    argv[n++] = policy;
-    argv[n++] = "--check-trace";
-    argv[n++] = (char *)path;
-    for (char *f = strtok(fails, " "); f && n < 16 + 2 * SIM_FAIL_MAX;
+    char *words[] = {"run", id->scenario, "--variant", id->variant,
+                     "--seed", id->seed, "--policy", id->policy,
+                     "--check-trace", (char *)path};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+      argv[n++] = words[i];
+    for (char *f = strtok(id->fails, " "); f && n < 16 + 2 * SIM_FAIL_MAX;
          f = strtok(NULL, " ")) {
       argv[n++] = "--fail";
       argv[n++] = f;
@@ -144,56 +161,78 @@ int cli_replay(const sim_cli_opts *o, const sim_catalog *cat)
     argv[n++] = (char *)o->pcap_path;
   }
   if (o->report_path) {
-    if (serve) {
+    if (id->serve) {
       fprintf(stderr, "lwipsim: %s is a serve session: --report is for "
               "scenario runs\n", path);
-      return SIM_EXIT_USAGE;
+      return -1;
     }
     argv[n++] = "--report";
     argv[n++] = (char *)o->report_path;
   }
   argv[n] = NULL;
+  return 0;
+}
+
+/* Runs the engine, its output passed on to ours and read on the way.
+ * The engine's status, or -1 if it could not be started (said). */
+static int replay_run(char **argv, cli_result_text *t)
+{
   int fds[2];
-  if (pipe(fds) != 0) {
+  if (pipe2(fds, O_CLOEXEC) != 0) {
     fprintf(stderr, "lwipsim: cannot start the engine: %s\n",
             strerror(errno));
-    return SIM_EXIT_FAULT;
+    return -1;
   }
-  fflush(stdout);
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(fds[1], STDOUT_FILENO);
-    close(fds[0]);
-    close(fds[1]);
-    execv(engine, argv);
-    _exit(SIM_EXIT_USAGE);
-  }
+  cli_spawn_io io = {CLI_SPAWN_KEEP, fds[1], CLI_SPAWN_KEEP, -1, false};
+  pid_t pid = cli_spawn(argv, &io);
   close(fds[1]);
-  char got[32] = "", line[1600], diverged[8] = "";
+  if (pid < 0) {
+    fprintf(stderr, "lwipsim: cannot start the engine: %s\n",
+            strerror(errno));
+    close(fds[0]);
+    return -1;
+  }
+  char line[1600];
   FILE *in = fdopen(fds[0], "r");
   while (in && fgets(line, sizeof line, in)) {
     fputs(line, stdout);
-    if (strncmp(line, "digest: ", 8) == 0)
-      sscanf(line + 8, "%18s", got);
-    if (strncmp(line, "diverged: ", 10) == 0)
-      snprintf(diverged, sizeof diverged, "yes");
+    cli_result_text_line(line, t);
   }
   if (in)
     fclose(in);
+  else
+    close(fds[0]);
   int status = 0;
-  waitpid(pid, &status, 0);
-  if (!*got) {
+  cli_spawn_wait(pid, &status);
+  return status;
+}
+
+int cli_replay(const proto_opts *o, const sim_catalog *cat)
+{
+  const char *path = o->replay_path;
+  replay_ident id;
+  char engine[PATH_MAX], *argv[REPLAY_ARGS];
+  if (replay_read(path, &id) != 0 ||
+      replay_engine(path, &id, cat, engine, sizeof engine) != 0 ||
+      replay_argv(o, &id, engine, argv) != 0)
+    return PROTO_EXIT_USAGE;
+  cli_result_text t;
+  memset(&t, 0, sizeof t);
+  int status = replay_run(argv, &t);
+  if (status < 0)
+    return PROTO_EXIT_FAULT;
+  if (!*t.digest) {
     fprintf(stderr, "lwipsim: the replay of %s gave no digest (engine "
             "status %d)\n", path, status);
-    return SIM_EXIT_FAULT;
+    return PROTO_EXIT_FAULT;
   }
-  if (strcmp(got, want) == 0) {
-    printf("replay: %s/%s digest %s equals the recording's\n", scenario,
-           variant, got);
-    return SIM_EXIT_OK;
+  if (strcmp(t.digest, id.want) == 0) {
+    printf("replay: %s/%s digest %s equals the recording's\n", id.scenario,
+           id.variant, t.digest);
+    return PROTO_EXIT_OK;
   }
   printf("replay: %s/%s digest %s differs from the recording's %s%s\n",
-         scenario, variant, got, want,
-         *diverged ? "; first difference above (diverged:)" : "");
-  return SIM_EXIT_MISMATCH;
+         id.scenario, id.variant, t.digest, id.want,
+         t.diverged ? "; first difference above (diverged:)" : "");
+  return PROTO_EXIT_MISMATCH;
 }

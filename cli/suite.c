@@ -1,5 +1,5 @@
 /*
- * cli_jobs.c - `lwipsim suite`: every scenario variant as an engine child
+ * suite.c - `lwipsim suite`: every scenario variant as an engine child
  * process, up to --jobs at a time (`explore` has its own workers:
  * explore.c).
  *
@@ -13,7 +13,6 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <jansson.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -43,9 +42,9 @@ typedef struct {
   char digest[24];
   long long virtual_us;
   double wall_ms;
-} sim_job;
+} suite_job;
 
-static double sim_jobs_ms_since(const struct timespec *t0)
+static double suite_ms_since(const struct timespec *t0)
 {
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);
@@ -54,7 +53,7 @@ static double sim_jobs_ms_since(const struct timespec *t0)
 }
 
 /* Reads a whole memfd; the caller frees. */
-static char *sim_jobs_slurp(int fd)
+static char *suite_slurp(int fd)
 {
   off_t size = lseek(fd, 0, SEEK_END);
   if (size < 0)
@@ -67,24 +66,20 @@ static char *sim_jobs_slurp(int fd)
   return buf;
 }
 
-static int sim_jobs_start(sim_job *j, int slot, char *err, size_t errlen)
+static int suite_start(suite_job *j, int slot, char *err, size_t errlen)
 {
   char engine[PATH_MAX];
-  if (sim_cli_engine_path(j->var->profile, engine, sizeof engine) != 0 ||
-      access(engine, X_OK) != 0) {
-    snprintf(err, errlen, "no engine for profile '%s' (expected %.300s); run "
-             "make", j->var->profile, engine);
+  if (cli_engine_find(j->var->profile, engine, sizeof engine, err, errlen) !=
+      0)
     return -1;
-  }
   j->out_fd = memfd_create("lwipsim-out", MFD_CLOEXEC);
   j->err_fd = memfd_create("lwipsim-err", MFD_CLOEXEC);
   if (j->out_fd < 0 || j->err_fd < 0) {
     snprintf(err, errlen, "cannot start engine: %s", strerror(errno));
     return -1;
   }
-  char seed[24], cpu[16];
+  char seed[24];
   snprintf(seed, sizeof seed, "%llu", (unsigned long long)j->seed);
-  snprintf(cpu, sizeof cpu, "%d", slot);
   char *argv[] = {engine,
                   "run",
                   (char *)j->scn->name,
@@ -96,21 +91,12 @@ static int sim_jobs_start(sim_job *j, int slot, char *err, size_t errlen)
                   (char *)sim_policy_name(j->policy),
                   "--json",
                   NULL};
+  cli_spawn_io io = {CLI_SPAWN_KEEP, j->out_fd, j->err_fd, slot, false};
   clock_gettime(CLOCK_MONOTONIC, &j->t0);
-  fflush(stdout);
-  fflush(stderr);
-  pid_t pid = fork();
+  pid_t pid = cli_spawn(argv, &io);
   if (pid < 0) {
     snprintf(err, errlen, "cannot start engine: %s", strerror(errno));
     return -1;
-  }
-  if (pid == 0) {
-    dup2(j->out_fd, STDOUT_FILENO);
-    dup2(j->err_fd, STDERR_FILENO);
-    setenv("LWIPSIM_CPU", cpu, 1);
-    execv(engine, argv);
-    fprintf(stderr, "cannot run %s: %s\n", engine, strerror(errno));
-    _exit(SIM_EXIT_USAGE);
   }
   j->pid = pid;
   j->slot = slot;
@@ -118,38 +104,29 @@ static int sim_jobs_start(sim_job *j, int slot, char *err, size_t errlen)
 }
 
 /* Fills the result of a finished job from its output and status. */
-static void sim_jobs_finish(sim_job *j, int status)
+static void suite_finish(suite_job *j, int status)
 {
-  j->wall_ms = sim_jobs_ms_since(&j->t0);
+  j->wall_ms = suite_ms_since(&j->t0);
   j->done = true;
-  char *out = sim_jobs_slurp(j->out_fd);
-  char *errtext = sim_jobs_slurp(j->err_fd);
+  char *out = suite_slurp(j->out_fd);
+  char *errtext = suite_slurp(j->err_fd);
   close(j->out_fd);
   close(j->err_fd);
   j->verdict = SIM_VERDICT_FAULT;
   snprintf(j->digest, sizeof j->digest, "-");
-  json_t *res = NULL;
-  if (out) {
-    /* The result is the last line. */
-    char *last = out, *p;
-    while ((p = strchr(last, '\n')) && p[1])
-      last = p + 1;
-    res = json_loads(last, 0, NULL);
-  }
-  const char *verdict = NULL, *message = NULL, *digest = NULL;
-  json_int_t vus = 0;
-  if (res && json_unpack(res, "{s:s, s:s, s:s, s:{s:I}}", "verdict", &verdict,
-                         "message", &message, "digest", &digest, "timings",
-                         "virtual_us", &vus) == 0 &&
-      sim_verdict_parse(verdict, &j->verdict) == 0) {
-    snprintf(j->message, sizeof j->message, "%s", message);
-    snprintf(j->digest, sizeof j->digest, "%s", digest);
-    j->virtual_us = (long long)vus;
-    j->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : SIM_EXIT_FAULT;
+  cli_result res;
+  const unsigned need = PROTO_HAS_VERDICT | PROTO_HAS_MESSAGE |
+                        PROTO_HAS_DIGEST | PROTO_HAS_VIRTUAL_US;
+  if (out && cli_result_parse_last(out, &res) == 0 &&
+      (res.r.have & need) == need) {
+    j->verdict = res.r.verdict;
+    snprintf(j->message, sizeof j->message, "%s", res.r.message);
+    snprintf(j->digest, sizeof j->digest, "%s", res.r.digest);
+    j->virtual_us = (long long)res.r.timings.virtual_us;
+    j->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : PROTO_EXIT_FAULT;
   } else if (WIFSIGNALED(status)) {
-    snprintf(j->message, sizeof j->message, "engine killed by signal %d (%s)",
-             WTERMSIG(status), strsignal(WTERMSIG(status)));
-    j->exit_code = SIM_EXIT_FAULT;
+    cli_spawn_killed(status, j->message, sizeof j->message);
+    j->exit_code = PROTO_EXIT_FAULT;
   } else {
     /* No result: the engine's own error line says why. */
     char *nl = errtext ? strchr(errtext, '\n') : NULL;
@@ -158,29 +135,30 @@ static void sim_jobs_finish(sim_job *j, int status)
     snprintf(j->message, sizeof j->message, "engine gave no result (exit %d)"
              "%s%s", WIFEXITED(status) ? WEXITSTATUS(status) : -1,
              errtext && *errtext ? ": " : "", errtext ? errtext : "");
-    j->exit_code = SIM_EXIT_FAULT;
+    j->exit_code = PROTO_EXIT_FAULT;
   }
-  json_decref(res);
+  if (out)
+    cli_result_free(&res);
   free(out);
   free(errtext);
 }
 
 /* SIGINT/SIGTERM: no new runs; the running engines get SIGTERM, end their
  * runs cleanly, and are waited for. */
-static volatile sig_atomic_t sim_jobs_stop;
+static volatile sig_atomic_t suite_stop;
 
-static void sim_jobs_on_signal(int sig)
+static void suite_on_signal(int sig)
 {
-  sim_jobs_stop = sig;
+  suite_stop = sig;
 }
 
 /* Runs every job, `parallel` at a time; calls `report` for each job in
  * index order as soon as it and all before it are done.  Returns 0, -1
  * with err if a job could not be started, or -2 if a signal stopped it
  * (the jobs marked done are the ones reported). */
-static int sim_jobs_run(sim_job *jobs, size_t n, int parallel,
-                        void (*report)(sim_job *j, size_t i, void *ctx),
-                        void *ctx, char *err, size_t errlen)
+static int suite_run_jobs(suite_job *jobs, size_t n, int parallel,
+                          void (*report)(suite_job *j, size_t i, void *ctx),
+                          void *ctx, char *err, size_t errlen)
 {
   bool busy[256] = {false};
   size_t next = 0, reported = 0;
@@ -188,15 +166,15 @@ static int sim_jobs_run(sim_job *jobs, size_t n, int parallel,
   int rc = 0;
   struct sigaction sa, old_int, old_term;
   memset(&sa, 0, sizeof sa);
-  sa.sa_handler = sim_jobs_on_signal; /* no SA_RESTART: waitpid wakes */
+  sa.sa_handler = suite_on_signal; /* no SA_RESTART: waitpid wakes */
   sigaction(SIGINT, &sa, &old_int);
   sigaction(SIGTERM, &sa, &old_term);
   bool stopping = false;
   while (reported < n) {
-    if (sim_jobs_stop && !stopping) {
+    if (suite_stop && !stopping) {
       stopping = true;
       rc = -2;
-      snprintf(err, errlen, "interrupted by signal %d", (int)sim_jobs_stop);
+      snprintf(err, errlen, "interrupted by signal %d", (int)suite_stop);
       for (size_t i = 0; i < next; i++)
         if (!jobs[i].done)
           kill(jobs[i].pid, SIGTERM);
@@ -205,7 +183,7 @@ static int sim_jobs_run(sim_job *jobs, size_t n, int parallel,
       int slot = 0;
       while (busy[slot])
         slot++;
-      if (sim_jobs_start(&jobs[next], slot, err, errlen) != 0) {
+      if (suite_start(&jobs[next], slot, err, errlen) != 0) {
         rc = -1;
         break;
       }
@@ -226,7 +204,7 @@ static int sim_jobs_run(sim_job *jobs, size_t n, int parallel,
     }
     for (size_t i = 0; i < next; i++)
       if (!jobs[i].done && jobs[i].pid == pid) {
-        sim_jobs_finish(&jobs[i], status);
+        suite_finish(&jobs[i], status);
         busy[jobs[i].slot] = false;
         running--;
         break;
@@ -244,11 +222,11 @@ static int sim_jobs_run(sim_job *jobs, size_t n, int parallel,
 /* ------------------------------------------------------------------ */
 /* suite                                                               */
 
-static void sim_suite_row(sim_job *j, size_t i, void *ctx)
+static void suite_row(suite_job *j, size_t i, void *ctx)
 {
   (void)i;
   (void)ctx;
-  bool ok = j->verdict == j->var->expected && j->exit_code == SIM_EXIT_OK;
+  bool ok = j->verdict == j->var->expected && j->exit_code == PROTO_EXIT_OK;
   printf("%-24s %-26s %-15s %-15s %-18s %10lld.%06llds %8.0f ms  %s\n",
          j->scn->name, j->var->name, sim_verdict_name(j->var->expected),
          sim_verdict_name(j->verdict), j->digest, j->virtual_us / 1000000,
@@ -259,33 +237,51 @@ static void sim_suite_row(sim_job *j, size_t i, void *ctx)
   fflush(stdout);
 }
 
-static void sim_xml_escaped(FILE *f, const char *s)
+/* XML text: the five markup characters as entities, other control
+ * characters but newline and tab as spaces (XML 1.0 forbids them). */
+static void suite_xml_escaped(FILE *f, const char *s)
 {
   for (; *s; s++) {
-    switch (*s) {
-    case '&':
-      fputs("&amp;", f);
-      break;
-    case '<':
-      fputs("&lt;", f);
-      break;
-    case '>':
-      fputs("&gt;", f);
-      break;
-    case '"':
-      fputs("&quot;", f);
-      break;
-    default:
-      if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
-        fputc(' ', f);
-      else
-        fputc(*s, f);
-    }
+    const char *entity = *s == '&'   ? "&amp;"
+                         : *s == '<' ? "&lt;"
+                         : *s == '>' ? "&gt;"
+                         : *s == '"' ? "&quot;"
+                                     : NULL;
+    if (entity)
+      fputs(entity, f);
+    else if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
+      fputc(' ', f);
+    else
+      fputc(*s, f);
   }
 }
 
-static int sim_suite_junit(const char *path, const sim_job *jobs, size_t n,
-                           double wall_ms)
+/* One <testcase> of the JUnit file. */
+static void suite_junit_case(FILE *f, const suite_job *j)
+{
+  fprintf(f, "    <testcase classname=\"lwipsim.");
+  suite_xml_escaped(f, j->scn->name);
+  fprintf(f, "\" name=\"");
+  suite_xml_escaped(f, j->var->name);
+  fprintf(f, "\" time=\"%.3f\">\n", j->wall_ms / 1e3);
+  if (j->verdict != j->var->expected) {
+    const char *tag = j->exit_code == PROTO_EXIT_FAULT ? "error" : "failure";
+    fprintf(f, "      <%s message=\"verdict %s, expected %s\">", tag,
+            sim_verdict_name(j->verdict), sim_verdict_name(j->var->expected));
+    suite_xml_escaped(f, j->message);
+    fprintf(f, "\nreplay: lwipsim run %s --variant %s --seed %llu "
+               "--policy %s</%s>\n", j->scn->name, j->var->name,
+            (unsigned long long)j->seed, sim_policy_name(j->policy), tag);
+  }
+  fprintf(f, "      <system-out>verdict: %s expected: %s ",
+          sim_verdict_name(j->verdict), sim_verdict_name(j->var->expected));
+  suite_xml_escaped(f, j->message);
+  fprintf(f, "\ndigest: %s</system-out>\n", j->digest);
+  fprintf(f, "    </testcase>\n");
+}
+
+static int suite_junit(const char *path, const suite_job *jobs, size_t n,
+                       double wall_ms)
 {
   char tmp[PATH_MAX];
   snprintf(tmp, sizeof tmp, "%s.tmp", path);
@@ -298,41 +294,21 @@ static int sim_suite_junit(const char *path, const sim_job *jobs, size_t n,
   for (size_t i = 0; i < n; i++) {
     if (jobs[i].verdict == jobs[i].var->expected)
       continue;
-    if (jobs[i].exit_code == SIM_EXIT_FAULT)
+    if (jobs[i].exit_code == PROTO_EXIT_FAULT)
       errors++;
     else
       failures++;
   }
+  /* The suites element and the one suite in it carry the same counts. */
+  static const char *const suites[] = {"<testsuites name=\"lwipsim\"",
+                                       "  <testsuite name=\"lwipsim suite\""};
   fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-  fprintf(f, "<testsuites name=\"lwipsim\" tests=\"%zu\" failures=\"%d\" "
-             "errors=\"%d\" time=\"%.3f\">\n", n, failures, errors,
-          wall_ms / 1e3);
-  fprintf(f, "  <testsuite name=\"lwipsim suite\" tests=\"%zu\" "
-             "failures=\"%d\" errors=\"%d\" time=\"%.3f\">\n", n, failures,
-          errors, wall_ms / 1e3);
-  for (size_t i = 0; i < n; i++) {
-    const sim_job *j = &jobs[i];
-    fprintf(f, "    <testcase classname=\"lwipsim.");
-    sim_xml_escaped(f, j->scn->name);
-    fprintf(f, "\" name=\"");
-    sim_xml_escaped(f, j->var->name);
-    fprintf(f, "\" time=\"%.3f\">\n", j->wall_ms / 1e3);
-    if (j->verdict != j->var->expected) {
-      const char *tag = j->exit_code == SIM_EXIT_FAULT ? "error" : "failure";
-      fprintf(f, "      <%s message=\"verdict %s, expected %s\">", tag,
-              sim_verdict_name(j->verdict),
-              sim_verdict_name(j->var->expected));
-      sim_xml_escaped(f, j->message);
-      fprintf(f, "\nreplay: lwipsim run %s --variant %s --seed %llu "
-                 "--policy %s</%s>\n", j->scn->name, j->var->name,
-              (unsigned long long)j->seed, sim_policy_name(j->policy), tag);
-    }
-    fprintf(f, "      <system-out>verdict: %s expected: %s ",
-            sim_verdict_name(j->verdict), sim_verdict_name(j->var->expected));
-    sim_xml_escaped(f, j->message);
-    fprintf(f, "\ndigest: %s</system-out>\n", j->digest);
-    fprintf(f, "    </testcase>\n");
-  }
+  for (int i = 0; i < 2; i++)
+    fprintf(f, "%s tests=\"%zu\" failures=\"%d\" errors=\"%d\" "
+            "time=\"%.3f\">\n", suites[i], n, failures, errors,
+            wall_ms / 1e3);
+  for (size_t i = 0; i < n; i++)
+    suite_junit_case(f, &jobs[i]);
   fprintf(f, "  </testsuite>\n</testsuites>\n");
   if (fclose(f) != 0 || rename(tmp, path) != 0) {
     fprintf(stderr, "lwipsim: cannot write %s: %s\n", path, strerror(errno));
@@ -342,15 +318,40 @@ static int sim_suite_junit(const char *path, const sim_job *jobs, size_t n,
   return 0;
 }
 
-int sim_cli_suite(const sim_cli_opts *o, const sim_catalog *cat)
+/* The summary line; the exit code of the whole suite. */
+static int suite_summary(const proto_opts *o, const suite_job *jobs,
+                         size_t n, double wall)
+{
+  int worst = PROTO_EXIT_OK, matched = 0, faults = 0;
+  for (size_t i = 0; i < n; i++) {
+    int code = jobs[i].exit_code;
+    if (jobs[i].verdict != jobs[i].var->expected && code == PROTO_EXIT_OK)
+      code = PROTO_EXIT_MISMATCH;
+    if (code == PROTO_EXIT_OK)
+      matched++;
+    if (code == PROTO_EXIT_FAULT)
+      faults++;
+    if (code > worst && code != PROTO_EXIT_USAGE)
+      worst = code;
+    if (code == PROTO_EXIT_USAGE && worst < PROTO_EXIT_FAULT)
+      worst = PROTO_EXIT_FAULT;
+  }
+  printf("suite: %zu variants, %d as expected, %zu differ (%d faults), "
+         "%.1f s wall with %d job%s\n",
+         n, matched, n - (size_t)matched, faults, wall / 1e3, o->jobs,
+         o->jobs == 1 ? "" : "s");
+  return worst;
+}
+
+int cli_suite(const proto_opts *o, const sim_catalog *cat)
 {
   size_t n = 0;
   for (size_t i = 0; i < cat->n; i++)
     n += cat->scenarios[i]->nvariants;
-  sim_job *jobs = calloc(n ? n : 1, sizeof *jobs);
+  suite_job *jobs = calloc(n ? n : 1, sizeof *jobs);
   if (!jobs) {
     fprintf(stderr, "lwipsim: out of memory\n");
-    return SIM_EXIT_FAULT;
+    return PROTO_EXIT_FAULT;
   }
   size_t k = 0;
   for (size_t i = 0; i < cat->n; i++)
@@ -362,60 +363,34 @@ int sim_cli_suite(const sim_cli_opts *o, const sim_catalog *cat)
       k++;
     }
   /* Check the JUnit file can be written before spending time. */
-  if (o->junit_path) {
-    char tmp[PATH_MAX];
-    snprintf(tmp, sizeof tmp, "%s.tmp", o->junit_path);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-      fprintf(stderr, "lwipsim: cannot write %s: %s\n", o->junit_path,
-              strerror(errno));
-      free(jobs);
-      return SIM_EXIT_USAGE;
-    }
-    fclose(f);
-    unlink(tmp);
+  if (o->junit_path && cli_writable(o->junit_path) != 0) {
+    free(jobs);
+    return PROTO_EXIT_USAGE;
   }
   printf("%-24s %-26s %-15s %-15s %-18s %18s %11s\n", "scenario", "variant",
          "expected", "got", "digest", "virtual", "wall");
   struct timespec t0;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   char err[512];
-  int jr = sim_jobs_run(jobs, n, o->jobs, sim_suite_row, NULL, err,
-                        sizeof err);
+  int jr = suite_run_jobs(jobs, n, o->jobs, suite_row, NULL, err,
+                          sizeof err);
   if (jr == -2) {
     size_t done = 0;
     while (done < n && jobs[done].done)
       done++;
     printf("suite: %s after %zu of %zu variants\n", err, done, n);
     free(jobs);
-    return SIM_EXIT_FAULT;
+    return PROTO_EXIT_FAULT;
   }
   if (jr != 0) {
     fprintf(stderr, "lwipsim: %s\n", err);
     free(jobs);
-    return SIM_EXIT_USAGE;
+    return PROTO_EXIT_USAGE;
   }
-  double wall = sim_jobs_ms_since(&t0);
-  int worst = SIM_EXIT_OK, matched = 0, faults = 0;
-  for (size_t i = 0; i < n; i++) {
-    int code = jobs[i].exit_code;
-    if (jobs[i].verdict != jobs[i].var->expected && code == SIM_EXIT_OK)
-      code = SIM_EXIT_MISMATCH;
-    if (code == SIM_EXIT_OK)
-      matched++;
-    if (code == SIM_EXIT_FAULT)
-      faults++;
-    if (code > worst && code != SIM_EXIT_USAGE)
-      worst = code;
-    if (code == SIM_EXIT_USAGE && worst < SIM_EXIT_FAULT)
-      worst = SIM_EXIT_FAULT;
-  }
-  printf("suite: %zu variants, %d as expected, %zu differ (%d faults), "
-         "%.1f s wall with %d job%s\n",
-         n, matched, n - (size_t)matched, faults, wall / 1e3, o->jobs,
-         o->jobs == 1 ? "" : "s");
-  if (o->junit_path && sim_suite_junit(o->junit_path, jobs, n, wall) != 0)
-    worst = SIM_EXIT_USAGE;
+  double wall = suite_ms_since(&t0);
+  int worst = suite_summary(o, jobs, n, wall);
+  if (o->junit_path && suite_junit(o->junit_path, jobs, n, wall) != 0)
+    worst = PROTO_EXIT_USAGE;
   free(jobs);
   return worst;
 }

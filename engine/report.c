@@ -1,5 +1,5 @@
 /*
- * report.c - the HTML report of a run (see sim_report.h).
+ * report.c - the HTML report of a run (see report.h).
  *
  * Design.  The page is a template, engine/report.html, turned into a
  * C string at build time (tools/embed.sh -> report_html.inc) so that
@@ -203,7 +203,7 @@ typedef struct {
   bool seen[REPORT_BUCKETS];
 } report_pool;
 
-struct sim_report {
+struct engine_report {
   char *path, *tmp;
   FILE *f;
   report_lane_t lanes[REPORT_MAX_LANES];
@@ -221,7 +221,7 @@ struct sim_report {
 };
 
 /* Interned short strings (what a thread waits on). */
-static uint32_t report_intern(sim_report *r, const char *s)
+static uint32_t report_intern(engine_report *r, const char *s)
 {
   for (uint32_t i = 0; i < r->nstrings; i++)
     if (strcmp(r->strings[i], s) == 0)
@@ -236,7 +236,7 @@ static uint32_t report_intern(sim_report *r, const char *s)
 }
 
 /* Time buckets: when `t` falls past the last one, pairs merge. */
-static size_t report_bucket(sim_report *r, uint64_t t)
+static size_t report_bucket(engine_report *r, uint64_t t)
 {
   while (t / r->bucket_us >= REPORT_BUCKETS) {
     for (size_t i = 0; i < REPORT_BUCKETS / 2; i++) {
@@ -282,7 +282,7 @@ static int report_lane_kind(const char *name)
 }
 
 /* The lane called `name` (made on first sight); -1 past the limit. */
-static int report_lane(sim_report *r, const char *name)
+static int report_lane(engine_report *r, const char *name)
 {
   if (r->last_lane >= 0 && strcmp(r->lanes[r->last_lane].name, name) == 0)
     return r->last_lane;
@@ -304,7 +304,7 @@ static int report_lane(sim_report *r, const char *name)
 
 /* Thread `lane` changes to `state` at (t, seq): the span of the state it
  * leaves is kept. */
-static void report_set_state(sim_report *r, int lane, int state,
+static void report_set_state(engine_report *r, int lane, int state,
                              uint32_t what, uint64_t t, uint64_t seq)
 {
   if (lane < 0)
@@ -334,11 +334,11 @@ static void report_set_state(sim_report *r, int lane, int state,
   l->what = state == ST_BLOCKED ? what : 0;
 }
 
-static void report_mark_add(sim_report *r, report_list *list, uint64_t t,
+static void report_mark_add(engine_report *r, report_list *list, uint64_t t,
                             uint64_t seq, int lane, const char *cat,
                             const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
-static void report_mark_add(sim_report *r, report_list *list, uint64_t t,
+static void report_mark_add(engine_report *r, report_list *list, uint64_t t,
                             uint64_t seq, int lane, const char *cat,
                             const char *fmt, ...)
 {
@@ -359,7 +359,7 @@ static void report_mark_add(sim_report *r, report_list *list, uint64_t t,
 }
 
 /* "NAME used=U max=M err=E size=S" */
-static void report_pool_record(sim_report *r, uint64_t t, uint64_t seq,
+static void report_pool_record(engine_report *r, uint64_t t, uint64_t seq,
                                const char *detail)
 {
   char name[32];
@@ -399,9 +399,81 @@ static void report_pool_record(sim_report *r, uint64_t t, uint64_t seq,
   p->seen[b] = true;
 }
 
-void sim_report_record(sim_report *r, uint64_t t, uint64_t seq,
-                       const char *thread, const char *kind,
-                       const char *detail)
+/* "switch": `detail` is "NEXT (WHY)"; the running thread, if any, was
+ * preempted. */
+static void report_on_switch(engine_report *r, int lane, const char *thread,
+                             const char *detail, uint64_t t, uint64_t seq)
+{
+  char next[64], why[128] = "";
+  const char *open = strrchr(detail, '(');
+  size_t n = open && open > detail ? (size_t)(open - detail - 1)
+                                   : strlen(detail);
+  snprintf(next, sizeof next, "%.*s", (int)n, detail);
+  if (open)
+    snprintf(why, sizeof why, "%.*s", (int)strcspn(open + 1, ")"),
+             open + 1);
+  int to = report_lane(r, next);
+  if (lane >= 0 && r->lanes[lane].state == ST_RUN) {
+    report_set_state(r, lane, ST_READY, 0, t, seq);
+    report_mark_add(r, &r->marks, t, seq, lane, "preempt",
+                    "%s preempted by %s at %s", thread, next, why);
+  }
+  for (int i = 0; i < r->nlanes; i++)
+    if (i != to && r->lanes[i].state == ST_RUN)
+      report_set_state(r, i, ST_READY, 0, t, seq);
+  if (to >= 0) {
+    r->lanes[to].kind = LANE_THREAD;
+    report_set_state(r, to, ST_RUN, 0, t, seq);
+  }
+}
+
+/* "thread_new": `detail` is "NAME prio N". */
+static void report_on_thread_new(engine_report *r, const char *thread,
+                                 const char *detail, uint64_t t,
+                                 uint64_t seq)
+{
+  char name[64];
+  int prio = -1;
+  const char *pr = strstr(detail, " prio ");
+  size_t n = pr ? (size_t)(pr - detail) : strlen(detail);
+  snprintf(name, sizeof name, "%.*s", (int)n, detail);
+  if (pr)
+    prio = atoi(pr + 6);
+  int nl = report_lane(r, name);
+  if (nl >= 0) {
+    r->lanes[nl].kind = LANE_THREAD;
+    r->lanes[nl].prio = prio;
+    r->lanes[nl].state = ST_NONE; /* a name used again: a new thread */
+    report_set_state(r, nl, ST_READY, 0, t, seq);
+    report_mark_add(r, &r->marks, t, seq, nl, "new",
+                    "%s created by %s (prio %d)", name, thread, prio);
+  }
+}
+
+/* "script": "hold NAME (...)", "release NAME (...)": NAME may not run. */
+static void report_on_script(engine_report *r, int lane, const char *detail,
+                             uint64_t t, uint64_t seq)
+{
+  char verb[16], name[64];
+  if (sscanf(detail, "%15s %63s", verb, name) == 2) {
+    int hl = report_lane(r, name);
+    bool hold = strcmp(verb, "hold") == 0;
+    if (hl >= 0 && (hold || strcmp(verb, "release") == 0)) {
+      r->lanes[hl].held = hold;
+      int st = r->lanes[hl].state;
+      if (hold && st == ST_READY)
+        report_set_state(r, hl, ST_HELD, 0, t, seq);
+      else if (!hold && st == ST_HELD)
+        report_set_state(r, hl, ST_READY, 0, t, seq);
+    }
+  }
+  report_mark_add(r, &r->marks, t, seq, lane, "script", "script: %s",
+                  detail);
+}
+
+void engine_report_record(engine_report *r, uint64_t t, uint64_t seq,
+                          const char *thread, const char *kind,
+                          const char *detail)
 {
   r->any = true;
   r->last_t = t;
@@ -423,44 +495,9 @@ void sim_report_record(sim_report *r, uint64_t t, uint64_t seq,
     r->lanes[lane].activity[b]++;
 
   if (strcmp(kind, "switch") == 0) {
-    char next[64], why[128] = "";
-    const char *open = strrchr(detail, '(');
-    size_t n = open && open > detail ? (size_t)(open - detail - 1)
-                                     : strlen(detail);
-    snprintf(next, sizeof next, "%.*s", (int)n, detail);
-    if (open)
-      snprintf(why, sizeof why, "%.*s", (int)strcspn(open + 1, ")"),
-               open + 1);
-    int to = report_lane(r, next);
-    if (lane >= 0 && r->lanes[lane].state == ST_RUN) {
-      report_set_state(r, lane, ST_READY, 0, t, seq);
-      report_mark_add(r, &r->marks, t, seq, lane, "preempt",
-                      "%s preempted by %s at %s", thread, next, why);
-    }
-    for (int i = 0; i < r->nlanes; i++)
-      if (i != to && r->lanes[i].state == ST_RUN)
-        report_set_state(r, i, ST_READY, 0, t, seq);
-    if (to >= 0) {
-      r->lanes[to].kind = LANE_THREAD;
-      report_set_state(r, to, ST_RUN, 0, t, seq);
-    }
+    report_on_switch(r, lane, thread, detail, t, seq);
   } else if (strcmp(kind, "thread_new") == 0) {
-    char name[64];
-    int prio = -1;
-    const char *pr = strstr(detail, " prio ");
-    size_t n = pr ? (size_t)(pr - detail) : strlen(detail);
-    snprintf(name, sizeof name, "%.*s", (int)n, detail);
-    if (pr)
-      prio = atoi(pr + 6);
-    int nl = report_lane(r, name);
-    if (nl >= 0) {
-      r->lanes[nl].kind = LANE_THREAD;
-      r->lanes[nl].prio = prio;
-      r->lanes[nl].state = ST_NONE; /* a name used again: a new thread */
-      report_set_state(r, nl, ST_READY, 0, t, seq);
-      report_mark_add(r, &r->marks, t, seq, nl, "new",
-                      "%s created by %s (prio %d)", name, thread, prio);
-    }
+    report_on_thread_new(r, thread, detail, t, seq);
   } else if (strcmp(kind, "block") == 0) {
     report_set_state(r, lane, ST_BLOCKED, report_intern(r, detail), t, seq);
   } else if (strcmp(kind, "wake") == 0) {
@@ -488,22 +525,7 @@ void sim_report_record(sim_report *r, uint64_t t, uint64_t seq,
     report_mark_add(r, &r->marks, t, seq, lane, "pin", "pinned %s",
                     detail);
   } else if (strcmp(kind, "script") == 0) {
-    /* "hold NAME (...)", "release NAME (...)": NAME may not run. */
-    char verb[16], name[64];
-    if (sscanf(detail, "%15s %63s", verb, name) == 2) {
-      int hl = report_lane(r, name);
-      bool hold = strcmp(verb, "hold") == 0;
-      if (hl >= 0 && (hold || strcmp(verb, "release") == 0)) {
-        r->lanes[hl].held = hold;
-        int st = r->lanes[hl].state;
-        if (hold && st == ST_READY)
-          report_set_state(r, hl, ST_HELD, 0, t, seq);
-        else if (!hold && st == ST_HELD)
-          report_set_state(r, hl, ST_READY, 0, t, seq);
-      }
-    }
-    report_mark_add(r, &r->marks, t, seq, lane, "script", "script: %s",
-                    detail);
+    report_on_script(r, lane, detail, t, seq);
   } else if (strcmp(kind, "end") == 0 || strcmp(kind, "verdict") == 0) {
     report_mark_add(r, &r->marks, t, seq, lane, kind, "%s: %s", kind,
                     detail);
@@ -521,12 +543,12 @@ static void report_observer(void *ctx, uint64_t t, uint64_t seq,
                             const char *thread, const char *kind,
                             const char *detail)
 {
-  sim_report_record(ctx, t, seq, thread, kind, detail);
+  engine_report_record(ctx, t, seq, thread, kind, detail);
 }
 
-void sim_report_frame(sim_report *r, uint64_t t, const char *iface,
-                      const char *dir, size_t len, const char *summary,
-                      const char *note)
+void engine_report_frame(engine_report *r, uint64_t t, const char *iface,
+                         const char *dir, size_t len, const char *summary,
+                         const char *note)
 {
   report_packet *p = report_list_push(&r->packets);
   if (!p)
@@ -543,7 +565,7 @@ void sim_report_frame(sim_report *r, uint64_t t, const char *iface,
 /* ------------------------------------------------------------------ */
 /* life cycle                                                          */
 
-static void report_free(sim_report *r)
+static void report_free(engine_report *r)
 {
   report_list_free(&r->spans);
   report_list_free(&r->marks);
@@ -558,9 +580,9 @@ static void report_free(sim_report *r)
   free(r);
 }
 
-sim_report *sim_report_open(const char *path, char *err, size_t errlen)
+engine_report *engine_report_open(const char *path, char *err, size_t errlen)
 {
-  sim_report *r = calloc(1, sizeof *r);
+  engine_report *r = calloc(1, sizeof *r);
   if (!r) {
     snprintf(err, errlen, "out of memory");
     return NULL;
@@ -591,12 +613,12 @@ sim_report *sim_report_open(const char *path, char *err, size_t errlen)
   return r;
 }
 
-void sim_report_attach(sim_report *r)
+void engine_report_attach(engine_report *r)
 {
   sim_trace_set_observer(report_observer, r);
 }
 
-void sim_report_abandon(sim_report *r)
+void engine_report_abandon(engine_report *r)
 {
   if (!r)
     return;
@@ -658,15 +680,10 @@ static void report_marks(FILE *f, const report_list *l)
   fputc(']', f);
 }
 
-static void report_data(sim_report *r, FILE *f, const sim_report_info *in)
+/* The page's "info": what the run was and how it ended. */
+static void report_data_info(const engine_report *r, FILE *f,
+                             const engine_report_info *in, uint64_t end_t)
 {
-  /* Open states run to the end of the run. */
-  uint64_t end_t = in->end_us > r->last_t ? in->end_us : r->last_t;
-  uint64_t end_s = r->last_seq + 1;
-  for (int i = 0; i < r->nlanes; i++)
-    if (r->lanes[i].state >= ST_RUN && r->lanes[i].state < ST_DONE)
-      report_set_state(r, i, ST_DONE, 0, end_t, end_s);
-
   fputs("const REPORT = {\"info\":{", f);
   const char *keys[] = {"scenario", "variant", "profile", "policy",
                         "lwip", "verdict", "expected", "message",
@@ -688,37 +705,11 @@ static void report_data(sim_report *r, FILE *f, const sim_report_info *in)
           "\"records\":%llu},\n",
           (unsigned long long)in->seed, (unsigned long long)in->digest,
           (unsigned long long)end_t, (unsigned long long)r->records);
+}
 
-  fputs("\"lanes\":[", f);
-  for (int i = 0; i < r->nlanes; i++) {
-    const report_lane_t *l = &r->lanes[i];
-    fprintf(f, "%s{\"name\":", i ? "," : "");
-    report_str(f, l->name);
-    fprintf(f, ",\"kind\":\"%s\",\"prio\":%d}",
-            l->kind == LANE_THREAD ? "thread"
-            : l->kind == LANE_ISR  ? "isr"
-                                   : "other",
-            l->prio);
-  }
-  fprintf(f, "],\n\"lanes_dropped\":%llu,\n\"strings\":[",
-          (unsigned long long)r->lanes_dropped);
-  for (uint32_t i = 0; i < r->nstrings; i++) {
-    fputs(i ? "," : "", f);
-    report_str(f, r->strings[i]);
-  }
-  fputs("],\n\"spans\":[", f);
-  for (size_t i = 0; i < report_list_len(&r->spans); i++) {
-    const report_span *s = report_list_at(&r->spans, i);
-    fprintf(f, "%s[%u,%d,%llu,%llu,%llu,%llu,%u]", i ? (i % 8 ? "," : ",\n")
-                                                     : "",
-            s->lane, s->state, (unsigned long long)s->t0,
-            (unsigned long long)s->t1, (unsigned long long)s->s0,
-            (unsigned long long)s->s1, s->what);
-  }
-  fputs("],\n\"marks\":", f);
-  report_marks(f, &r->marks);
-  fputs(",\n\"events\":", f);
-  report_marks(f, &r->events);
+/* The page's "packets" and "pools" (each pool's samples and envelope). */
+static void report_data_packets_pools(engine_report *r, FILE *f)
+{
   fputs(",\n\"packets\":[", f);
   for (size_t i = 0; i < report_list_len(&r->packets); i++) {
     const report_packet *p = report_list_at(&r->packets, i);
@@ -757,6 +748,51 @@ static void report_data(sim_report *r, FILE *f, const sim_report_info *in)
     report_omitted(f, "omitted", &p->points, false);
     fputc('}', f);
   }
+}
+
+static void report_data(engine_report *r, FILE *f,
+                        const engine_report_info *in)
+{
+  /* Open states run to the end of the run. */
+  uint64_t end_t = in->end_us > r->last_t ? in->end_us : r->last_t;
+  uint64_t end_s = r->last_seq + 1;
+  for (int i = 0; i < r->nlanes; i++)
+    if (r->lanes[i].state >= ST_RUN && r->lanes[i].state < ST_DONE)
+      report_set_state(r, i, ST_DONE, 0, end_t, end_s);
+
+  report_data_info(r, f, in, end_t);
+
+  fputs("\"lanes\":[", f);
+  for (int i = 0; i < r->nlanes; i++) {
+    const report_lane_t *l = &r->lanes[i];
+    fprintf(f, "%s{\"name\":", i ? "," : "");
+    report_str(f, l->name);
+    fprintf(f, ",\"kind\":\"%s\",\"prio\":%d}",
+            l->kind == LANE_THREAD ? "thread"
+            : l->kind == LANE_ISR  ? "isr"
+                                   : "other",
+            l->prio);
+  }
+  fprintf(f, "],\n\"lanes_dropped\":%llu,\n\"strings\":[",
+          (unsigned long long)r->lanes_dropped);
+  for (uint32_t i = 0; i < r->nstrings; i++) {
+    fputs(i ? "," : "", f);
+    report_str(f, r->strings[i]);
+  }
+  fputs("],\n\"spans\":[", f);
+  for (size_t i = 0; i < report_list_len(&r->spans); i++) {
+    const report_span *s = report_list_at(&r->spans, i);
+    fprintf(f, "%s[%u,%d,%llu,%llu,%llu,%llu,%u]", i ? (i % 8 ? "," : ",\n")
+                                                     : "",
+            s->lane, s->state, (unsigned long long)s->t0,
+            (unsigned long long)s->t1, (unsigned long long)s->s0,
+            (unsigned long long)s->s1, s->what);
+  }
+  fputs("],\n\"marks\":", f);
+  report_marks(f, &r->marks);
+  fputs(",\n\"events\":", f);
+  report_marks(f, &r->events);
+  report_data_packets_pools(r, f);
   fprintf(f, "],\n\"pools_dropped\":%llu,\n\"bucket_us\":%llu,"
           "\"activity\":[", (unsigned long long)r->pools_dropped,
           (unsigned long long)r->bucket_us);
@@ -774,14 +810,14 @@ static void report_data(sim_report *r, FILE *f, const sim_report_info *in)
   fputs("}};\n", f);
 }
 
-int sim_report_close(sim_report *r, const sim_report_info *info, char *err,
-                     size_t errlen)
+int engine_report_close(engine_report *r, const engine_report_info *info,
+                        char *err, size_t errlen)
 {
   sim_trace_set_observer(NULL, NULL);
   const char *mark = strstr(report_html, REPORT_DATA_MARKER);
   if (!mark) {
     snprintf(err, errlen, "report template has no data marker");
-    sim_report_abandon(r);
+    engine_report_abandon(r);
     return -1;
   }
   FILE *f = r->f;

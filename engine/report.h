@@ -1,5 +1,5 @@
 /*
- * sim_report.h - `--report F.html`: one self-contained HTML page of a run.
+ * report.h - `--report F.html`: one self-contained HTML page of a run.
  *
  * The report is built in memory while the run goes: the trace observer
  * (sim_trace_set_observer) hands it every record and the engine hands it
@@ -16,13 +16,13 @@
  * page, and a per-lane activity histogram and per-pool min/max envelope
  * cover the whole run whatever was left out.
  */
-#ifndef SIM_REPORT_H
-#define SIM_REPORT_H
+#ifndef ENGINE_REPORT_H
+#define ENGINE_REPORT_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct sim_report sim_report;
+typedef struct engine_report engine_report;
 
 /* What the page says about the run (strings may be NULL). */
 typedef struct {
@@ -33,28 +33,28 @@ typedef struct {
   const char *command;     /* the command that replays the run */
   const char *replayed;    /* the capture a replay re-ran, or NULL */
   const char *divergence;  /* replay: the first record that differed */
-} sim_report_info;
+} engine_report_info;
 
 /* Creates the report and its temporary file `path`.tmp (so an unwritable
  * path fails before the run).  NULL with a one-line err. */
-sim_report *sim_report_open(const char *path, char *err, size_t errlen);
+engine_report *engine_report_open(const char *path, char *err, size_t errlen);
 /* Makes the report the trace observer (sim_trace_set_observer). */
-void sim_report_attach(sim_report *r);
+void engine_report_attach(engine_report *r);
 
 /* One trace record (what the observer passes on; tests call it). */
-void sim_report_record(sim_report *r, uint64_t t_us, uint64_t seq,
-                       const char *thread, const char *kind,
-                       const char *detail);
+void engine_report_record(engine_report *r, uint64_t t_us, uint64_t seq,
+                          const char *thread, const char *kind,
+                          const char *detail);
 /* One frame seen by the board: `dir` "in" or "out". */
-void sim_report_frame(sim_report *r, uint64_t t_us, const char *iface,
-                      const char *dir, size_t len, const char *summary,
-                      const char *note);
+void engine_report_frame(engine_report *r, uint64_t t_us,
+                         const char *iface, const char *dir, size_t len,
+                         const char *summary, const char *note);
 
 /* Writes the page and renames it into place; detaches the observer and
  * frees `r`.  0, or -1 with err (nothing is left behind). */
-int sim_report_close(sim_report *r, const sim_report_info *info, char *err,
-                     size_t errlen);
+int engine_report_close(engine_report *r, const engine_report_info *info,
+                        char *err, size_t errlen);
 /* Drops the temporary file and frees `r` (NULL allowed). */
-void sim_report_abandon(sim_report *r);
+void engine_report_abandon(engine_report *r);
 
 #endif

@@ -1,7 +1,7 @@
 /*
- * fail.c - parsing `--fail` specs (the spec is sim/sim_fail.h).  Strict on purpose: a
- * spec that does not say exactly one allocation is refused, so a typo never
- * silently injects nothing.
+ * fail.c - parsing `--fail` specs (the spec is sim/sim_fail.h).  Strict on
+ * purpose: a spec that does not say exactly one allocation is refused, so a
+ * typo never silently injects nothing.
  */
 #include "proto.h"
 
@@ -13,7 +13,7 @@
 #include <string.h>
 
 /* N: decimal digits only, 1 to 2^63-1 (no sign, no space, no 0x). */
-static int sim_fail_parse_n(const char *s, uint64_t *out)
+static int proto_fail_parse_n(const char *s, uint64_t *out)
 {
   if (!*s)
     return -1;
@@ -29,8 +29,8 @@ static int sim_fail_parse_n(const char *s, uint64_t *out)
   return 0;
 }
 
-int sim_fail_parse(const char *s, sim_fail_spec *out, char *err,
-                   size_t errlen)
+int proto_fail_parse(const char *s, sim_fail_spec *out, char *err,
+                     size_t errlen)
 {
   static const char want[] = "want memp:POOL@N or mem@N, N from 1";
   memset(out, 0, sizeof *out);
@@ -63,7 +63,7 @@ int sim_fail_parse(const char *s, sim_fail_spec *out, char *err,
     snprintf(err, errlen, "bad --fail '%s': %s", s, want);
     return -1;
   }
-  if (sim_fail_parse_n(at + 1, &out->nth) != 0) {
+  if (proto_fail_parse_n(at + 1, &out->nth) != 0) {
     snprintf(err, errlen, "bad --fail '%s': N must be a decimal number "
              "from 1 (the Nth allocation)", s);
     return -1;
@@ -71,7 +71,7 @@ int sim_fail_parse(const char *s, sim_fail_spec *out, char *err,
   return 0;
 }
 
-void sim_fail_format(const sim_fail_spec *f, char *buf, size_t len)
+void proto_fail_format(const sim_fail_spec *f, char *buf, size_t len)
 {
   if (f->heap)
     snprintf(buf, len, "mem@%" PRIu64, f->nth);

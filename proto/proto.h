@@ -16,19 +16,23 @@
 #include "sim_fail.h"
 #include "sim_sched.h"
 
+/* The commands; the option table (opts.c) names, for each option, the
+ * commands that take it, as a set of PROTO_CMD_BIT()s. */
 typedef enum {
-  SIM_CMD_HELP,
-  SIM_CMD_VERSION,
-  SIM_CMD_LIST,
-  SIM_CMD_RUN,
-  SIM_CMD_SUITE,
-  SIM_CMD_EXPLORE,
-  SIM_CMD_SERVE,
-  SIM_CMD_REPLAY
-} sim_cmd;
+  PROTO_CMD_HELP,
+  PROTO_CMD_VERSION,
+  PROTO_CMD_LIST,
+  PROTO_CMD_RUN,
+  PROTO_CMD_SUITE,
+  PROTO_CMD_EXPLORE,
+  PROTO_CMD_SERVE,
+  PROTO_CMD_REPLAY
+} proto_cmd;
+
+#define PROTO_CMD_BIT(c) (1u << (c))
 
 typedef struct {
-  sim_cmd cmd;
+  proto_cmd cmd;
   const sim_scenario *scn;   /* run: resolved scenario */
   const sim_variant *var;    /* run: resolved variant */
   uint64_t seed;             /* default 1 */
@@ -60,7 +64,8 @@ typedef struct {
   const char *explore_json;  /* explore --json F */
   const char *schedule_path; /* run --schedule F */
   const char *record_schedule; /* run --record-schedule F (explore) */
-  const char *schedule_dir;  /* explore --schedule-dir D (default .) */
+  const char *schedule_dir;  /* explore --schedule-dir D (default:
+                                build/schedules) */
   bool no_shrink;            /* explore --no-shrink */
   unsigned link_mbps;        /* --link-mbps (0: the scenario's) */
   const char *self;          /* how the front end was called (argv[0]) */
@@ -70,37 +75,39 @@ typedef struct {
   int prefix;                /* --ip /len, default 24 */
   const char *profile;       /* serve: from --config, default "board" */
   const char *replay_path;   /* replay FILE; engine: serve --replay FILE */
-} sim_cli_opts;
+} proto_opts;
 
 /* Exit codes of the design. */
 enum {
-  SIM_EXIT_OK = 0,       /* every verdict as expected */
-  SIM_EXIT_MISMATCH = 1, /* a verdict differs */
-  SIM_EXIT_USAGE = 2,    /* usage or setup error */
-  SIM_EXIT_FAULT = 3     /* unexpected deadlock, fault, internal error */
+  PROTO_EXIT_OK = 0,       /* every verdict as expected */
+  PROTO_EXIT_MISMATCH = 1, /* a verdict differs */
+  PROTO_EXIT_USAGE = 2,    /* usage or setup error */
+  PROTO_EXIT_FAULT = 3     /* unexpected deadlock, fault, internal error */
 };
 
 /* Parses argv (argv[0] is the program).  Returns 0, or -1 with a one-line
  * message in err. */
-int sim_cli_parse(int argc, char **argv, const sim_catalog *cat,
-                  sim_cli_opts *o, char *err, size_t errlen);
-int sim_cli_parse_seed(const char *s, uint64_t *out);
+int proto_parse(int argc, char **argv, const sim_catalog *cat,
+                proto_opts *o, char *err, size_t errlen);
+/* An unsigned 64-bit number, decimal or 0x hex, nothing around it. */
+int proto_parse_seed(const char *s, uint64_t *out);
 
 /* A build's identity: XXH64 of the executable at `path`, as 16 hex digits
  * (an engine hashes /proc/self/exe; `replay` hashes the engine it would
  * run).  0, or -1 if the file cannot be read. */
-int sim_cli_build_id(const char *path, char *out, size_t len);
+int proto_build_id(const char *path, char *out, size_t len);
 
 /* Exit code for a verdict against the expected one. */
-int sim_cli_exit_code(sim_verdict got, sim_verdict expected);
+int proto_exit_code(sim_verdict got, sim_verdict expected);
 
 /* Parses "memp:POOL@N" or "mem@N" (N a decimal number from 1).  Returns 0,
  * or -1 with a one-line reason in err. */
-int sim_fail_parse(const char *s, sim_fail_spec *out, char *err,
-                   size_t errlen);
+int proto_fail_parse(const char *s, sim_fail_spec *out, char *err,
+                     size_t errlen);
 /* The spec as it is written on the command line ("memp:PBUF_POOL@5"). */
-void sim_fail_format(const sim_fail_spec *f, char *buf, size_t len);
+void proto_fail_format(const sim_fail_spec *f, char *buf, size_t len);
 
-void sim_cli_usage(FILE *f);
+/* The help text (`lwipsim --help`). */
+void proto_usage(FILE *f);
 
 #endif

@@ -43,9 +43,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     i += strlen(buf + i) + 1;
   }
   argv[argc] = NULL;
-  sim_cli_opts o;
+  proto_opts o;
   char err[512];
-  if (sim_cli_parse(argc, argv, &fz_cat, &o, err, sizeof err) != 0 &&
+  if (proto_parse(argc, argv, &fz_cat, &o, err, sizeof err) != 0 &&
       strchr(err, '\n'))
     abort(); /* an error is one line */
   free(buf);

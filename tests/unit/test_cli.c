@@ -33,14 +33,14 @@ static const sim_catalog cat = {all, 2};
   (char *[]){"lwipsim", __VA_ARGS__, NULL},                               \
       (int)(sizeof((char *[]){"lwipsim", __VA_ARGS__}) / sizeof(char *))
 
-static int parse(char **argv, int argc, sim_cli_opts *o, char *err)
+static int parse(char **argv, int argc, proto_opts *o, char *err)
 {
-  return sim_cli_parse(argc, argv, &cat, o, err, 256);
+  return proto_parse(argc, argv, &cat, o, err, 256);
 }
 
 static void expect_error(char **argv, int argc, const char *want)
 {
-  sim_cli_opts o;
+  proto_opts o;
   char err[256] = "";
   assert_int_equal(parse(argv, argc, &o, err), -1);
   assert_non_null(strstr(err, want));
@@ -50,10 +50,10 @@ static void expect_error(char **argv, int argc, const char *want)
 static void test_run_defaults_from_variant(void **state)
 {
   (void)state;
-  sim_cli_opts o;
+  proto_opts o;
   char err[256];
   assert_int_equal(parse(ARGV("run", "one"), &o, err), 0);
-  assert_int_equal(o.cmd, SIM_CMD_RUN);
+  assert_int_equal(o.cmd, PROTO_CMD_RUN);
   assert_ptr_equal(o.scn, &s_one);
   assert_ptr_equal(o.var, &one_variant[0]);
   assert_int_equal(o.seed, 1);
@@ -65,7 +65,7 @@ static void test_run_defaults_from_variant(void **state)
 static void test_run_all_options(void **state)
 {
   (void)state;
-  sim_cli_opts o;
+  proto_opts o;
   char err[256];
   assert_int_equal(parse(ARGV("run", "--seed", "0x10", "two", "--variant",
                               "fixed", "--policy", "random", "--trace",
@@ -118,19 +118,19 @@ static void test_rejections_are_one_line(void **state)
 static void test_help_version_list(void **state)
 {
   (void)state;
-  sim_cli_opts o;
+  proto_opts o;
   char err[256];
   assert_int_equal(parse(ARGV("--help"), &o, err), 0);
-  assert_int_equal(o.cmd, SIM_CMD_HELP);
+  assert_int_equal(o.cmd, PROTO_CMD_HELP);
   assert_int_equal(parse(ARGV("--version"), &o, err), 0);
-  assert_int_equal(o.cmd, SIM_CMD_VERSION);
+  assert_int_equal(o.cmd, PROTO_CMD_VERSION);
   assert_int_equal(parse(ARGV("list"), &o, err), 0);
-  assert_int_equal(o.cmd, SIM_CMD_LIST);
+  assert_int_equal(o.cmd, PROTO_CMD_LIST);
   assert_false(o.names_only);
   assert_int_equal(parse(ARGV("list", "--names"), &o, err), 0);
   assert_true(o.names_only);
   char *argv0[] = {"lwipsim", NULL};
-  assert_int_equal(sim_cli_parse(1, argv0, &cat, &o, err, 256), -1);
+  assert_int_equal(proto_parse(1, argv0, &cat, &o, err, 256), -1);
 }
 
 /* --report on run and replay (any order with --pcap), never over another
@@ -138,7 +138,7 @@ static void test_help_version_list(void **state)
 static void test_report_option(void **state)
 {
   (void)state;
-  sim_cli_opts o;
+  proto_opts o;
   char err[256];
   assert_int_equal(parse(ARGV("run", "one", "--report", "r.html"), &o, err),
                    0);
@@ -166,21 +166,21 @@ static void test_report_option(void **state)
 static void test_exit_codes(void **state)
 {
   (void)state;
-  assert_int_equal(sim_cli_exit_code(SIM_VERDICT_REPRODUCED,
-                                     SIM_VERDICT_REPRODUCED),
-                   SIM_EXIT_OK);
-  assert_int_equal(sim_cli_exit_code(SIM_VERDICT_NOT_REPRODUCED,
-                                     SIM_VERDICT_REPRODUCED),
-                   SIM_EXIT_MISMATCH);
-  assert_int_equal(sim_cli_exit_code(SIM_VERDICT_DEADLOCK,
-                                     SIM_VERDICT_NOT_REPRODUCED),
-                   SIM_EXIT_FAULT);
-  assert_int_equal(sim_cli_exit_code(SIM_VERDICT_FAULT,
-                                     SIM_VERDICT_REPRODUCED),
-                   SIM_EXIT_FAULT);
-  assert_int_equal(sim_cli_exit_code(SIM_VERDICT_DEADLOCK,
-                                     SIM_VERDICT_DEADLOCK),
-                   SIM_EXIT_OK);
+  assert_int_equal(proto_exit_code(SIM_VERDICT_REPRODUCED,
+                                   SIM_VERDICT_REPRODUCED),
+                   PROTO_EXIT_OK);
+  assert_int_equal(proto_exit_code(SIM_VERDICT_NOT_REPRODUCED,
+                                   SIM_VERDICT_REPRODUCED),
+                   PROTO_EXIT_MISMATCH);
+  assert_int_equal(proto_exit_code(SIM_VERDICT_DEADLOCK,
+                                   SIM_VERDICT_NOT_REPRODUCED),
+                   PROTO_EXIT_FAULT);
+  assert_int_equal(proto_exit_code(SIM_VERDICT_FAULT,
+                                   SIM_VERDICT_REPRODUCED),
+                   PROTO_EXIT_FAULT);
+  assert_int_equal(proto_exit_code(SIM_VERDICT_DEADLOCK,
+                                   SIM_VERDICT_DEADLOCK),
+                   PROTO_EXIT_OK);
 }
 
 int main(void)

@@ -28,22 +28,22 @@ static void test_accepts(void **state)
   (void)state;
   sim_fail_spec f;
   char err[256], back[64];
-  assert_int_equal(sim_fail_parse("memp:PBUF_POOL@5", &f, err, sizeof err),
+  assert_int_equal(proto_fail_parse("memp:PBUF_POOL@5", &f, err, sizeof err),
                    0);
   assert_false(f.heap);
   assert_string_equal(f.pool, "PBUF_POOL");
   assert_int_equal(f.nth, 5);
-  sim_fail_format(&f, back, sizeof back);
+  proto_fail_format(&f, back, sizeof back);
   assert_string_equal(back, "memp:PBUF_POOL@5");
 
-  assert_int_equal(sim_fail_parse("mem@1", &f, err, sizeof err), 0);
+  assert_int_equal(proto_fail_parse("mem@1", &f, err, sizeof err), 0);
   assert_true(f.heap);
   assert_int_equal(f.nth, 1);
-  sim_fail_format(&f, back, sizeof back);
+  proto_fail_format(&f, back, sizeof back);
   assert_string_equal(back, "mem@1");
 
-  assert_int_equal(sim_fail_parse("memp:POOL_256@9223372036854775807", &f,
-                                  err, sizeof err),
+  assert_int_equal(proto_fail_parse("memp:POOL_256@9223372036854775807", &f,
+                                   err, sizeof err),
                    0);
   assert_int_equal(f.nth, INT64_MAX);
   assert_string_equal(f.pool, "POOL_256");
@@ -76,7 +76,7 @@ static void test_refuses(void **state)
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     sim_fail_spec f;
     char err[256] = "";
-    assert_int_equal(sim_fail_parse(bad[i], &f, err, sizeof err), -1);
+    assert_int_equal(proto_fail_parse(bad[i], &f, err, sizeof err), -1);
     assert_true(strncmp(err, "bad --fail '", 12) == 0);
     assert_null(strchr(err, '\n'));
   }
@@ -85,26 +85,26 @@ static void test_refuses(void **state)
 static void test_cli_repeats(void **state)
 {
   (void)state;
-  sim_cli_opts o;
+  proto_opts o;
   char err[512];
   char *ok[] = {"lwipsim", "run", "one", "--fail", "memp:PBUF_POOL@3",
                 "--fail", "mem@7"};
-  assert_int_equal(sim_cli_parse(7, ok, &cat, &o, err, sizeof err), 0);
+  assert_int_equal(proto_parse(7, ok, &cat, &o, err, sizeof err), 0);
   assert_int_equal(o.nfails, 2);
   assert_string_equal(o.fails[0].pool, "PBUF_POOL");
   assert_true(o.fails[1].heap);
   assert_int_equal(o.fails[1].nth, 7);
 
   char *bad[] = {"lwipsim", "run", "one", "--fail", "mem@0"};
-  assert_int_equal(sim_cli_parse(5, bad, &cat, &o, err, sizeof err), -1);
+  assert_int_equal(proto_parse(5, bad, &cat, &o, err, sizeof err), -1);
   assert_non_null(strstr(err, "bad --fail 'mem@0'"));
 
   char *novalue[] = {"lwipsim", "run", "one", "--fail"};
-  assert_int_equal(sim_cli_parse(4, novalue, &cat, &o, err, sizeof err), -1);
+  assert_int_equal(proto_parse(4, novalue, &cat, &o, err, sizeof err), -1);
   assert_non_null(strstr(err, "needs a value"));
 
   char *suite[] = {"lwipsim", "suite", "--fail", "mem@1"};
-  assert_int_equal(sim_cli_parse(4, suite, &cat, &o, err, sizeof err), -1);
+  assert_int_equal(proto_parse(4, suite, &cat, &o, err, sizeof err), -1);
   assert_non_null(strstr(err, "does not take option"));
 
   char *many[3 + 2 * (SIM_FAIL_MAX + 1)];
@@ -116,7 +116,7 @@ static void test_cli_repeats(void **state)
     many[n++] = "--fail";
     many[n++] = "mem@1";
   }
-  assert_int_equal(sim_cli_parse(n, many, &cat, &o, err, sizeof err), -1);
+  assert_int_equal(proto_parse(n, many, &cat, &o, err, sizeof err), -1);
   assert_non_null(strstr(err, "at most 16 --fail"));
 }
 

@@ -56,7 +56,7 @@ static char *slurp(const char *path, size_t *len)
   return buf;
 }
 
-static const sim_report_info info = {
+static const engine_report_info info = {
     .scenario = "demo", .variant = "v1", .profile = "board",
     .policy = "script", .lwip = "2.1.3", .seed = 7,
     .verdict = "reproduced", .expected = "reproduced",
@@ -66,29 +66,29 @@ static const sim_report_info info = {
 
 /* A small run: main makes worker, worker blocks, a timeout wakes it, a
  * script holds it, the run ends. */
-static void feed_threads(sim_report *r)
+static void feed_threads(engine_report *r)
 {
-  sim_report_record(r, 0, 0, "sim", "run", "demo v1 seed 7");
-  sim_report_record(r, 0, 1, "main", "thread_new", "worker prio 4");
-  sim_report_record(r, 0, 2, "main", "switch", "worker (thread_new)");
-  sim_report_record(r, 0, 3, "worker", "block", "sleep 1000 us");
-  sim_report_record(r, 0, 4, "worker", "switch", "main (sleep)");
-  sim_report_record(r, 0, 5, "main", "block", "take sem#3");
-  sim_report_record(r, 1000, 6, "worker", "timeout", "sleep");
-  sim_report_record(r, 1000, 7, "isr:emac_rx", "irq", "emac_rx");
-  sim_report_record(r, 1000, 8, "worker", "script",
+  engine_report_record(r, 0, 0, "sim", "run", "demo v1 seed 7");
+  engine_report_record(r, 0, 1, "main", "thread_new", "worker prio 4");
+  engine_report_record(r, 0, 2, "main", "switch", "worker (thread_new)");
+  engine_report_record(r, 0, 3, "worker", "block", "sleep 1000 us");
+  engine_report_record(r, 0, 4, "worker", "switch", "main (sleep)");
+  engine_report_record(r, 0, 5, "main", "block", "take sem#3");
+  engine_report_record(r, 1000, 6, "worker", "timeout", "sleep");
+  engine_report_record(r, 1000, 7, "isr:emac_rx", "irq", "emac_rx");
+  engine_report_record(r, 1000, 8, "worker", "script",
                     "hold worker (worker at p #1)");
-  sim_report_record(r, 1000, 9, "worker", "end", "lwip assert: x == 0");
-  sim_report_record(r, 1000, 10, "sim", "verdict", "lwip assert: x == 0");
+  engine_report_record(r, 1000, 9, "worker", "end", "lwip assert: x == 0");
+  engine_report_record(r, 1000, 10, "sim", "verdict", "lwip assert: x == 0");
 }
 
-static char *write_report(void (*feed)(sim_report *), size_t *len)
+static char *write_report(void (*feed)(engine_report *), size_t *len)
 {
   char err[256];
-  sim_report *r = sim_report_open(report_path, err, sizeof err);
+  engine_report *r = engine_report_open(report_path, err, sizeof err);
   assert_non_null(r);
   feed(r);
-  assert_int_equal(sim_report_close(r, &info, err, sizeof err), 0);
+  assert_int_equal(engine_report_close(r, &info, err, sizeof err), 0);
   return slurp(report_path, len);
 }
 
@@ -119,16 +119,16 @@ static void test_thread_states_and_marks(void **state)
   free(html);
 }
 
-static void feed_pools(sim_report *r)
+static void feed_pools(engine_report *r)
 {
-  sim_report_record(r, 0, 0, "main", "pool",
+  engine_report_record(r, 0, 0, "main", "pool",
                     "PBUF_POOL used=3 max=3 err=0 size=16");
-  sim_report_record(r, 500, 1, "main", "pool",
+  engine_report_record(r, 500, 1, "main", "pool",
                     "HEAP used=2048 max=4096 err=1 size=16384");
-  sim_report_record(r, 900, 2, "main", "pool",
+  engine_report_record(r, 900, 2, "main", "pool",
                     "PBUF_POOL used=16 max=16 err=2 size=16");
-  sim_report_record(r, 950, 3, "main", "pool", "garbage without fields");
-  sim_report_frame(r, 950, "virtual", "in", 98,
+  engine_report_record(r, 950, 3, "main", "pool", "garbage without fields");
+  engine_report_frame(r, 950, "virtual", "in", 98,
                    "ICMP echo request id 1 seq 0", "rx dropped: no pbuf");
 }
 
@@ -149,9 +149,9 @@ static void test_pool_records_make_curves(void **state)
   free(html);
 }
 
-static void feed_hostile(sim_report *r)
+static void feed_hostile(engine_report *r)
 {
-  sim_report_record(r, 0, 0, "main", "httpd",
+  engine_report_record(r, 0, 0, "main", "httpd",
                     "</script><script>alert(1)</script> \"q\" \\ \x01");
 }
 
@@ -193,26 +193,26 @@ static void test_same_records_same_bytes(void **state)
 }
 
 /* 400,000 context switches between two threads over 400 s. */
-static void feed_long(sim_report *r)
+static void feed_long(engine_report *r)
 {
   uint64_t seq = 0;
-  sim_report_record(r, 0, seq++, "main", "thread_new", "a prio 2");
-  sim_report_record(r, 0, seq++, "main", "thread_new", "b prio 2");
+  engine_report_record(r, 0, seq++, "main", "thread_new", "a prio 2");
+  engine_report_record(r, 0, seq++, "main", "thread_new", "b prio 2");
   for (uint64_t i = 0; i < 400000; i++) {
     uint64_t t = i * 1000;
-    sim_report_record(r, t, seq++, i % 2 ? "a" : "b", "switch",
+    engine_report_record(r, t, seq++, i % 2 ? "a" : "b", "switch",
                       i % 2 ? "b (x)" : "a (x)");
-    sim_report_record(r, t, seq++, i % 2 ? "a" : "b", "counter", "n=1");
+    engine_report_record(r, t, seq++, i % 2 ? "a" : "b", "counter", "n=1");
     if (i % 10 == 0)
-      sim_report_frame(r, t, "virtual", "out", 60, "ARP announcement", "");
+      engine_report_frame(r, t, "virtual", "out", 60, "ARP announcement", "");
     if (i % 5 == 0) {
       char d[80];
       snprintf(d, sizeof d, "PBUF_POOL used=%llu max=9 err=0 size=16",
                (unsigned long long)(i % 9));
-      sim_report_record(r, t, seq++, "a", "pool", d);
+      engine_report_record(r, t, seq++, "a", "pool", d);
     }
   }
-  sim_report_record(r, 400000000, seq, "a", "end", "main returned");
+  engine_report_record(r, 400000000, seq, "a", "end", "main returned");
 }
 
 static void test_long_run_is_bounded(void **state)
@@ -232,7 +232,7 @@ static void test_unwritable_path_fails_first(void **state)
 {
   (void)state;
   char err[256];
-  sim_report *r = sim_report_open("/nonexistent-dir/r.html", err,
+  engine_report *r = engine_report_open("/nonexistent-dir/r.html", err,
                                   sizeof err);
   assert_null(r);
   assert_non_null(strstr(err, "cannot write report /nonexistent-dir/r.html"));
@@ -245,19 +245,19 @@ static void test_observer_keeps_the_digest(void **state)
   char err[256];
   uint64_t d[2];
   for (int i = 0; i < 2; i++) {
-    sim_report *r = NULL;
+    engine_report *r = NULL;
     assert_int_equal(sim_trace_open(NULL, err, sizeof err), 0);
     if (i) {
-      r = sim_report_open(report_path, err, sizeof err);
+      r = engine_report_open(report_path, err, sizeof err);
       assert_non_null(r);
-      sim_report_attach(r);
+      engine_report_attach(r);
     }
     sim_trace_emit(0, "main", "thread_new", "w prio 3");
     sim_trace_emit(0, "main", "switch", "w (thread_new)");
     sim_trace_emit(4, "w", "block", "take sem#1");
     d[i] = sim_trace_digest();
     if (r)
-      assert_int_equal(sim_report_close(r, &info, err, sizeof err), 0);
+      assert_int_equal(engine_report_close(r, &info, err, sizeof err), 0);
     assert_int_equal(sim_trace_close(err, sizeof err), 0);
   }
   assert_int_equal(d[0], d[1]);

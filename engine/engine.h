@@ -1,0 +1,104 @@
+/*
+ * engine.h - the engine program's own parts, shared by its files: one
+ * scenario run (run.c), the board live over TAP (serve.c), explore's fork
+ * server (worker.c), the output files both kinds of run write (outputs.c),
+ * schedule files (schedule.c) and the result writer (result.c).  The HTML
+ * report has a header of its own (report.h): it is built once, without
+ * lwIP, for every engine.
+ */
+#ifndef ENGINE_H
+#define ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "pcapio.h"
+#include "proto.h"
+#include "report.h"
+#include "result.h"
+#include "scn.h"
+#include "sim_sched.h"
+
+/* One run of the scenario variant in `o` with the scenario's code `impl`;
+ * returns the exit code (a wedged run leaves with _exit()). */
+int engine_run(const proto_opts *o, const scn_impl *impl);
+/* serve: the board live over TAP (or a recorded session again) until
+ * SIGINT/SIGTERM; returns the exit code. */
+int engine_serve(const proto_opts *o);
+/* explore's worker: seeds on stdin, one forked run and JSON line each. */
+int engine_worker(proto_opts *o, const scn_impl *impl);
+
+/* ------------------------------------------------------------------ */
+/* outputs.c: the files around a run                                   */
+
+/* What a run writes besides its result lines: the capture (--pcap, kept
+ * in run->capture, where the scenario's wire finds it), the trace
+ * (--trace) and the HTML report (--report).  Opened before the run, so a
+ * bad path costs nothing; completed after it, or abandoned, so that
+ * nothing half-written is left. */
+typedef struct {
+  FILE *res;               /* the result: stdout, or stderr when the
+                              capture streams to stdout */
+  engine_report *report;   /* --report, or NULL */
+  pcapio_meta *check;      /* the recording a replay compares with */
+  char divergence[1400];   /* replay: the first record that differed */
+  bool say_no_wire;        /* a capture no wire wrote to gets a note */
+  bool no_summary;         /* the capture's summary could not be written */
+} engine_outputs;
+
+/* The build's identity: a hash of this engine's own executable. */
+void engine_build_id(char *out, size_t len);
+/* Opens the outputs of `o` for `run` (`ident`: the capture's section
+ * comment) and, when `check` names a capture, loads its trace hashes to
+ * compare each record with.  0, or -1 said on stderr with nothing left
+ * behind. */
+int engine_outputs_open(engine_outputs *out, const proto_opts *o,
+                        scn_run *run, const char *ident, const char *check);
+/* Drops every output (after a failure between open and the run). */
+void engine_outputs_abandon(engine_outputs *out, scn_run *run);
+/* Right after the run: the capture's summary block (the digest and end
+ * time replay compares) and the divergence a replay found. */
+void engine_outputs_finish(engine_outputs *out, scn_run *run,
+                           uint64_t digest, uint64_t end_us);
+/* Completes the trace, the report (`info`; NULL without --report) and the
+ * capture.  0, or -1 if one failed (said on stderr). */
+int engine_outputs_close(engine_outputs *out, scn_run *run,
+                         const engine_report_info *info);
+
+/* ------------------------------------------------------------------ */
+/* schedule.c: schedule files, one choice per line                     */
+
+/* --schedule F: loads F's choices into cfg (rtos plus those).  0, or -1
+ * with a one-line err. */
+int engine_schedule_play(const char *path, sim_config *cfg, char *err,
+                         size_t errlen);
+/* --record-schedule: cfg records the run's choices (engine_schedule_save
+ * writes them). */
+void engine_schedule_record(sim_config *cfg);
+/* Writes the recorded choices to o->record_schedule.  0, or -1 with
+ * err. */
+int engine_schedule_save(const proto_opts *o, char *err, size_t errlen);
+/* Frees what play and record hold. */
+void engine_schedule_free(void);
+
+/* ------------------------------------------------------------------ */
+/* result.c: the result writer (proto/result.h)                        */
+
+/* The result of a finished run; `counters` (SCN_MAX_COUNTERS) and
+ * `digest` (24 bytes) are its storage. */
+void engine_result_fill(proto_result *r, proto_counter *counters,
+                        char *digest, const proto_opts *o,
+                        const scn_run *run, const sim_outcome *out,
+                        uint64_t digest_value, double wall_ms, int code);
+/* The JSON form, one line: 0, or -1 said on stderr (nothing written). */
+int engine_result_json(FILE *f, const proto_result *r);
+/* The text form: counters, virtual time, divergence, verdict, digest. */
+void engine_result_text(FILE *f, const proto_result *r,
+                        const char *divergence);
+/* One "counter: NAME=N" line per counter of the run. */
+void engine_result_counters(FILE *f, const scn_run *run);
+/* A worker's line for a run that died of signal `sig`. */
+void engine_result_killed(FILE *f, uint64_t seed, int sig);
+
+#endif

@@ -1,0 +1,56 @@
+/*
+ * worker.c - explore's worker: a fork server.
+ *
+ * `explore` starts one worker per job.  It reads seeds, one per line, and
+ * runs each in a child forked from this process, which has parsed its
+ * arguments and found its scenario but never started a sim thread (fork()
+ * copies only the calling thread): every run starts from the same fresh
+ * state, lwIP's globals included, without an exec.  Each child prints its
+ * result as one JSON line (result.c); a child that dies gets a line from
+ * the worker.
+ */
+#define _GNU_SOURCE
+#include "engine.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int engine_worker(proto_opts *o, const scn_impl *impl)
+{
+  char line[64];
+  o->json = true;
+  signal(SIGPIPE, SIG_IGN);
+  while (fgets(line, sizeof line, stdin)) {
+    uint64_t seed;
+    line[strcspn(line, "\n")] = 0;
+    if (proto_parse_seed(line, &seed) != 0) {
+      fprintf(stderr, "lwipsim: worker: bad seed line '%s'\n", line);
+      return PROTO_EXIT_USAGE;
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+      fprintf(stderr, "lwipsim: worker: fork: %s\n", strerror(errno));
+      return PROTO_EXIT_FAULT;
+    }
+    if (pid == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGTERM); /* the worker's end is the run's */
+      o->seed = seed;
+      int code = engine_run(o, impl);
+      fflush(NULL);
+      _exit(code);
+    }
+    int st;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+      ;
+    if (WIFSIGNALED(st))
+      engine_result_killed(stdout, seed, WTERMSIG(st));
+    fflush(stdout);
+  }
+  return PROTO_EXIT_OK;
+}
