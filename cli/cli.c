@@ -92,7 +92,7 @@ static int cli_run_engine(const proto_opts *o, int argc, char **argv)
   proto_result_tail(o->pcap_path && strcmp(o->pcap_path, "-") == 0
                         ? stderr
                         : stdout,
-                    "fault", sim_verdict_name(o->var->expected), message,
+                    "fault", sim_verdict_name(o->expect.expected), message,
                     "0x0000000000000000");
   return PROTO_EXIT_FAULT;
 }
@@ -107,6 +107,10 @@ int cli_frontend(int argc, char **argv, const sim_catalog *cat,
     return PROTO_EXIT_USAGE;
   }
   o.self = argv[0];
+  if (proto_expect(&o, lwip_version, err, sizeof err) != 0) {
+    fprintf(stderr, "lwipsim: %s\n", err);
+    return PROTO_EXIT_USAGE;
+  }
   switch (o.cmd) {
   case PROTO_CMD_HELP:
     proto_usage(stdout);

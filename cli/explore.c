@@ -330,7 +330,7 @@ static void xp_result(xp_ctx *x, const char *line)
   }
   x->done++;
   x->counts[v]++;
-  if (code == PROTO_EXIT_FAULT && v != x->o->var->expected)
+  if (code == PROTO_EXIT_FAULT && v != x->o->expect.expected)
     x->faults++;
   if (v != SIM_VERDICT_NOT_REPRODUCED)
     xp_class_add(x, v, message, seed);
@@ -868,11 +868,23 @@ static void xp_print_counts(const xp_ctx *x, double wall)
     printf("no failure in %llu runs\n", (unsigned long long)x->done);
 }
 
+/* Failures by their first seed: with several jobs, runs finish in any
+ * order, and the numbering must not depend on it. */
+static int xp_class_cmp(const void *a, const void *b)
+{
+  const xp_class *ca = a, *cb = b;
+  if (ca->seed != cb->seed)
+    return ca->seed < cb->seed ? -1 : 1;
+  return strcmp(ca->key, cb->key);
+}
+
 /* Each distinct failure with the command that replays it and, for the
  * first few, its shrunk schedule. */
 static void xp_print_failures(xp_ctx *x)
 {
   const proto_opts *o = x->o;
+  qsort(x->classes, (size_t)x->nclasses, sizeof x->classes[0],
+        xp_class_cmp);
   for (int i = 0; i < x->nclasses; i++) {
     xp_class *c = &x->classes[i];
     char replay[1024];
@@ -975,7 +987,7 @@ int cli_explore(const proto_opts *o)
   if (rc == PROTO_EXIT_OK) {
     if (xp_stop || x->worker_died || x->faults)
       rc = PROTO_EXIT_FAULT;
-    else if (x->counts[o->var->expected] != x->done)
+    else if (x->counts[o->expect.expected] != x->done)
       rc = PROTO_EXIT_MISMATCH;
   }
   free(x);

@@ -10,6 +10,12 @@
  * different CPUs.  Results are reported in a fixed order (catalog order,
  * seed order) whatever order the children finish in, so the output of
  * `--jobs 4` equals that of `--jobs 1` but for wall times.
+ *
+ * Each variant is judged by what it expects on the front end's lwIP tree
+ * (sim_variant_expect): a row whose expectation comes from a version rule
+ * says why on the line below it; a variant that does not apply to the
+ * tree is an `n/a` row and is not run; a variant whose engine is missing
+ * is a `not built` row, and the suite goes on (exit 2 at the end).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -24,10 +30,15 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "sys_arch_version.h"
+
+typedef enum { SUITE_RAN, SUITE_NA, SUITE_NOT_BUILT } suite_state;
 
 typedef struct {
   const sim_scenario *scn;
   const sim_variant *var;
+  sim_expect expect;    /* on this tree */
+  suite_state state;
   uint64_t seed;
   sim_policy policy;
   /* while running */
@@ -66,12 +77,13 @@ static char *suite_slurp(int fd)
   return buf;
 }
 
+/* 0, -1 with err, or -2 with err when the variant's engine is missing. */
 static int suite_start(suite_job *j, int slot, char *err, size_t errlen)
 {
   char engine[PATH_MAX];
   if (cli_engine_find(j->var->profile, engine, sizeof engine, err, errlen) !=
       0)
-    return -1;
+    return -2;
   j->out_fd = memfd_create("lwipsim-out", MFD_CLOEXEC);
   j->err_fd = memfd_create("lwipsim-err", MFD_CLOEXEC);
   if (j->out_fd < 0 || j->err_fd < 0) {
@@ -180,16 +192,36 @@ static int suite_run_jobs(suite_job *jobs, size_t n, int parallel,
           kill(jobs[i].pid, SIGTERM);
     }
     while (rc == 0 && running < parallel && next < n) {
+      if (jobs[next].done) { /* n/a: nothing to run */
+        next++;
+        continue;
+      }
       int slot = 0;
       while (busy[slot])
         slot++;
-      if (suite_start(&jobs[next], slot, err, errlen) != 0) {
+      int sr = suite_start(&jobs[next], slot, err, errlen);
+      if (sr == -2) {
+        suite_job *j = &jobs[next++];
+        j->state = SUITE_NOT_BUILT;
+        j->done = true;
+        j->verdict = SIM_VERDICT_FAULT;
+        j->exit_code = PROTO_EXIT_USAGE;
+        snprintf(j->digest, sizeof j->digest, "-");
+        snprintf(j->message, sizeof j->message, "%s", err);
+        err[0] = 0;
+        continue;
+      }
+      if (sr != 0) {
         rc = -1;
         break;
       }
       busy[slot] = true;
       next++;
       running++;
+    }
+    while (reported < next && jobs[reported].done) {
+      report(&jobs[reported], reported, ctx);
+      reported++;
     }
     if (running == 0)
       break;
@@ -226,14 +258,28 @@ static void suite_row(suite_job *j, size_t i, void *ctx)
 {
   (void)i;
   (void)ctx;
-  bool ok = j->verdict == j->var->expected && j->exit_code == PROTO_EXIT_OK;
+  if (j->state == SUITE_NA) {
+    printf("%-24s %-26s %-15s %-15s %-18s %18s %11s  n/a\n    n/a on lwIP "
+           "%s: %s\n", j->scn->name, j->var->name, "n/a", "n/a", "-", "-",
+           "-", sys_arch_lwip_version(), j->expect.why);
+    fflush(stdout);
+    return;
+  }
+  bool ok = j->verdict == j->expect.expected && j->exit_code == PROTO_EXIT_OK;
   printf("%-24s %-26s %-15s %-15s %-18s %10lld.%06llds %8.0f ms  %s\n",
-         j->scn->name, j->var->name, sim_verdict_name(j->var->expected),
-         sim_verdict_name(j->verdict), j->digest, j->virtual_us / 1000000,
+         j->scn->name, j->var->name, sim_verdict_name(j->expect.expected),
+         j->state == SUITE_NOT_BUILT ? "not built"
+                                     : sim_verdict_name(j->verdict),
+         j->digest, j->virtual_us / 1000000,
          (long long)(j->virtual_us % 1000000), j->wall_ms,
          ok ? "ok" : "FAIL");
+  if (j->expect.why)
+    printf("    expected %s on lwIP %s: %s\n",
+           sim_verdict_name(j->expect.expected), sys_arch_lwip_version(),
+           j->expect.why);
   if (!ok)
-    printf("    %s\n", j->message);
+    printf("    %s%s\n", j->state == SUITE_NOT_BUILT ? "not built: " : "",
+           j->message);
   fflush(stdout);
 }
 
@@ -264,17 +310,25 @@ static void suite_junit_case(FILE *f, const suite_job *j)
   fprintf(f, "\" name=\"");
   suite_xml_escaped(f, j->var->name);
   fprintf(f, "\" time=\"%.3f\">\n", j->wall_ms / 1e3);
-  if (j->verdict != j->var->expected) {
+  if (j->state == SUITE_NA) {
+    fprintf(f, "      <skipped message=\"n/a on lwIP %s: ",
+            sys_arch_lwip_version());
+    suite_xml_escaped(f, j->expect.why);
+    fprintf(f, "\"/>\n    </testcase>\n");
+    return;
+  }
+  if (j->verdict != j->expect.expected) {
     const char *tag = j->exit_code == PROTO_EXIT_FAULT ? "error" : "failure";
     fprintf(f, "      <%s message=\"verdict %s, expected %s\">", tag,
-            sim_verdict_name(j->verdict), sim_verdict_name(j->var->expected));
+            sim_verdict_name(j->verdict),
+            sim_verdict_name(j->expect.expected));
     suite_xml_escaped(f, j->message);
     fprintf(f, "\nreplay: lwipsim run %s --variant %s --seed %llu "
                "--policy %s</%s>\n", j->scn->name, j->var->name,
             (unsigned long long)j->seed, sim_policy_name(j->policy), tag);
   }
   fprintf(f, "      <system-out>verdict: %s expected: %s ",
-          sim_verdict_name(j->verdict), sim_verdict_name(j->var->expected));
+          sim_verdict_name(j->verdict), sim_verdict_name(j->expect.expected));
   suite_xml_escaped(f, j->message);
   fprintf(f, "\ndigest: %s</system-out>\n", j->digest);
   fprintf(f, "    </testcase>\n");
@@ -290,9 +344,12 @@ static int suite_junit(const char *path, const suite_job *jobs, size_t n,
     fprintf(stderr, "lwipsim: cannot write %s: %s\n", path, strerror(errno));
     return -1;
   }
-  int failures = 0, errors = 0;
+  int failures = 0, errors = 0, skipped = 0;
   for (size_t i = 0; i < n; i++) {
-    if (jobs[i].verdict == jobs[i].var->expected)
+    if (jobs[i].state == SUITE_NA)
+      skipped++;
+    if (jobs[i].state == SUITE_NA ||
+        jobs[i].verdict == jobs[i].expect.expected)
       continue;
     if (jobs[i].exit_code == PROTO_EXIT_FAULT)
       errors++;
@@ -303,9 +360,12 @@ static int suite_junit(const char *path, const suite_job *jobs, size_t n,
   static const char *const suites[] = {"<testsuites name=\"lwipsim\"",
                                        "  <testsuite name=\"lwipsim suite\""};
   fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+  char skip[32] = "";
+  if (skipped)
+    snprintf(skip, sizeof skip, " skipped=\"%d\"", skipped);
   for (int i = 0; i < 2; i++)
-    fprintf(f, "%s tests=\"%zu\" failures=\"%d\" errors=\"%d\" "
-            "time=\"%.3f\">\n", suites[i], n, failures, errors,
+    fprintf(f, "%s tests=\"%zu\" failures=\"%d\" errors=\"%d\"%s "
+            "time=\"%.3f\">\n", suites[i], n, failures, errors, skip,
             wall_ms / 1e3);
   for (size_t i = 0; i < n; i++)
     suite_junit_case(f, &jobs[i]);
@@ -322,10 +382,19 @@ static int suite_junit(const char *path, const suite_job *jobs, size_t n,
 static int suite_summary(const proto_opts *o, const suite_job *jobs,
                          size_t n, double wall)
 {
-  int worst = PROTO_EXIT_OK, matched = 0, faults = 0;
+  int worst = PROTO_EXIT_OK, matched = 0, faults = 0, na = 0, unbuilt = 0;
   for (size_t i = 0; i < n; i++) {
+    if (jobs[i].state == SUITE_NA) {
+      na++;
+      continue;
+    }
+    if (jobs[i].state == SUITE_NOT_BUILT) {
+      unbuilt++;
+      worst = PROTO_EXIT_USAGE;
+      continue;
+    }
     int code = jobs[i].exit_code;
-    if (jobs[i].verdict != jobs[i].var->expected && code == PROTO_EXIT_OK)
+    if (jobs[i].verdict != jobs[i].expect.expected && code == PROTO_EXIT_OK)
       code = PROTO_EXIT_MISMATCH;
     if (code == PROTO_EXIT_OK)
       matched++;
@@ -336,10 +405,16 @@ static int suite_summary(const proto_opts *o, const suite_job *jobs,
     if (code == PROTO_EXIT_USAGE && worst < PROTO_EXIT_FAULT)
       worst = PROTO_EXIT_FAULT;
   }
-  printf("suite: %zu variants, %d as expected, %zu differ (%d faults), "
+  /* n/a and not-built rows are named only when there are some, so a
+   * complete suite's line stays as it always was. */
+  char extra[64] = "";
+  if (na || unbuilt)
+    snprintf(extra, sizeof extra, ", %d n/a, %d not built", na, unbuilt);
+  size_t judged = n - (size_t)na - (size_t)unbuilt;
+  printf("suite: %zu variants, %d as expected, %zu differ (%d faults)%s, "
          "%.1f s wall with %d job%s\n",
-         n, matched, n - (size_t)matched, faults, wall / 1e3, o->jobs,
-         o->jobs == 1 ? "" : "s");
+         n, matched, judged - (size_t)matched, faults, extra, wall / 1e3,
+         o->jobs, o->jobs == 1 ? "" : "s");
   return worst;
 }
 
@@ -360,6 +435,12 @@ int cli_suite(const proto_opts *o, const sim_catalog *cat)
       jobs[k].var = &cat->scenarios[i]->variants[v];
       jobs[k].seed = 1;
       jobs[k].policy = jobs[k].var->policy;
+      jobs[k].expect =
+          sim_variant_expect(jobs[k].var, sys_arch_lwip_version());
+      if (jobs[k].expect.na) {
+        jobs[k].state = SUITE_NA;
+        jobs[k].done = true;
+      }
       k++;
     }
   /* Check the JUnit file can be written before spending time. */

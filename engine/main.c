@@ -24,6 +24,10 @@ int main(int argc, char **argv)
     fprintf(stderr, "lwipsim: %s\n", err);
     return PROTO_EXIT_USAGE;
   }
+  if (proto_expect(&o, sys_arch_lwip_version(), err, sizeof err) != 0) {
+    fprintf(stderr, "lwipsim: %s\n", err);
+    return PROTO_EXIT_USAGE;
+  }
   if (o.cmd == PROTO_CMD_VERSION) {
     printf("lwipsim-engine (lwIP %s)\n", sys_arch_lwip_version());
     return PROTO_EXIT_OK;

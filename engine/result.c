@@ -35,7 +35,7 @@ void engine_result_fill(proto_result *r, proto_counter *counters,
   r->policy = sim_policy_name(o->policy);
   r->lwip = sys_arch_lwip_version();
   r->verdict = run->verdict;
-  r->expected = run->variant->expected;
+  r->expected = o->expect.expected;
   r->message = run->message;
   r->end = sim_end_name(out->end);
   r->digest = digest;

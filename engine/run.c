@@ -125,7 +125,7 @@ static void engine_run_report_info(const proto_opts *o, const scn_run *run,
       .profile = o->var->profile, .policy = sim_policy_name(o->policy),
       .lwip = sys_arch_lwip_version(), .seed = o->seed,
       .verdict = sim_verdict_name(run->verdict),
-      .expected = sim_verdict_name(o->var->expected),
+      .expected = sim_verdict_name(o->expect.expected),
       .message = run->message, .end = sim_end_name(out->end),
       .digest = digest, .end_us = out->end_us, .command = cmd,
       .replayed = o->check_trace,
@@ -287,7 +287,7 @@ int engine_run(const proto_opts *o, const scn_impl *impl)
             o->mirror_tap);
     close(run.mirror_fd);
   }
-  code = proto_exit_code(run.verdict, o->var->expected);
+  code = proto_exit_code(run.verdict, o->expect.expected);
   if (o->verbose && out.end != SIM_END_NORMAL)
     fprintf(stderr, "lwipsim: run ended (%s): %s\n", sim_end_name(out.end),
             out.message);

@@ -755,6 +755,9 @@ int proto_parse(int argc, char **argv, const sim_catalog *cat,
                 proto_opts *o, char *err, size_t errlen)
 {
   int rc = proto_parse_args(argc, argv, cat, o, err, errlen);
+  /* The variant's own expectation until proto_expect() knows the tree. */
+  if (rc == 0 && o->var)
+    o->expect = (sim_expect){.expected = o->var->expected};
   if (rc != 0)
     /* Messages quote what the user typed: keep them one line whatever it
      * holds (the fuzzer found "--runs\n3"). */
@@ -785,6 +788,19 @@ int proto_build_id(const char *path, char *out, size_t len)
   XXH64_freeState(h);
   fclose(f);
   return 0;
+}
+
+int proto_expect(proto_opts *o, const char *lwip_version, char *err,
+                 size_t errlen)
+{
+  if (!o->var)
+    return 0;
+  o->expect = sim_variant_expect(o->var, lwip_version);
+  if (!o->expect.na)
+    return 0;
+  snprintf(err, errlen, "%s/%s does not apply to lwIP %s: %s", o->scn->name,
+           o->var->name, lwip_version, o->expect.why);
+  return -1;
 }
 
 int proto_exit_code(sim_verdict got, sim_verdict expected)

@@ -35,6 +35,8 @@ typedef struct {
   proto_cmd cmd;
   const sim_scenario *scn;   /* run: resolved scenario */
   const sim_variant *var;    /* run: resolved variant */
+  sim_expect expect;         /* what var expects on this program's lwIP
+                                tree (proto_expect, after parsing) */
   uint64_t seed;             /* default 1 */
   sim_policy policy;         /* default: the variant's */
   const char *trace_path;    /* --trace */
@@ -99,6 +101,11 @@ int proto_build_id(const char *path, char *out, size_t len);
 
 /* Exit code for a verdict against the expected one. */
 int proto_exit_code(sim_verdict got, sim_verdict expected);
+
+/* Sets o->expect for the variant (if any) on lwIP `lwip_version`.  -1 with
+ * a one-line reason in err when the variant does not apply to that tree. */
+int proto_expect(proto_opts *o, const char *lwip_version, char *err,
+                 size_t errlen);
 
 /* Parses "memp:POOL@N" or "mem@N" (N a decimal number from 1).  Returns 0,
  * or -1 with a one-line reason in err. */
