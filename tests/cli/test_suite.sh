@@ -55,6 +55,26 @@ grep -q 'replay: lwipsim run select_close_race --variant leak-2.0 --seed 1 --pol
   "$TMP/bad.xml" || fail "junit replay command"
 ok "faults: exit 3, JUnit <error> elements with escaped message and replay command"
 
+# --- a missing engine: that row says "not built" with the reason, the
+# suite runs every other row and exits 2
+mkdir -p "$TMP/nb/engines"
+cp "$LWIPSIM" "$TMP/nb/lwipsim"
+for e in "$(dirname "$LWIPSIM")"/engines/*/lwipsim-engine; do
+  p=$(basename "$(dirname "$e")")
+  [ "$p" = heapfrag-pools ] && continue
+  mkdir -p "$TMP/nb/engines/$p"
+  ln -s "$e" "$TMP/nb/engines/$p/lwipsim-engine"
+done
+rc=0; "$TMP/nb/lwipsim" suite --jobs 2 >"$TMP/s4" || rc=$?
+[ "$rc" = 2 ] || fail "suite with a missing engine: exit $rc, want 2"
+grep -q '^heap_fragmentation  *pools  *not-reproduced  *not built ' "$TMP/s4" ||
+  fail "no 'not built' row: $(grep pools "$TMP/s4")"
+grep -q "^    not built: no engine for profile 'heapfrag-pools'" "$TMP/s4" ||
+  fail "the reason is missing: $(cat "$TMP/s4")"
+grep -q "^suite: $nvariants variants, $((nvariants - 1)) as expected, 0 differ (0 faults), 0 n/a, 1 not built" \
+  "$TMP/s4" || fail "summary: $(tail -1 "$TMP/s4")"
+ok "a missing engine: its row says 'not built' and why, the other $((nvariants - 1)) run, exit 2"
+
 rc=0; "$LWIPSIM" explore select_close_race --variant reuse-assert --runs 3 \
   --policy rtos >"$TMP/e0" || rc=$?
 [ "$rc" = 1 ] || fail "explore with all runs differing: exit $rc, want 1"
