@@ -164,6 +164,42 @@ static void suite_on_signal(int sig)
   suite_stop = sig;
 }
 
+/* Starts jobs from *next on while fewer than `parallel` run: an n/a job
+ * (already done) is passed over, a job whose engine is missing is marked
+ * done as "not built".  0, or -1 with err if a job could not be started. */
+static int suite_start_more(suite_job *jobs, size_t n, int parallel,
+                            bool *busy, size_t *next, int *running,
+                            char *err, size_t errlen)
+{
+  while (*running < parallel && *next < n) {
+    suite_job *j = &jobs[*next];
+    if (j->done) { /* n/a: nothing to run */
+      (*next)++;
+      continue;
+    }
+    int slot = 0;
+    while (busy[slot])
+      slot++;
+    int sr = suite_start(j, slot, err, errlen);
+    if (sr == -1)
+      return -1;
+    (*next)++;
+    if (sr == -2) {
+      j->state = SUITE_NOT_BUILT;
+      j->done = true;
+      j->verdict = SIM_VERDICT_FAULT;
+      j->exit_code = PROTO_EXIT_USAGE;
+      snprintf(j->digest, sizeof j->digest, "-");
+      snprintf(j->message, sizeof j->message, "%s", err);
+      err[0] = 0;
+      continue;
+    }
+    busy[slot] = true;
+    (*running)++;
+  }
+  return 0;
+}
+
 /* Runs every job, `parallel` at a time; calls `report` for each job in
  * index order as soon as it and all before it are done.  Returns 0, -1
  * with err if a job could not be started, or -2 if a signal stopped it
@@ -191,34 +227,9 @@ static int suite_run_jobs(suite_job *jobs, size_t n, int parallel,
         if (!jobs[i].done)
           kill(jobs[i].pid, SIGTERM);
     }
-    while (rc == 0 && running < parallel && next < n) {
-      if (jobs[next].done) { /* n/a: nothing to run */
-        next++;
-        continue;
-      }
-      int slot = 0;
-      while (busy[slot])
-        slot++;
-      int sr = suite_start(&jobs[next], slot, err, errlen);
-      if (sr == -2) {
-        suite_job *j = &jobs[next++];
-        j->state = SUITE_NOT_BUILT;
-        j->done = true;
-        j->verdict = SIM_VERDICT_FAULT;
-        j->exit_code = PROTO_EXIT_USAGE;
-        snprintf(j->digest, sizeof j->digest, "-");
-        snprintf(j->message, sizeof j->message, "%s", err);
-        err[0] = 0;
-        continue;
-      }
-      if (sr != 0) {
-        rc = -1;
-        break;
-      }
-      busy[slot] = true;
-      next++;
-      running++;
-    }
+    if (rc == 0)
+      rc = suite_start_more(jobs, n, parallel, busy, &next, &running, err,
+                            errlen);
     while (reported < next && jobs[reported].done) {
       report(&jobs[reported], reported, ctx);
       reported++;
@@ -241,10 +252,6 @@ static int suite_run_jobs(suite_job *jobs, size_t n, int parallel,
         running--;
         break;
       }
-    while (reported < next && jobs[reported].done) {
-      report(&jobs[reported], reported, ctx);
-      reported++;
-    }
   }
   sigaction(SIGINT, &old_int, NULL);
   sigaction(SIGTERM, &old_term, NULL);
