@@ -4,7 +4,9 @@
 #   make run        build, then `lwipsim suite`: every scenario variant
 #   make test       install what is missing, build, run every test
 #   make deps       install missing Debian packages (root), else say how
-#   make lwip       fetch lwIP 2.1.3 (Debian source package) to build/deps/
+#   make lwip       fetch lwIP 2.1.3 (Debian source package) to build/deps/;
+#                   LWIP_VERSION=2.2.1 fetches and builds 2.2.1 instead,
+#                   into build/lwip-2.2.1/
 #   make asan       the same build with ASan+UBSan, under build/asan/
 #   make tsan       the same build with TSan, under build/tsan/
 #   make bench      benchmarks (bench/)
@@ -13,7 +15,8 @@
 #                   code knows (tools/gen-docs.sh)
 #   make clean      remove build/
 #
-# LWIP_DIR=/path builds against another lwIP tree (2.0.x to 2.2.x).
+# LWIP_DIR=/path builds against another lwIP tree (2.0.x to 2.2.x), into
+# build/tree-<its folder's name>/.
 #
 # Products go to $(B) only.  Our code builds with -Werror; lwIP's sources
 # build with their own warnings, which are not ours to fix.  Each room gets
@@ -25,34 +28,43 @@
 # `make V=1` prints the commands.  Warnings and errors always show in full.
 
 SHELL := /bin/bash
-B ?= build
 # Parallel builds in run, test, asan and tsan.
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 SAN ?=
 CC ?= gcc
 TOP := $(abspath .)
 
-# Quiet output: $(call say,CC,target) prints one line,  hides the
-# command; V=1 shows every command instead.
+# Quiet output: a recipe line that starts with $(call say,CC,target)
+# prints that one line instead of the command; V=1 shows the commands.
 ifeq ($(V),1)
-  Q :=
   say =
 else
-  Q := @
   say = @printf '  %-7s %s\n' '$(1)' '$(patsubst $(B)/%,%,$(2))';
 endif
 
+# The lwIP tree.  `make lwip` fetches LWIP_VERSION (tools/fetch-lwip.sh:
+# 2.1.3, the default, or 2.2.1) into build/deps/lwip-VERSION/.  Each tree
+# builds into a directory of its own, so switching never rebuilds another:
+# build/ for the default, build/lwip-VERSION/ for another fetched version,
+# build/tree-NAME/ for LWIP_DIR=.../NAME.  Its front end is $(B)/lwipsim.
 LWIP_DEFAULT_VERSION := 2.1.3
-LWIP_DEFAULT_DIR := $(TOP)/build/deps/lwip-$(LWIP_DEFAULT_VERSION)
+LWIP_VERSION ?= $(LWIP_DEFAULT_VERSION)
+LWIP_FETCHED_DIR := $(TOP)/build/deps/lwip-$(LWIP_VERSION)
 ifdef LWIP_DIR
   ifeq ($(wildcard $(LWIP_DIR)/src/include/lwip/init.h),)
     $(error LWIP_DIR=$(LWIP_DIR) is not an lwIP tree (no src/include/lwip/init.h))
   endif
   LWIP := $(abspath $(LWIP_DIR))
   LWIP_FETCH :=
+  B ?= build/tree-$(notdir $(LWIP))
 else
-  LWIP := $(LWIP_DEFAULT_DIR)
+  LWIP := $(LWIP_FETCHED_DIR)
   LWIP_FETCH := $(LWIP)/.lwipsim-stamp
+  ifeq ($(LWIP_VERSION),$(LWIP_DEFAULT_VERSION))
+    B ?= build
+  else
+    B ?= build/lwip-$(LWIP_VERSION)
+  endif
 endif
 
 ifeq ($(SAN),asan)
@@ -93,8 +105,8 @@ SCENARIOS := $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard scenarios/*/desc.c
 lwip: $(LWIP_FETCH)
 	@$(MAKE) --no-print-directory check-lwip-dir
 
-$(LWIP_DEFAULT_DIR)/.lwipsim-stamp:
-	@tools/fetch-lwip.sh $(TOP)/build
+$(LWIP_FETCHED_DIR)/.lwipsim-stamp:
+	@tools/fetch-lwip.sh $(TOP)/build $(LWIP_VERSION)
 
 check-lwip-dir:
 	@test -f $(LWIP)/src/include/lwip/init.h || { \
@@ -409,8 +421,11 @@ ifneq ($(wildcard $(LWIP)/src/core/init.c),)
 unit-tests: $(UNIT_TESTS)
 endif
 
-# Both passes (plain, then ASan+UBSan against the plain digests) through
-# tests/tally.sh, which ends with "N passed, N failed[, N skipped]".
+# Three passes through tests/tally.sh, which ends with "N passed, N
+# failed[, N skipped]": plain, then ASan+UBSan against the plain digests,
+# both on the default tree; then the suite and the scenario table on the
+# second fetched version, SECOND_LWIP (plain; tests/run-tree.sh).
+SECOND_LWIP := 2.2.1
 test:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory lwip
@@ -420,7 +435,10 @@ test-passes:
 	@$(MAKE) --no-print-directory -j$(JOBS) all unit-tests
 	@tests/run.sh $(B)
 	@$(MAKE) --no-print-directory asan
-	@tests/run.sh build/asan --asan $(B)
+	@tests/run.sh $(B)/asan --asan $(B)
+	@$(MAKE) --no-print-directory LWIP_VERSION=$(SECOND_LWIP) lwip
+	@$(MAKE) --no-print-directory LWIP_VERSION=$(SECOND_LWIP) -j$(JOBS) all
+	@tests/run-tree.sh build/lwip-$(SECOND_LWIP) $(SECOND_LWIP)
 
 run:
 	@$(MAKE) --no-print-directory deps
@@ -435,10 +453,10 @@ docs: $(B)/lwipsim
 	@tools/gen-docs.sh $(B)
 
 asan:
-	@$(MAKE) --no-print-directory -j$(JOBS) B=build/asan SAN=asan OPT="-O1 -g" all unit-tests
+	@$(MAKE) --no-print-directory -j$(JOBS) B=$(B)/asan SAN=asan OPT="-O1 -g" all unit-tests
 
 tsan:
-	@$(MAKE) --no-print-directory -j$(JOBS) B=build/tsan SAN=tsan OPT="-O1 -g" all unit-tests
+	@$(MAKE) --no-print-directory -j$(JOBS) B=$(B)/tsan SAN=tsan OPT="-O1 -g" all unit-tests
 
 $(B)/bench/%: bench/%.c $(LIBSIM)
 	@mkdir -p $(@D)

@@ -1,13 +1,18 @@
 #!/bin/sh
-# fetch-lwip.sh BUILD_DIR
+# fetch-lwip.sh BUILD_DIR [VERSION]
 #
-# Obtain upstream lwIP 2.1.3 and unpack it to BUILD_DIR/deps/lwip-2.1.3.
+# Obtain upstream lwIP VERSION (2.1.3, the default, or 2.2.1) and unpack it
+# to BUILD_DIR/deps/lwip-VERSION.
 #
 # Design:
-# - Source: the orig tarball of Debian's source package lwip=2.1.3+dfsg1-2,
-#   fetched with apt so that the machine's own mirror, proxy and keyring
-#   settings apply.  No host name is written here; the deb-src entries are
-#   derived from the configured binary sources:
+# - Source: the orig tarball of Debian's source package of that version
+#   (lwip=2.1.3+dfsg1-2 from bookworm, lwip=2.2.1+dfsg1-1+deb13u1 from
+#   trixie), fetched with apt so that the machine's own mirror, proxy and
+#   keyring settings apply.  No host name is written here; the deb-src
+#   entries are derived from the configured binary sources, with every
+#   suite's codename replaced by the one that carries the version
+#   (bookworm-updates -> trixie-updates), so either version is found from
+#   a bookworm or a trixie host:
 #     * deb822 files /etc/apt/sources.list.d/*.sources: every stanza whose
 #       Types include "deb" (or "deb-src") is copied with "Types: deb-src";
 #       all other fields are kept; stanzas with "Enabled: no" are skipped.
@@ -33,11 +38,7 @@
 #   stderr as well.
 set -eu
 
-LWIP_VERSION=2.1.3
 DEB_SRC_PKG=lwip
-DEB_SRC_VERSION=2.1.3+dfsg1-2
-ORIG_TARBALL=lwip_2.1.3+dfsg1.orig.tar.xz
-TARBALL_TOPDIR=lwip-$LWIP_VERSION
 STAMP_NAME=.lwipsim-stamp
 
 die() {
@@ -49,9 +50,18 @@ note() {
   printf 'lwipsim: %s\n' "$*" >&2
 }
 
-if [ "$#" -ne 1 ] || [ -z "$1" ]; then
-  die "usage: fetch-lwip.sh BUILD_DIR"
+if [ "$#" -lt 1 ] || [ "$#" -gt 2 ] || [ -z "$1" ]; then
+  die "usage: fetch-lwip.sh BUILD_DIR [VERSION]"
 fi
+LWIP_VERSION=${2:-2.1.3}
+# The versions we fetch: Debian's source version and the suite carrying it.
+case $LWIP_VERSION in
+  2.1.3) DEB_SRC_VERSION=2.1.3+dfsg1-2 DEB_SUITE=bookworm ;;
+  2.2.1) DEB_SRC_VERSION=2.2.1+dfsg1-1+deb13u1 DEB_SUITE=trixie ;;
+  *) die "lwIP $LWIP_VERSION is not one make lwip fetches (2.1.3, 2.2.1); use LWIP_DIR=/path for another tree" ;;
+esac
+ORIG_TARBALL=lwip_$LWIP_VERSION+dfsg1.orig.tar.xz
+TARBALL_TOPDIR=lwip-$LWIP_VERSION
 
 top_dir=$(CDPATH="" cd -- "$(dirname -- "$0")/.." && pwd -P)
 # apt_reason
@@ -118,12 +128,21 @@ make_source_parts() {
   done
   : > "$out/lwipsim.list"
   if [ "$#" -gt 0 ]; then
-    awk '
+    awk -v suite="$DEB_SUITE" '
       /^[ \t]*#/ { next }
-      $1 == "deb" { sub(/deb/, "deb-src") }
-      $1 == "deb" || $1 == "deb-src" {
-        sub(/^[ \t]+/, "")
+      $1 == "deb" { $1 = "deb-src" }
+      $1 == "deb-src" {
+        # deb-src [options] URI SUITE COMPONENTS...: the suite is the
+        # second field after the options.
+        i = 2
+        if ($i ~ /^\[/) { while (i <= NF && $i !~ /\]$/) i++; i++ }
+        i++
+        if (i <= NF) $i = recode($i)
         if (!seen[$0]++) print
+      }
+      function recode(w,   dash) {
+        dash = index(w, "-")
+        return dash ? suite substr(w, dash) : suite
       }
     ' "$@" > "$out/lwipsim.list"
   fi
@@ -131,7 +150,17 @@ make_source_parts() {
     [ -f "$f" ] || continue
     # deb822: stanzas separated by blank lines, "#" comment lines,
     # continuation lines start with a space or tab.
-    awk '
+    awk -v suite="$DEB_SUITE" '
+      function recode(w,   dash) {
+        dash = index(w, "-")
+        return dash ? suite substr(w, dash) : suite
+      }
+      function suites(v,   n, w, i, r) {
+        n = split(v, w, /[ \t]+/)
+        r = ""
+        for (i = 1; i <= n; i++) if (w[i] != "") r = r " " recode(w[i])
+        return r
+      }
       function flush(   i, t, n, want, en) {
         if (nlines > 0) {
           want = 0
@@ -155,6 +184,7 @@ make_source_parts() {
       /^[ \t]/ {
         if (field == "types") { types = types " " $0; next }
         if (field == "enabled") { enabled = enabled $0; next }
+        if (field == "suites") { lines[++nlines] = suites($0); next }
         lines[++nlines] = $0
         next
       }
@@ -163,6 +193,10 @@ make_source_parts() {
         value = substr($0, index($0, ":") + 1)
         if (field == "types") { types = value; next }
         if (field == "enabled") enabled = value
+        if (field == "suites") {
+          lines[++nlines] = "Suites:" suites(value)
+          next
+        }
         lines[++nlines] = $0
       }
       END { flush() }
