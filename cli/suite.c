@@ -374,6 +374,9 @@ static int suite_junit(const char *path, const suite_job *jobs, size_t n,
     fprintf(f, "%s tests=\"%zu\" failures=\"%d\" errors=\"%d\"%s "
             "time=\"%.3f\">\n", suites[i], n, failures, errors, skip,
             wall_ms / 1e3);
+  /* The tree the verdicts hold for. */
+  fprintf(f, "    <properties><property name=\"lwip\" value=\"%s\"/>"
+          "</properties>\n", sys_arch_lwip_version());
   for (size_t i = 0; i < n; i++)
     suite_junit_case(f, &jobs[i]);
   fprintf(f, "  </testsuite>\n</testsuites>\n");
@@ -419,9 +422,9 @@ static int suite_summary(const proto_opts *o, const suite_job *jobs,
     snprintf(extra, sizeof extra, ", %d n/a, %d not built", na, unbuilt);
   size_t judged = n - (size_t)na - (size_t)unbuilt;
   printf("suite: %zu variants, %d as expected, %zu differ (%d faults)%s, "
-         "%.1f s wall with %d job%s\n",
+         "%.1f s wall with %d job%s, lwIP %s\n",
          n, matched, judged - (size_t)matched, faults, extra, wall / 1e3,
-         o->jobs, o->jobs == 1 ? "" : "s");
+         o->jobs, o->jobs == 1 ? "" : "s", sys_arch_lwip_version());
   return worst;
 }
 

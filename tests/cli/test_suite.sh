@@ -26,6 +26,11 @@ xmllint --noout "$TMP/junit.xml" || fail "junit is not well-formed XML"
 [ "$(grep -c '<testcase ' "$TMP/junit.xml")" = "$nvariants" ] || fail "junit testcases"
 grep -q "<testsuites name=\"lwipsim\" tests=\"$nvariants\" failures=\"0\" errors=\"0\"" \
   "$TMP/junit.xml" || fail "junit counts"
+# Both name the lwIP tree the verdicts hold for.
+lwip=$("$LWIPSIM" --version | sed -n 's/.*(lwIP \(.*\))$/\1/p')
+grep -q "<property name=\"lwip\" value=\"$lwip\"/>" "$TMP/junit.xml" ||
+  fail "junit does not name lwIP $lwip"
+grep -q "^suite: .*, lwIP $lwip\$" "$TMP/s1" || fail "summary does not name lwIP $lwip"
 ok "suite: $nvariants variants as expected, JUnit well-formed ($nvariants testcases)"
 if [ -z "$SAN_PASS" ]; then
   "$LWIPSIM" suite --jobs 2 >"$TMP/s2"
