@@ -849,6 +849,28 @@ static void sched_match(sim_thread *cur, const char *point)
   }
 }
 
+bool sim_sched_unfired(char *buf, size_t len)
+{
+  static const char *const names[] = {"hold", "release", "run"};
+  for (size_t i = 0; i < S.nmatches; i++) {
+    const sim_match *m = &S.matches[i];
+    if (m->count >= m->step.nth)
+      continue;
+    const char *who = m->step.thread ? m->step.thread : "any thread";
+    if (m->irq >= 0)
+      snprintf(buf, len, "pin %s never reached: irq %s pinned at %s's "
+               "hit #%u of it, %u hits", m->step.point,
+               S.irq.irqs[m->irq].name, who, m->step.nth, m->count);
+    else
+      snprintf(buf, len, "script step at %s never reached: %s %s at %s's "
+               "hit #%u of it, %u hits", m->step.point,
+               names[m->step.action], m->step.target, who, m->step.nth,
+               m->count);
+    return true;
+  }
+  return false;
+}
+
 /* Ends the run if a signal asked for it (never inside an ISR). */
 static void sched_check_signal(sim_thread *cur)
 {
@@ -1064,7 +1086,11 @@ static void *sched_trampoline(void *p)
   sched_check_wedged(t);
   /* The thread function returned. */
   if (t == S.main) {
-    sched_end(SIM_END_NORMAL, "main returned");
+    char unfired[sizeof S.out.message];
+    if (sim_sched_unfired(unfired, sizeof unfired))
+      sched_end(SIM_END_FAULT, unfired);
+    else
+      sched_end(SIM_END_NORMAL, "main returned");
     sched_park_forever(t);
   }
   sched_run_tls_dtors(t);

@@ -198,6 +198,12 @@ void sim_irq_pin(int irq, const char *thread, const char *point,
  * the moment it matters); its hits are counted from now.  The strings must
  * have static storage.  Any policy. */
 void sim_script_add(const sim_script_step *step);
+/* A script step or IRQ pin whose point has not yet had the hit it waits
+ * for: true with one line naming the first in buf ("pin P never reached:
+ * ..."), false if every one has fired.  A run whose main returns with one
+ * left ends as a fault with that line: a schedule that never happened
+ * makes no verdict. */
+bool sim_sched_unfired(char *buf, size_t len);
 /* Interrupt masking (nested), as sys_arch_protect/unprotect. */
 void sim_irq_mask(void);
 void sim_irq_unmask(void);
