@@ -387,6 +387,14 @@ $(B)/tests/test_port.o: tests/unit/test_port.c $(LWIP_TREE_STAMP) | $(LWIP_FETCH
 $(B)/tests/test_port: $(B)/tests/test_port.o $(PORT_OBJS_board) $(E_board)/liblwip.a $(LIBSIM)
 	$(call say,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka $(LIBS)
 
+# The board's RTOS heap model (contrib_port/sys_arch_heap.c) with the port.
+$(B)/tests/test_heap_model.o: tests/unit/test_heap_model.c $(LWIP_TREE_STAMP) | $(LWIP_FETCH)
+	@mkdir -p $(@D)
+	$(call say,CC,$@)$(CC) $(TEST_CFLAGS) $(call port_inc,board) $(TEST_INC) -c $< -o $@
+
+$(B)/tests/test_heap_model: $(B)/tests/test_heap_model.o $(PORT_OBJS_board) $(E_board)/liblwip.a $(LIBSIM)
+	$(call say,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka $(LIBS)
+
 # The capture module and the frame builders need libc (and libpcap) only.
 $(B)/obj/tapif/%.o: tapif/%.c
 	@mkdir -p $(@D)

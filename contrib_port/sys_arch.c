@@ -88,10 +88,10 @@ void sys_sem_signal(sys_sem_t *sem)
 
 u32_t sys_arch_sem_wait(sys_sem_t *sem, u32_t timeout)
 {
-  sim_point_silent("sys_arch_sem_wait");
+  sim_point_silent(SYS_ARCH_POINT_SEM_WAIT);
   uint64_t t0 = sim_clock_now_us();
   int rc = sim_sem_take(*sem, sys_arch_timeout_us(timeout));
-  sim_point_silent("sys_arch_sem_wait:done");
+  sim_point_silent(SYS_ARCH_POINT_SEM_WAIT_DONE);
   return rc == SIM_OK ? sys_arch_waited_ms(t0) : SYS_ARCH_TIMEOUT;
 }
 
@@ -346,7 +346,7 @@ void sys_arch_unprotect(sys_prot_t pval)
 {
   (void)pval; /* nesting is counted by the scheduler */
   sim_irq_unmask();
-  sim_point_silent("sys_arch_unprotect");
+  sim_point_silent(SYS_ARCH_POINT_UNPROTECT);
 }
 
 /* ------------------------------------------------------------------ */

@@ -21,7 +21,11 @@
  * the arena exactly, every header has a valid magic and size, the free
  * list visits every free block once, in address order, and only free
  * blocks, and no two free blocks are adjacent.  A failed check, or any
- * re-entry, ends the run as a fault with one line naming the broken link.
+ * re-entry, ends the run as a fault with one line naming the broken link
+ * (sys_arch_heap_set_on_error(RECORD), for tests, records it instead and
+ * lets the interrupted thread resume).  The check that ends an ISR's
+ * operation inside a thread's sees the thread's operation half done, so
+ * what it reports there is that unfinished state.
  */
 #include "sys_arch_heap.h"
 
@@ -66,6 +70,7 @@ static struct {
   char holder[32];
   const char *holder_op;
   const char *holder_point;
+  sys_arch_heap_on_error on_error;
   sys_arch_heap_stats st;
 } H;
 
@@ -101,8 +106,12 @@ bool sys_arch_heap_check(char *buf, size_t len)
   while (off < HEAP_BYTES) {
     heap_hdr *h = heap_at(off);
     if (h->magic != HEAP_MAGIC_USED && h->magic != HEAP_MAGIC_FREE) {
-      snprintf(buf, len, "block +%u (after +%u) has no valid header", off,
-               prev);
+      if (prev == HEAP_NONE)
+        snprintf(buf, len, "block +%u (the first) has no valid header",
+                 off);
+      else
+        snprintf(buf, len, "block +%u (after +%u) has no valid header", off,
+                 prev);
       return false;
     }
     if (h->size < HEAP_HDR || h->size % HEAP_ALIGN ||
@@ -178,11 +187,17 @@ static void heap_enter(heap_guard *g, const char *op)
     g->isr = true;
     if (H.held) {
       g->reentered = true;
-      if (H.st.reentries++ == 0)
+      if (H.st.reentries++ == 0) {
         snprintf(H.st.reentry, sizeof H.st.reentry,
                  "%s from ISR context while thread '%s' was inside %s, "
                  "interrupted at point %s", op, H.holder, H.holder_op,
                  H.holder_point ? H.holder_point : "-");
+        H.st.reentry_isr_op = op;
+        snprintf(H.st.reentry_thread, sizeof H.st.reentry_thread, "%s",
+                 H.holder);
+        H.st.reentry_thread_op = H.holder_op;
+        H.st.reentry_point = H.holder_point;
+      }
       sim_trace_eventf("heap", "re-entered: %s from ISR context while "
                        "thread '%s' was inside %s at %s", op, H.holder,
                        H.holder_op, H.holder_point ? H.holder_point : "-");
@@ -200,19 +215,29 @@ static void heap_enter(heap_guard *g, const char *op)
 static void heap_leave(heap_guard *g)
 {
   char why[200];
-  if (!sys_arch_heap_check(why, sizeof why)) {
+  bool ok = sys_arch_heap_check(why, sizeof why);
+  if (!ok) {
     if (!H.st.broken[0])
       snprintf(H.st.broken, sizeof H.st.broken, "%s", why);
     sim_trace_eventf("heap", "check failed after %s: %s", g->op, why);
-    if (g->reentered)
-      sim_sched_finish(SIM_END_FAULT, "heap re-entered: %s; check: %s",
-                       H.st.reentry, why);
-    sim_sched_finish(SIM_END_FAULT, "heap: block list broken after %s: %s",
-                     g->op, why);
   }
-  if (g->reentered)
-    sim_sched_finish(SIM_END_FAULT, "heap re-entered: %s; check: block "
-                     "list still intact", H.st.reentry);
+  bool stop = H.on_error == SYS_ARCH_HEAP_ON_ERROR_STOP;
+  if (stop && (g->reentered || !ok))
+    H.st.stopped = true;
+  /* The ISR's check runs while the thread's operation is half done: what
+   * it finds is that unfinished state, not yet a consequence. */
+  if (stop && g->reentered)
+    sim_sched_finish(SIM_END_FAULT,
+                     "heap re-entered: %s; the check at the end of the "
+                     "ISR's operation, the thread's still unfinished, finds "
+                     "%s; the model stops the run at the re-entry and never "
+                     "resumes the thread (the board ran on, into the field "
+                     "report's data abort)",
+                     H.st.reentry, ok ? "the block list intact" : why);
+  if (stop && !ok)
+    sim_sched_finish(SIM_END_FAULT, "heap: block list broken after %s: "
+                     "%s%s", g->op, why,
+                     H.st.reentries ? " (after a re-entry)" : "");
   if (!g->isr) {
     H.held = false;
     H.holder_point = NULL;
@@ -233,7 +258,7 @@ void *sys_arch_heap_malloc(size_t size)
   heap_enter(&g, "heap malloc");
   uint32_t prev = HEAP_NONE, cur = H.head;
   while (cur != HEAP_NONE) {
-    heap_point("heap:alloc:walk");
+    heap_point(SYS_ARCH_HEAP_POINT_ALLOC_WALK);
     if (heap_at(cur)->size >= need)
       break;
     prev = cur;
@@ -244,7 +269,7 @@ void *sys_arch_heap_malloc(size_t size)
     heap_leave(&g);
     return NULL;
   }
-  heap_point("heap:alloc:take");
+  heap_point(SYS_ARCH_HEAP_POINT_ALLOC_TAKE);
   heap_hdr *b = heap_at(cur);
   uint32_t link = b->next;
   if (b->size - need >= HEAP_MIN_SPLIT) {
@@ -300,13 +325,13 @@ void sys_arch_heap_free(void *p)
   H.st.used -= b->size;
   uint32_t prev = HEAP_NONE, cur = H.head;
   while (cur != HEAP_NONE && cur < off) {
-    heap_point("heap:free:walk");
+    heap_point(SYS_ARCH_HEAP_POINT_FREE_WALK);
     prev = cur;
     cur = heap_at(cur)->next;
   }
   /* The place is found; the links are written next.  An interrupt here
    * finds this block free but on no link. */
-  heap_point("heap:free:link");
+  heap_point(SYS_ARCH_HEAP_POINT_FREE_LINK);
   b->next = cur;
   if (prev == HEAP_NONE)
     H.head = off;
@@ -329,4 +354,15 @@ void sys_arch_heap_free(void *p)
 void sys_arch_heap_get_stats(sys_arch_heap_stats *st)
 {
   *st = H.st;
+}
+
+void sys_arch_heap_set_on_error(sys_arch_heap_on_error mode)
+{
+  H.on_error = mode;
+}
+
+void sys_arch_heap_reset(void)
+{
+  memset(&H, 0, sizeof H);
+  memset(heap_arena, 0, sizeof heap_arena);
 }

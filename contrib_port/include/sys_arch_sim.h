@@ -17,6 +17,12 @@ void sys_arch_set_diag_hook(void (*fn)(const char *line));
 /* Where TCP initial sequence numbers come from (NULL: the run's PRNG); the
  * RX fuzz harness fixes them so seed inputs can carry valid ACKs. */
 void sys_arch_set_isn_source(uint32_t (*fn)(void));
+/* Scheduling points every sys_arch call passes (sys_arch.c), by the names
+ * scenarios pin to: the start of a semaphore wait, its end (woken or
+ * timed out) and the moment interrupts are unmasked again. */
+#define SYS_ARCH_POINT_SEM_WAIT "sys_arch_sem_wait"
+#define SYS_ARCH_POINT_SEM_WAIT_DONE "sys_arch_sem_wait:done"
+#define SYS_ARCH_POINT_UNPROTECT "sys_arch_unprotect"
 /* The per-thread semaphore lookup (LWIP_NETCONN_THREAD_SEM_GET, with
  * LWIP_NETCONN_SEM_PER_THREAD=1).  Both pass the scheduling point
  * SYS_ARCH_SEM_LOOKUP_POINT between finding the current thread and reading

@@ -1,7 +1,8 @@
 /*
  * test_port.c - lwIP's sys_arch API as the port implements it on the
  * scheduler: semaphore, mailbox and mutex semantics with virtual-time
- * timeouts, per-thread semaphores, protection nesting against interrupts,
+ * timeouts, per-thread semaphores (and the shared-scratch lookup of the
+ * port_reentrancy field bug), protection nesting against interrupts,
  * core-lock checks and caught assertions.
  *
  * Each test runs its body as the sim thread "main" of a fresh scheduler
@@ -23,6 +24,7 @@
 #include "sim_clock.h"
 #include "sim_prng.h"
 #include "sim_sched.h"
+#include "sim_sync.h"
 #include "sim_trace.h"
 #include "sys_arch_sim.h"
 
@@ -38,6 +40,11 @@ typedef struct {
   int irq;
   int held_depth;
   uint32_t rand[4];
+  sim_sem *go, *park;        /* the shared-scratch tests' "hi" thread */
+  bool shared;               /* the shared-scratch lookup, else correct */
+  bool preempt;              /* pin the IRQ that wakes "hi" */
+  sys_sem_t *got;            /* what main's lookup returned */
+  sys_arch_sem_lookup_stats ls;
 } port_ctx;
 
 /* Checks inside sim threads: cmocka's asserts longjmp, which must not cross
@@ -282,6 +289,98 @@ static void test_per_thread_semaphores(void **state)
 }
 
 /* ------------------------------------------------------------------ */
+/* the per-thread semaphore lookup: correct and shared scratch          */
+
+/* "hi" (priority 3) waits until the IRQ wakes it, looks up its own
+ * semaphore, and stays alive (its slot must outlive main's lookup). */
+static void scratch_hi(void *arg)
+{
+  port_ctx *c = arg;
+  sim_sem_take(c->go, SIM_FOREVER);
+  c->per_thread[1] = LWIP_NETCONN_THREAD_SEM_GET();
+  sim_sem_take(c->park, SIM_FOREVER);
+}
+
+static void scratch_irq(void *arg)
+{
+  port_ctx *c = arg;
+  sim_sem_give(c->go);
+}
+
+/* main (priority 2) looks up its semaphore; with `preempt`, an IRQ pinned
+ * at the lookup's point - between writing the current thread and reading
+ * it back - makes "hi" ready, which runs at once and does its own lookup.
+ * Without the pin, the IRQ comes only after main's lookup. */
+static void scratch_main(void *arg)
+{
+  port_ctx *c = arg;
+  c->go = sim_sem_new(0);
+  c->park = sim_sem_new(0);
+  LWIP_NETCONN_THREAD_SEM_ALLOC();
+  sys_thread_new("hi", scratch_hi, c, 0, 3);
+  c->irq = sim_irq_register("wake", 1, scratch_irq, c);
+  sys_arch_set_sem_lookup(c->shared ? SYS_ARCH_SEM_LOOKUP_SHARED_SCRATCH
+                                    : SYS_ARCH_SEM_LOOKUP_CORRECT);
+  if (c->preempt)
+    sim_irq_pin(c->irq, "main", SYS_ARCH_SEM_LOOKUP_POINT, 1);
+  c->got = LWIP_NETCONN_THREAD_SEM_GET();
+  if (!c->preempt) {
+    sim_irq_raise(c->irq);
+    sim_point("after-lookup");
+  }
+  T_CHECK(c->per_thread[1] != NULL); /* hi ran its lookup */
+  /* main's own slot, by a second lookup with nobody in between */
+  c->per_thread[0] = LWIP_NETCONN_THREAD_SEM_GET();
+  sys_arch_get_sem_lookup_stats(&c->ls);
+  sys_arch_set_sem_lookup(SYS_ARCH_SEM_LOOKUP_CORRECT);
+  sim_sem_give(c->park);
+  LWIP_NETCONN_THREAD_SEM_FREE();
+}
+
+static void scratch_case(port_ctx *c, bool shared, bool preempt)
+{
+  c->shared = shared;
+  c->preempt = preempt;
+  sim_outcome out = port_run(scratch_main, c);
+  assert_int_equal(out.end, SIM_END_NORMAL);
+  assert_non_null(c->per_thread[0]);
+  assert_non_null(c->per_thread[1]);
+  assert_ptr_not_equal(c->per_thread[0], c->per_thread[1]);
+  assert_int_equal(c->ls.lookups, 3);
+}
+
+/* Shared scratch, preempted between write and read: main is handed hi's
+ * semaphore, and the port counts and names that lookup. */
+static void test_shared_scratch_preempted_hands_out_the_other(void **state)
+{
+  port_ctx *c = *state;
+  scratch_case(c, true, true);
+  assert_ptr_equal(c->got, c->per_thread[1]);
+  assert_int_equal(c->ls.wrong, 1);
+  assert_string_equal(c->ls.first_thread, "main");
+  assert_string_equal(c->ls.first_owner, "hi");
+}
+
+/* Shared scratch, the same two lookups one after the other: each thread
+ * gets its own. */
+static void test_shared_scratch_not_preempted_is_right(void **state)
+{
+  port_ctx *c = *state;
+  scratch_case(c, true, false);
+  assert_ptr_equal(c->got, c->per_thread[0]);
+  assert_int_equal(c->ls.wrong, 0);
+}
+
+/* The correct lookup under the same preemption: main gets its own. */
+static void test_correct_lookup_preempted_is_right(void **state)
+{
+  port_ctx *c = *state;
+  scratch_case(c, false, true);
+  assert_ptr_equal(c->got, c->per_thread[0]);
+  assert_int_equal(c->ls.wrong, 0);
+}
+
+/* ------------------------------------------------------------------ */
 
 static void count_irq(void *arg)
 {
@@ -435,6 +534,14 @@ int main(void)
                                       port_setup, port_teardown),
       cmocka_unit_test_setup_teardown(test_per_thread_semaphores, port_setup,
                                       port_teardown),
+      cmocka_unit_test_setup_teardown(
+          test_shared_scratch_preempted_hands_out_the_other, port_setup,
+          port_teardown),
+      cmocka_unit_test_setup_teardown(
+          test_shared_scratch_not_preempted_is_right, port_setup,
+          port_teardown),
+      cmocka_unit_test_setup_teardown(test_correct_lookup_preempted_is_right,
+                                      port_setup, port_teardown),
       cmocka_unit_test_setup_teardown(
           test_protect_nests_and_delivers_irq_at_unprotect, port_setup,
           port_teardown),
