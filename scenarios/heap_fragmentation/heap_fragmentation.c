@@ -31,8 +31,12 @@
  *
  * Oracle: `reproduced` at the first pbuf_alloc(PBUF_RAM) of udp_tx that
  * fails while the free bytes in total exceed what mem_malloc() was asked
- * for; the message gives the request, the free bytes, the number of free
- * blocks and the largest.  With MEM_USE_POOLS (variant `pools`) "free" is
+ * for and no free block holds the request (the largest free block is
+ * smaller than the request rounded up to lwIP's alignment); the message
+ * gives the request, the free bytes, the number of free blocks and the
+ * largest.  A refusal with enough free bytes and a block large enough is
+ * not fragmentation (the port's view of the heap and lwIP's disagree):
+ * `fault`.  With MEM_USE_POOLS (variant `pools`) "free" is
  * the free elements of the malloc pools and "a block" one element.  A
  * failure with less free memory than the request is plain exhaustion: it
  * is counted, not the finding.  `not-reproduced` when the traffic runs its
@@ -284,7 +288,17 @@ static void hf_main(scn_run *run)
 
   const char *what = now.pools ? "free in the malloc pools" : "free";
   const char *blk = now.pools ? "element" : "block";
-  if (hf.found) {
+  /* What mem_malloc() needs of one block for this request. */
+  unsigned long need = LWIP_MEM_ALIGN_SIZE(hf.at.request);
+  if (hf.found && hf.at.at.largest_free >= need) {
+    const sys_arch_heap_layout *l = &hf.at.at;
+    scn_verdict(run, SIM_VERDICT_FAULT,
+                "at %.3f s mem_malloc(%lu) refused with %lu bytes %s and a "
+                "free %s of %lu bytes, which holds it: not fragmentation "
+                "(the port's view of the %s and lwIP's disagree)",
+                (double)hf.at.t_us / 1e6, hf.at.request, l->free_total,
+                what, blk, l->largest_free, now.pools ? "pools" : "heap");
+  } else if (hf.found) {
     const sys_arch_heap_layout *l = &hf.at.at;
     scn_counter(run, "request", (long long)hf.at.request);
     scn_counter(run, "free_total", (long long)l->free_total);
@@ -292,12 +306,13 @@ static void hf_main(scn_run *run)
     scn_verdict(run, SIM_VERDICT_REPRODUCED,
                 "at %.3f s pbuf_alloc(PBUF_TRANSPORT, %u, PBUF_RAM) failed: "
                 "mem_malloc(%lu) refused with %lu bytes %s in %lu "
-                "%ss, the largest %lu bytes (%s of %lu bytes, %lu used); "
+                "%ss, none large enough: the largest %lu bytes, %lu needed "
+                "(%s of %lu bytes, %lu used); "
                 "before it %u datagrams sent, %u refused for lack of "
                 "memory, %u TCP echo trips",
                 (double)hf.at.t_us / 1e6, hf.found_len, hf.at.request,
                 l->free_total, what, l->free_blocks, blk, l->largest_free,
-                now.pools ? "pools" : "heap", l->size, l->used, hf.sent,
+                need, now.pools ? "pools" : "heap", l->size, l->used, hf.sent,
                 hf.refused_exhausted, trips);
   } else {
     scn_verdict(run, SIM_VERDICT_NOT_REPRODUCED,

@@ -12,8 +12,8 @@ SIM_SCENARIO(isr_pbuf_free,
   SIM_VARIANT("isr-free", "board-rtosheap", REPRODUCED, RTOS, 0,
               "RTOS heap behind a semaphore, the TX-complete ISR frees "
               "the sent pbuf; the first ARP request's completion is "
-              "pinned inside a thread's heap free: re-entry, broken "
-              "free list"),
+              "pinned inside a thread's heap free: the heap model "
+              "detects the re-entry and stops there"),
   SIM_VARIANT("deferred-free", "board-rtosheap", NOT_REPRODUCED, RTOS, 0,
               "the same heap, the ISR hands the pbuf to "
               "pbuf_free_callback; 1,000 cable plug/unplug cycles with "

@@ -11,10 +11,17 @@
  *
  *   isr-free             board-rtosheap profile (the RTOS heap model,
  *                        semaphore only), pbuf_free in the ISR; the IRQ
- *                        is pinned at app's "heap:free:link".  The heap
- *                        detects the re-entry, its check names the link
- *                        that broke, the run ends as a fault, and on_end
- *                        turns that into `reproduced`.
+ *                        is pinned at app's SYS_ARCH_HEAP_POINT_FREE_LINK
+ *                        ("heap:free:link").  The heap detects the
+ *                        re-entry (the ISR's free while app is inside its
+ *                        own), its check at the end of the ISR's free
+ *                        describes app's unfinished free, the model stops
+ *                        the run there as a fault, and on_end turns that
+ *                        fault - and only that one - into `reproduced`.
+ *                        The model never resumes app: what app's resumed
+ *                        free would do (write its links over the ISR's,
+ *                        losing the ISR's block) is shown by
+ *                        tests/unit/test_heap_model.c, not by this run.
  *   deferred-free        the same heap and pinning, the ISR hands the
  *                        pbuf to pbuf_free_callback; 1,000 cable
  *                        unplug/plug cycles, each with its own gratuitous
@@ -27,10 +34,17 @@
  *                        lwIP lets a pending interrupt in; 1,000 cycles,
  *                        mem_sanity after every free.
  *
- * Oracle for the cycling variants: every cycle's frames released by the
- * pinned IRQ, no re-entry, the heap's block list intact, every frame sent
- * released once, the pools and the heap back at their level after the
- * first cycle.  Anything else is `reproduced`.
+ * Oracle.  `reproduced` only with the defect's own evidence: the heap
+ * model's re-entry (a heap call from ISR context while a thread is inside
+ * the heap), named in the message with the point.  `not-reproduced`:
+ * every cycle's frames released by the pinned IRQ, no re-entry, the
+ * heap's block list intact, every frame sent released once, the pools and
+ * the heap back at their level after the first cycle.  Anything else -
+ * the link not following the cable, frames never released, a leak, a
+ * broken block list without a re-entry, lwIP's heap not in the model on a
+ * board-rtosheap variant - is `fault`, saying it is not the defect.  A
+ * pinned IRQ whose point is never reached ends the run as a fault of its
+ * own (sim_sched_unfired): "pin heap:free:link never reached".
  */
 #include <stdio.h>
 #include <string.h>
@@ -46,6 +60,7 @@
 #include "sim_prng.h"
 #include "sim_sched.h"
 #include "sys_arch_heap.h"
+#include "sys_arch_sim.h"
 
 #define IP_CYCLES 1000
 #define IP_APP_PERIOD_US 1000
@@ -169,7 +184,8 @@ static void ip_main(scn_run *run)
   memset(&ip, 0, sizeof ip);
   bool isr_free = scn_variant_is(run, "isr-free");
   bool lwip_heap = scn_variant_is(run, "lwip-heap-protected");
-  ip.pin_point = lwip_heap ? "sys_arch_unprotect" : "heap:free:link";
+  ip.pin_point =
+      lwip_heap ? SYS_ARCH_POINT_UNPROTECT : SYS_ARCH_HEAP_POINT_FREE_LINK;
   ip.unpinned = ip_unpinned(run);
   emac_config ec;
   emac_config_default(&ec);
@@ -221,23 +237,34 @@ static void ip_main(scn_run *run)
   scn_counter(run, "lwip_mem_max", (long long)lwip_stats.mem.max);
   scn_counter(run, "lwip_mem_err", (long long)lwip_stats.mem.err);
 
-  if (ip.link_timeout)
-    scn_verdict(run, SIM_VERDICT_REPRODUCED, "the link did not follow "
-                "the cable in cycle %u", ip.cycles + 1);
-  else if (hs.reentries)
+  /* lwIP's heap must be the RTOS heap model on its variants: without
+   * MEM_LIBC_MALLOC (2.1) or MEM_CUSTOM_ALLOCATOR (2.2) lwIP keeps its own
+   * heap and the model is never entered. */
+  bool model_heap = !lwip_heap;
+  const char *not_defect = "not the defect: no heap re-entry";
+  if (hs.reentries)
     scn_verdict(run, SIM_VERDICT_REPRODUCED, "heap re-entered: %s",
                 hs.reentry);
+  else if (model_heap && hs.allocs == 0)
+    scn_verdict(run, SIM_VERDICT_FAULT, "lwIP's heap is not the RTOS heap "
+                "model (0 allocations in it; the profile sets neither "
+                "MEM_LIBC_MALLOC nor MEM_CUSTOM_ALLOCATOR to it): the "
+                "set-up, %s", not_defect);
+  else if (ip.link_timeout)
+    scn_verdict(run, SIM_VERDICT_FAULT, "the link did not follow the "
+                "cable in cycle %u: %s", ip.cycles + 1, not_defect);
   else if (!heap_ok)
-    scn_verdict(run, SIM_VERDICT_REPRODUCED, "heap broken: %s", broken);
+    scn_verdict(run, SIM_VERDICT_FAULT, "heap block list broken without a "
+                "re-entry: %s; %s", broken, not_defect);
   else if (ip.stuck || ip_released(st) != st->tx_frames)
-    scn_verdict(run, SIM_VERDICT_REPRODUCED,
+    scn_verdict(run, SIM_VERDICT_FAULT,
                 "%u cycles left frames unreleased; %llu of %llu sent "
-                "frames released", ip.stuck,
+                "frames released: %s", ip.stuck,
                 (unsigned long long)ip_released(st),
-                (unsigned long long)st->tx_frames);
+                (unsigned long long)st->tx_frames, not_defect);
   else if (nleaks)
-    scn_verdict(run, SIM_VERDICT_REPRODUCED, "after %u cycles the pools "
-                "did not come back: %s", ip.cycles, leaks);
+    scn_verdict(run, SIM_VERDICT_FAULT, "after %u cycles the pools "
+                "did not come back: %s; %s", ip.cycles, leaks, not_defect);
   else {
     char how[96];
     if (ip.unpinned)
@@ -259,13 +286,13 @@ static void ip_main(scn_run *run)
   }
 }
 
-/* The heap model ends the run as a fault when it is re-entered; that is
- * the field bug's data abort. */
+/* The heap model ends the run as a fault when it is re-entered (where the
+ * board took its data abort): that fault, and no other, is the defect. */
 static void ip_on_end(scn_run *run, const sim_outcome *out)
 {
   sys_arch_heap_stats hs;
   sys_arch_heap_get_stats(&hs);
-  if (out->end == SIM_END_FAULT && hs.reentries) {
+  if (out->end == SIM_END_FAULT && hs.stopped && hs.reentries) {
     scn_counter(run, "heap_reentries", (long long)hs.reentries);
     scn_counter(run, "heap_allocs", (long long)hs.allocs);
     scn_verdict(run, SIM_VERDICT_REPRODUCED, "%s", out->message);

@@ -8,7 +8,8 @@
  * close).  The pools are compared after lwIP's TIME_WAIT, 2 * TCP_MSL
  * (2 min of virtual time, counted in 500 ms slow-timer ticks), because the
  * httpd closes first and its pcbs wait that long; virtual time makes the
- * wait free.
+ * wait free.  These scenarios are baselines with no field bug: any
+ * failure is `fault`, never `reproduced`.
  */
 #include "scn_peer_http.h"
 
@@ -107,10 +108,10 @@ void scn_peer_http_run(scn_run *run, const peer_http_config *cfg,
   scn_rig_counters(run, r);
 
   if (!r->app_done)
-    scn_verdict(run, SIM_VERDICT_REPRODUCED, "the HTTP client did not "
+    scn_verdict(run, SIM_VERDICT_FAULT, "the HTTP client did not "
                 "finish within 30 s (%u of %u requests fine)", ok, total);
   else if (bad)
-    scn_verdict(run, SIM_VERDICT_REPRODUCED,
+    scn_verdict(run, SIM_VERDICT_FAULT,
                 "request %u: status %d, %zu body bytes (Content-Length "
                 "%ld, %s has %zu)%s%s%s%s; %u of %u fine",
                 (unsigned)(bad - sph.req), bad->status, bad->body_bytes,
@@ -121,7 +122,7 @@ void scn_peer_http_run(scn_run *run, const peer_http_config *cfg,
                 bad->fail.call ? bad->fail.call : "",
                 bad->fail.reset ? " (reset)" : "", ok, total);
   else if (!r->clean)
-    scn_verdict(run, SIM_VERDICT_REPRODUCED,
+    scn_verdict(run, SIM_VERDICT_FAULT,
                 "all %u requests fine, but %s", total, r->clean_text);
   else
     scn_verdict(run, SIM_VERDICT_NOT_REPRODUCED,

@@ -113,9 +113,9 @@ static void pp_main(scn_run *run)
 
   int odd = pp_first_odd(r);
   if (!r->st.resolved)
-    scn_verdict(run, SIM_VERDICT_REPRODUCED, "no ARP reply from the board");
+    scn_verdict(run, SIM_VERDICT_FAULT, "no ARP reply from the board");
   else if (r->replies != PP_COUNT || r->bad || odd >= 0)
-    scn_verdict(run, SIM_VERDICT_REPRODUCED,
+    scn_verdict(run, SIM_VERDICT_FAULT,
                 "%u of %d echo replies, %u with a wrong payload, %u late; "
                 "echo %d first went wrong (%s); lwIP ip_frag drop %u "
                 "memerr %u",
@@ -127,13 +127,13 @@ static void pp_main(scn_run *run)
                 (unsigned)lwip_stats.ip_frag.drop,
                 (unsigned)lwip_stats.ip_frag.memerr);
   else if (lwip_stats.ip_frag.drop || lwip_stats.ip_frag.memerr)
-    scn_verdict(run, SIM_VERDICT_REPRODUCED,
+    scn_verdict(run, SIM_VERDICT_FAULT,
                 "all answered, but lwIP dropped %u fragments (%u for "
                 "memory)",
                 (unsigned)lwip_stats.ip_frag.drop,
                 (unsigned)lwip_stats.ip_frag.memerr);
   else if (nleaks)
-    scn_verdict(run, SIM_VERDICT_REPRODUCED,
+    scn_verdict(run, SIM_VERDICT_FAULT,
                 "all answered, but the pools did not come back: %s", leaks);
   else
     scn_verdict(run, SIM_VERDICT_NOT_REPRODUCED,

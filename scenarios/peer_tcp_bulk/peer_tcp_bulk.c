@@ -57,25 +57,25 @@ static void pb_main(scn_run *run)
 
   const peer_failure *f = &pb.bulk.fail;
   if (!r->app_done)
-    scn_verdict(run, SIM_VERDICT_REPRODUCED, "the bulk sender did not "
+    scn_verdict(run, SIM_VERDICT_FAULT, "the bulk sender did not "
                 "finish within 60 s (%zu bytes sent)", pb.bulk.sent);
   else if (f->call)
-    scn_verdict(run, SIM_VERDICT_REPRODUCED,
+    scn_verdict(run, SIM_VERDICT_FAULT,
                 "the peer's %s failed (errno %d%s) after %zu bytes", f->call,
                 f->err, f->reset ? ", reset" : "", pb.bulk.sent);
   else if (!r->svc_done || r->svc.fail)
-    scn_verdict(run, SIM_VERDICT_REPRODUCED,
+    scn_verdict(run, SIM_VERDICT_FAULT,
                 "the board's discard server %s%s (errno %d)",
                 r->svc_done ? "failed in " : "did not finish",
                 r->svc.fail ? r->svc.fail : "", r->svc.fail_errno);
   else if (pb.bulk.sent != PB_BYTES || r->svc.bytes != PB_BYTES ||
            r->svc.hash != want)
-    scn_verdict(run, SIM_VERDICT_REPRODUCED,
+    scn_verdict(run, SIM_VERDICT_FAULT,
                 "%zu of %d bytes sent, %zu received%s", pb.bulk.sent,
                 PB_BYTES, r->svc.bytes,
                 r->svc.hash != want ? ", with the wrong bytes" : "");
   else if (!r->clean)
-    scn_verdict(run, SIM_VERDICT_REPRODUCED, "all bytes arrived, but %s",
+    scn_verdict(run, SIM_VERDICT_FAULT, "all bytes arrived, but %s",
                 r->clean_text);
   else
     scn_verdict(run, SIM_VERDICT_NOT_REPRODUCED,

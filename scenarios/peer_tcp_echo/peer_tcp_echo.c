@@ -70,27 +70,27 @@ static void pe_main(scn_run *run)
 
   const peer_failure *f = &pe.echo.fail;
   if (!r->app_done)
-    scn_verdict(run, SIM_VERDICT_REPRODUCED, "the echo client did not "
+    scn_verdict(run, SIM_VERDICT_FAULT, "the echo client did not "
                 "finish within 60 s (%u of %d trips)", n, PE_TRIPS);
   else if (pe.echo.mismatch_trip >= 0)
-    scn_verdict(run, SIM_VERDICT_REPRODUCED,
+    scn_verdict(run, SIM_VERDICT_FAULT,
                 "trip %ld came back wrong at byte %zu",
                 pe.echo.mismatch_trip, pe.echo.mismatch_at);
   else if (f->call)
-    scn_verdict(run, SIM_VERDICT_REPRODUCED,
+    scn_verdict(run, SIM_VERDICT_FAULT,
                 "the peer's %s failed (errno %d%s) after %u of %d trips",
                 f->call, f->err, f->reset ? ", reset" : "", n, PE_TRIPS);
   else if (!r->svc_done || r->svc.fail)
-    scn_verdict(run, SIM_VERDICT_REPRODUCED,
+    scn_verdict(run, SIM_VERDICT_FAULT,
                 "the board's echo server %s%s (errno %d)",
                 r->svc_done ? "failed in " : "did not finish",
                 r->svc.fail ? r->svc.fail : "", r->svc.fail_errno);
   else if (n != PE_TRIPS || r->svc.bytes != (size_t)PE_TRIPS * PE_BYTES)
-    scn_verdict(run, SIM_VERDICT_REPRODUCED,
+    scn_verdict(run, SIM_VERDICT_FAULT,
                 "%u of %d trips; the server saw %zu bytes", n, PE_TRIPS,
                 r->svc.bytes);
   else if (!r->clean)
-    scn_verdict(run, SIM_VERDICT_REPRODUCED, "all %d trips fine, but %s",
+    scn_verdict(run, SIM_VERDICT_FAULT, "all %d trips fine, but %s",
                 PE_TRIPS, r->clean_text);
   else
     scn_verdict(run, SIM_VERDICT_NOT_REPRODUCED,

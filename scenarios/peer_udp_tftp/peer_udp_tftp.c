@@ -28,7 +28,8 @@
  * `loss`: the wire loses 10% of deliveries (seeded); only the TFTP peers
  * run,
  * and the file must still arrive exactly, through retransmissions on both
- * sides.  Oracle: everything complete and byte-exact, or `reproduced`.
+ * sides.  Oracle: everything complete and byte-exact, or `fault` (a baseline: no
+ * field bug to reproduce).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -308,11 +309,11 @@ static void pu_main(scn_run *run)
   bool file_ok = peers_tftp_exact(t, PU_FILE_LEN, pu_file_byte);
   bool missing_ok = m->failed && m->error_code == 1;
   if (pu.srv_error[0]) {
-    scn_verdict(run, SIM_VERDICT_REPRODUCED, "%s", pu.srv_error);
+    scn_verdict(run, SIM_VERDICT_FAULT, "%s", pu.srv_error);
     return;
   }
   if (!file_ok || !missing_ok) {
-    scn_verdict(run, SIM_VERDICT_REPRODUCED,
+    scn_verdict(run, SIM_VERDICT_FAULT,
                 "tftp: %s (%zu bytes, %u blocks, %u retransmissions%s%s); "
                 "missing file: %s",
                 t->complete ? "file differs" : "incomplete", t->len,
@@ -351,7 +352,7 @@ static void pu_main(scn_run *run)
       q->bytes_received != (uint64_t)PU_UDP_COUNT * PU_NOARP_SIZE ||
       pu.echo_got != 2 * PU_UDP_COUNT || pu.echo_bad ||
       q->st.arp_answers != 1) {
-    scn_verdict(run, SIM_VERDICT_REPRODUCED,
+    scn_verdict(run, SIM_VERDICT_FAULT,
                 "udp: %u + %u sent, board got %u (%u bad), %u + %u echoed "
                 "back; udp-noarp answered %u ARP requests (1 expected)",
                 u->sent, q->sent, pu.echo_got, pu.echo_bad, u->received,
@@ -359,7 +360,7 @@ static void pu_main(scn_run *run)
     return;
   }
   if (a->resolved != PU_ARP_RESOLVES) {
-    scn_verdict(run, SIM_VERDICT_REPRODUCED,
+    scn_verdict(run, SIM_VERDICT_FAULT,
                 "arp: %u of %d resolutions", a->resolved, PU_ARP_RESOLVES);
     return;
   }

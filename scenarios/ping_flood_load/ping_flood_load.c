@@ -18,7 +18,10 @@
  * Oracle (`not-reproduced` = the board survives): no assertion and no
  * deadlock (either ends the run as `fault` or `deadlock`), the TFTP file
  * complete and byte-exact, every echo trip complete and byte-exact, and
- * the board still answers pings in the last seconds.  Lost pings are the
+ * the board still answers pings in the last seconds.  `reproduced` only
+ * with the field report's own evidence: the board stopped answering (none
+ * of the last pings answered).  A TFTP or echo failure while the board
+ * still answers is `fault`: not the field bug's stop.  Lost pings are the
  * load, not a failure; the message and the counters give every drop
  * counter (memp PBUF_POOL err, TCPIP_MSG_INPKT err, ip_frag memerr/drop,
  * the EMAC's drops by reason, tcp.drop) and each pool's high-water mark.
@@ -73,26 +76,32 @@ static void pf_main(scn_run *run)
   scn_counter(run, "echo_trips", pf.echo.done);
 
   const peer_failure *f = &pf.echo.fail;
-  if (!file_ok)
-    scn_verdict(run, SIM_VERDICT_REPRODUCED,
-                "tftp: %s (%zu of %d bytes, %u retransmissions%s%s); %s",
-                t->complete ? "file differs" : "incomplete", t->len,
-                SCN_LOAD_FILE_LEN, t->retransmits, t->failed ? ", " : "",
-                t->failed ? t->error_msg : "", drops);
-  else if (!rig->app_done || f->call || pf.echo.mismatch_trip >= 0 ||
-           pf.echo.done != PF_ECHO_TRIPS)
-    scn_verdict(run, SIM_VERDICT_REPRODUCED,
-                "echo: %u of %d trips%s%s (errno %d); %s", pf.echo.done,
-                PF_ECHO_TRIPS, f->call ? ", failed in " : "",
-                f->call ? f->call : "", f->err, drops);
-  else if (!rig->svc_done || rig->svc.fail)
-    scn_verdict(run, SIM_VERDICT_REPRODUCED,
-                "the board's echo server %s; %s",
-                rig->svc_done ? rig->svc.fail : "did not finish", drops);
-  else if (tail == 0)
+  const char *still = "the board still answers pings: not the field bug's "
+                      "stop";
+  if (tail == 0)
     scn_verdict(run, SIM_VERDICT_REPRODUCED,
                 "the board stopped answering pings: none of the last %d "
-                "answered; %s", SCN_LOAD_TAIL, drops);
+                "answered (%u of %u in all); tftp %s, echo %u of %d trips; "
+                "%s", SCN_LOAD_TAIL, r->replies, r->sent,
+                file_ok ? "exact" : "failed", pf.echo.done, PF_ECHO_TRIPS,
+                drops);
+  else if (!file_ok)
+    scn_verdict(run, SIM_VERDICT_FAULT,
+                "tftp: %s (%zu of %d bytes, %u retransmissions%s%s); %s; %s",
+                t->complete ? "file differs" : "incomplete", t->len,
+                SCN_LOAD_FILE_LEN, t->retransmits, t->failed ? ", " : "",
+                t->failed ? t->error_msg : "", still, drops);
+  else if (!rig->app_done || f->call || pf.echo.mismatch_trip >= 0 ||
+           pf.echo.done != PF_ECHO_TRIPS)
+    scn_verdict(run, SIM_VERDICT_FAULT,
+                "echo: %u of %d trips%s%s (errno %d); %s; %s", pf.echo.done,
+                PF_ECHO_TRIPS, f->call ? ", failed in " : "",
+                f->call ? f->call : "", f->err, still, drops);
+  else if (!rig->svc_done || rig->svc.fail)
+    scn_verdict(run, SIM_VERDICT_FAULT,
+                "the board's echo server %s; %s; %s",
+                rig->svc_done ? rig->svc.fail : "did not finish", still,
+                drops);
   else
     scn_verdict(run, SIM_VERDICT_NOT_REPRODUCED,
                 "survived 60 s: tftp %d bytes exact (%u client "

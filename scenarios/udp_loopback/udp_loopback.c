@@ -5,7 +5,8 @@
  * Thread "B" (the replier) waits in lwip_select() and echoes every datagram;
  * thread "A" (the requester) sends datagram i (seeded length, a payload
  * derived from i), waits for its echo with SO_RCVTIMEO and checks it byte
- * for byte.  The oracle reports `reproduced` (a defect) on any loss,
+ * for byte.  A baseline has no field bug, so the oracle reports `fault`
+ * (a defect of the simulator or the port), never `reproduced`, on any loss,
  * reordering, corruption, socket error, or a pool or heap that does not
  * return to its level from before the exchange; otherwise `not-reproduced`.
  */
@@ -190,21 +191,21 @@ static void ul_main(scn_run *run)
   scn_counter(run, "exchange_us", (long long)dt);
 
   if (ul.a_error[0] || ul.b_error[0])
-    scn_verdict(run, SIM_VERDICT_REPRODUCED, "socket error: %s%s%s",
+    scn_verdict(run, SIM_VERDICT_FAULT, "socket error: %s%s%s",
                 ul.a_error, ul.a_error[0] && ul.b_error[0] ? "; " : "",
                 ul.b_error);
   else if (ul.a_ok != UL_COUNT)
-    scn_verdict(run, SIM_VERDICT_REPRODUCED,
+    scn_verdict(run, SIM_VERDICT_FAULT,
                 "%d/%d datagrams echoed: %d lost, %d corrupt, %d out of "
                 "order",
                 ul.a_ok, UL_COUNT, ul.a_lost, ul.a_bad + ul.b_corrupt,
                 ul.b_out_of_order);
   else if (ul.b_out_of_order || ul.b_corrupt)
-    scn_verdict(run, SIM_VERDICT_REPRODUCED,
+    scn_verdict(run, SIM_VERDICT_FAULT,
                 "replier saw %d out of order, %d corrupt",
                 ul.b_out_of_order, ul.b_corrupt);
   else if (nleaks)
-    scn_verdict(run, SIM_VERDICT_REPRODUCED, "pools not back: %s", leaks);
+    scn_verdict(run, SIM_VERDICT_FAULT, "pools not back: %s", leaks);
   else
     scn_verdict(run, SIM_VERDICT_NOT_REPRODUCED,
                 "%d/%d datagrams (%ld bytes) echoed in order in "
