@@ -89,8 +89,9 @@ digest=$(tail -1 "$TMP/out" | cut -d' ' -f2)
 grep -q "\"digest\":\"$digest\"" "$TMP/json" || fail "--json digest differs from $digest"
 grep -q '"verdict":"not-reproduced","expected":"not-reproduced"' "$TMP/json" ||
   fail "--json verdict"
-if command -v python3 >/dev/null; then
-  python3 - "$TMP/t.jsonl" "$TMP/json" <<'PY' || fail "trace/JSON do not parse"
+command -v python3 >/dev/null ||
+  fail "python3 not installed (make deps installs it)"
+python3 - "$TMP/t.jsonl" "$TMP/json" <<'PY' || fail "trace/JSON do not parse"
 import json, sys
 keys = ["t_us", "seq", "thread", "kind", "detail"]
 for n, line in enumerate(open(sys.argv[1])):
@@ -101,7 +102,6 @@ for n, line in enumerate(open(sys.argv[1])):
 res = json.load(open(sys.argv[2]))
 assert res["counters"]["echoed"] == 1000, res
 PY
-fi
 ok "--trace writes JSONL with stable fields; --json agrees on $digest"
 # tracing does not change the digest
 [ "$("$LWIPSIM" run udp_loopback --seed 7 | tail -1)" = "digest: $digest" ] ||
