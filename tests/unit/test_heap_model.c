@@ -4,7 +4,8 @@
  * check, re-entry from ISR context during alloc and during free at each
  * named point, no false re-entry when an ISR uses the heap with no thread
  * inside, and - with the model told to record instead of stopping - what
- * the interrupted free does to the block list when its thread resumes.
+ * the interrupted free does to the block list when its thread resumes;
+ * and a pin at a misspelt point name ends the run as a fault naming it.
  *
  * Each test runs its body as the sim thread "main" of a fresh scheduler,
  * on an empty arena (sys_arch_heap_reset); lwIP itself is not started.
@@ -383,6 +384,61 @@ static void test_resumed_free_loses_the_isr_block(void **state)
   assert_ptr_equal(c->e, c->c);
 }
 
+/* ------------------------------------------------------------------ */
+/* a pin that never fires                                              */
+
+/* The IRQ is pinned at a misspelt copy of a point name: the heap never
+ * passes it, the ISR never runs, and the run must not end as if the
+ * schedule had happened. */
+static void misspelt_pin_main(void *arg)
+{
+  hm_ctx *c = arg;
+  c->a = sys_arch_heap_malloc(24);
+  c->isr_target = c->a;
+  c->irq = sim_irq_register("tx", 1, reenter_isr, c);
+  sim_irq_pin(c->irq, "main", "heap:free:lnk", 1);
+  c->b = sys_arch_heap_malloc(24);
+  sys_arch_heap_free(c->b);
+}
+
+static void test_pin_never_reached_ends_run_as_fault(void **state)
+{
+  hm_ctx *c = *state;
+  sim_outcome out = hm_run(misspelt_pin_main, c);
+  assert_int_equal(out.end, SIM_END_FAULT);
+  assert_string_equal(out.message, "pin heap:free:lnk never reached: irq "
+                      "tx pinned at main's hit #1 of it, 0 hits");
+  sys_arch_heap_stats st;
+  sys_arch_heap_get_stats(&st);
+  assert_int_equal(st.frees, 1);
+  assert_int_equal(st.reentries, 0);
+}
+
+/* The same pin at the model's own constant fires: the ISR frees a at the
+ * link point of main's free of b, a re-entry, which ends the run.  So the
+ * fault above is the misspelt name's alone. */
+static void constant_pin_main(void *arg)
+{
+  hm_ctx *c = arg;
+  c->a = sys_arch_heap_malloc(24);
+  c->isr_target = c->a;
+  c->irq = sim_irq_register("tx", 1, reenter_isr, c);
+  sim_irq_pin(c->irq, "main", SYS_ARCH_HEAP_POINT_FREE_LINK, 1);
+  c->b = sys_arch_heap_malloc(24);
+  sys_arch_heap_free(c->b);
+}
+
+static void test_pin_at_the_constant_fires(void **state)
+{
+  hm_ctx *c = *state;
+  sim_outcome out = hm_run(constant_pin_main, c);
+  assert_int_equal(out.end, SIM_END_FAULT);
+  sys_arch_heap_stats st;
+  sys_arch_heap_get_stats(&st);
+  assert_int_equal(st.reentries, 1);
+  assert_string_equal(st.reentry_point, SYS_ARCH_HEAP_POINT_FREE_LINK);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -409,6 +465,10 @@ int main(void)
           test_isr_outside_thread_operation_is_no_reentry, hm_setup,
           hm_teardown),
       cmocka_unit_test_setup_teardown(test_resumed_free_loses_the_isr_block,
+                                      hm_setup, hm_teardown),
+      cmocka_unit_test_setup_teardown(
+          test_pin_never_reached_ends_run_as_fault, hm_setup, hm_teardown),
+      cmocka_unit_test_setup_teardown(test_pin_at_the_constant_fires,
                                       hm_setup, hm_teardown),
   };
   return cmocka_run_group_tests_name("heap_model", tests, NULL, NULL);
