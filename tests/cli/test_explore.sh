@@ -118,6 +118,8 @@ if command -v script >/dev/null; then
     fail "no progress line on a terminal: $(cat "$TMP/tty")"
   grep -q 'runs/s, [0-9]* failures' "$TMP/j1" && fail "progress line without a terminal"
   ok "progress line (runs, runs/s, failures, ETA) on a terminal only"
+else
+  echo "skip explore: progress line: script(1) not installed (bsdutils)"
 fi
 
 # --- --time-limit

@@ -56,6 +56,8 @@ if command -v unshare >/dev/null; then
   [ "$rc" = 2 ] && [ "$(wc -l <"$TMP/notun.out")" = 1 ] && grep -q 'no /dev/net/tun' "$TMP/notun.out" ||
     fail "serve without /dev/net/tun: exit $rc $(cat "$TMP/notun.out")"
   ok "serve without /dev/net/tun: one line, exit 2"
+else
+  echo "skip tap: serve without /dev/net/tun: unshare(1) not installed"
 fi
 rc=0; in_ns "$LWIPSIM" serve --tap lwt0 >"$TMP/busy.out" 2>&1 || rc=$?
 [ "$rc" = 2 ] && grep -q 'TAP device lwt0 is busy' "$TMP/busy.out" ||
@@ -77,6 +79,8 @@ if command -v iperf >/dev/null; then
   in_ns timeout 20 iperf -c 192.0.2.1 -t 1 -f m >"$TMP/iperf" 2>&1 || fail "iperf: $(cat "$TMP/iperf")"
   grep -q 'Mbits/sec' "$TMP/iperf" || fail "iperf: $(cat "$TMP/iperf")"
   ok "iperf 2 into lwiperf: $(grep -o '[0-9.]* Mbits/sec' "$TMP/iperf" | tail -1)"
+else
+  echo "skip tap: iperf into lwiperf: iperf not installed (make deps installs it)"
 fi
 
 kill -INT "$SERVE"
@@ -99,6 +103,8 @@ if command -v tshark >/dev/null; then
   grep -qx ARP "$TMP/p" && grep -qx TCP "$TMP/p" || fail "want ARP and TCP"
   grep -qx HTTP "$TMP/p" || fail "want the HTTP exchange"
   ok "the capture holds ARP, 20 ICMP echoes, the TCP and HTTP sessions, with the session's identity"
+else
+  echo "skip tap: the session's capture: tshark not installed (make deps installs it)"
 fi
 
 rc=0; "$LWIPSIM" replay "$TMP/s.pcapng" >"$TMP/replay.out" 2>&1 || rc=$?
