@@ -462,6 +462,14 @@ run:
 docs: $(B)/lwipsim
 	@tools/gen-docs.sh $(B)
 
+# The Wireshark dissector and extcap into the invoking user's personal
+# Wireshark folders, and out again (docs/wireshark.md).
+.PHONY: install-wireshark uninstall-wireshark
+install-wireshark:
+	@tools/wireshark/install.sh install $(B)/lwipsim
+uninstall-wireshark:
+	@tools/wireshark/install.sh uninstall
+
 asan:
 	@$(MAKE) --no-print-directory -j$(JOBS) B=$(B)/asan SAN=asan OPT="-O1 -g" all unit-tests
 
@@ -482,7 +490,7 @@ FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
 $(FZ)/fuzz_pcapio: tests/fuzz/fuzz_pcapio.c tapif/pcapio.c
 	@mkdir -p $(@D)
 	$(call say,CCLD,$@)clang $(FUZZ_FLAGS) -Itapif -o $@ $^ -lpcap
-$(FZ)/fuzz_cli: tests/fuzz/fuzz_cli.c proto/opts.c proto/fail.c \
+$(FZ)/fuzz_cli: tests/fuzz/fuzz_cli.c proto/opts.c proto/fail.c proto/events.c \
     sim/catalog.c sim/names.c
 	@mkdir -p $(@D)
 	$(call say,CCLD,$@)clang $(FUZZ_FLAGS) -Isim -Iproto -o $@ $^ -ljansson -lxxhash -lm

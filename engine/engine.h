@@ -45,6 +45,11 @@ typedef struct {
   char divergence[1400];   /* replay: the first record that differed */
   bool say_no_wire;        /* a capture no wire wrote to gets a note */
   bool no_summary;         /* the capture's summary could not be written */
+  pcapio_writer *events_to; /* --pcap-events: the capture, until finish */
+  unsigned events_mask;    /* PROTO_EV_* groups to write */
+  bool events_obs;         /* the trace observer is ours */
+  const scn_run *events_run; /* its verdict, for the verdict record */
+  sim_verdict events_expected;
 } engine_outputs;
 
 /* The build's identity: a hash of this engine's own executable. */

@@ -9,6 +9,14 @@
  * the run; on any failure in between, all of them are abandoned, so a
  * failed run leaves no half-written file.  With the capture on stdout,
  * the result lines go to stderr.
+ *
+ * --pcap-events: the trace observer (one at a time, sim_trace.h) is ours
+ * then; it writes each record of the chosen kinds on the capture's events
+ * interface as it is made, so records and frames stand in the file in the
+ * order the run made them, and hands every record on to the report.  It
+ * writes nothing into the trace: the digest is the same with or without.
+ * After engine_outputs_finish() (the verdict record, then the summary
+ * block) no more records go into the capture.
  */
 #define _GNU_SOURCE
 #include "engine.h"
@@ -37,6 +45,28 @@ static void engine_outputs_frame(void *ctx, uint64_t t_us, const char *iface,
   frames_summary(frame, len, summary, sizeof summary);
   engine_report_frame(ctx, t_us, iface, direction == PCAPIO_IN ? "in" : "out",
                       len, summary, note);
+}
+
+/* --pcap-events: the capture's events interface, then the report. */
+static void engine_outputs_record(void *ctx, uint64_t t_us, uint64_t seq,
+                                  const char *thread, const char *kind,
+                                  const char *detail)
+{
+  engine_outputs *out = ctx;
+  if (out->events_to && (proto_event_group(kind) & out->events_mask)) {
+    /* The verdict record holds the oracle's message; its name and the
+     * expected one go into the block's comment, as the result line says
+     * them. */
+    char comment[96] = "";
+    if (strcmp(kind, "verdict") == 0 && out->events_run)
+      snprintf(comment, sizeof comment, "verdict: %s expected: %s",
+               sim_verdict_name(out->events_run->verdict),
+               sim_verdict_name(out->events_expected));
+    pcapio_write_event(out->events_to, t_us, seq, kind, thread, detail,
+                       comment);
+  }
+  if (out->report)
+    engine_report_record(out->report, t_us, seq, thread, kind, detail);
 }
 
 /* The recording's trace hashes: each record of this run is compared with
@@ -92,6 +122,19 @@ int engine_outputs_open(engine_outputs *out, const proto_opts *o,
   }
   if (run->capture)
     sim_trace_keep_hashes(true);
+  if (run->capture && o->pcap_events) {
+    if (pcapio_events_enable(run->capture) != 0) {
+      snprintf(err, sizeof err, "%s", pcapio_error(run->capture));
+      engine_outputs_abandon(out, run);
+      goto fail;
+    }
+    out->events_to = run->capture;
+    out->events_mask = o->pcap_events;
+    out->events_run = run;
+    out->events_expected = o->expect.expected;
+    out->events_obs = true;
+    sim_trace_set_observer(engine_outputs_record, out);
+  }
   if (check && engine_outputs_check(out, check) != 0) {
     engine_outputs_abandon(out, run);
     return -1;
@@ -105,6 +148,10 @@ fail:
 void engine_outputs_abandon(engine_outputs *out, scn_run *run)
 {
   tapif_wire_set_observer(NULL, NULL);
+  if (out->events_obs)
+    sim_trace_set_observer(NULL, NULL);
+  out->events_obs = false;
+  out->events_to = NULL;
   engine_report_abandon(out->report);
   out->report = NULL;
   sim_trace_abandon();
@@ -121,6 +168,9 @@ void engine_outputs_abandon(engine_outputs *out, scn_run *run)
 void engine_outputs_finish(engine_outputs *out, scn_run *run,
                            uint64_t digest, uint64_t end_us)
 {
+  /* The capture's events end with the verdict record, before its
+   * summary; the report still sees what comes after. */
+  out->events_to = NULL;
   if (run->capture && run->captured) {
     size_t n;
     const uint32_t *h = sim_trace_hashes(&n);
@@ -147,6 +197,9 @@ int engine_outputs_close(engine_outputs *out, scn_run *run,
 {
   char err[600];
   int rc = 0;
+  if (out->events_obs)
+    sim_trace_set_observer(NULL, NULL);
+  out->events_obs = false;
   if (sim_trace_close(err, sizeof err) != 0) {
     fprintf(stderr, "lwipsim: %s\n", err);
     rc = -1;

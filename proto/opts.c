@@ -47,6 +47,14 @@ static const char proto_usage_text[] =
     "(- streams\n"
     "                             to stdout; the result then goes to "
     "stderr)\n"
+    "      --pcap-events LIST     also put trace records in the capture, "
+    "on an\n"
+    "                             interface of their own: sched, irq, "
+    "pool, fail,\n"
+    "                             assert, verdict, point, other, or all "
+    "(comma-\n"
+    "                             separated; also for serve; see "
+    "docs/wireshark.md)\n"
     "      --mirror-tap NAME      also write every frame of the virtual "
     "wire to TAP\n"
     "                             device NAME (brought up, no address), "
@@ -149,6 +157,7 @@ int proto_parse_seed(const char *s, uint64_t *out)
 typedef struct {
   const char *variant, *seed, *policy, *jobs, *runs, *ip, *config;
   const char *watchdog, *depth, *steps, *shard, *time_limit, *link;
+  const char *pcap_events;
 } proto_text;
 
 /* Where an option's value goes. */
@@ -185,6 +194,7 @@ static const proto_opt proto_opt_table[] = {
     {"policy", true, RUN | EXPLORE, TEXT(policy)},
     {"trace", true, RUN | SERVE, OPTS(trace_path)},
     {"pcap", true, RUN | SERVE | REPLAY, OPTS(pcap_path)},
+    {"pcap-events", true, RUN | SERVE, TEXT(pcap_events)},
     {"mirror-tap", true, RUN, OPTS(mirror_tap)},
     {"report", true, RUN | REPLAY, OPTS(report_path)},
     {"check-trace", true, RUN, OPTS(check_trace)},
@@ -408,6 +418,15 @@ static int proto_check_common(proto_opts *o, const proto_text *t, char *err,
   if (o->junit_path && !*o->junit_path) {
     snprintf(err, errlen, "--junit needs a file name");
     return -1;
+  }
+  if (t->pcap_events) {
+    if (proto_events_parse(t->pcap_events, &o->pcap_events, err,
+                           errlen) != 0)
+      return -1;
+    if (!o->pcap_path) {
+      snprintf(err, errlen, "--pcap-events needs --pcap");
+      return -1;
+    }
   }
   return 0;
 }

@@ -41,6 +41,7 @@ typedef struct {
   sim_policy policy;         /* default: the variant's */
   const char *trace_path;    /* --trace */
   const char *pcap_path;     /* --pcap (F or - for stdout) */
+  unsigned pcap_events;      /* --pcap-events: PROTO_EV_* bits, 0: none */
   const char *mirror_tap;    /* --mirror-tap NAME */
   const char *report_path;   /* --report F.html (run, replay) */
   const char *check_trace;   /* --check-trace F (replay, internal): compare
@@ -113,6 +114,28 @@ int proto_fail_parse(const char *s, sim_fail_spec *out, char *err,
                      size_t errlen);
 /* The spec as it is written on the command line ("memp:PBUF_POOL@5"). */
 void proto_fail_format(const sim_fail_spec *f, char *buf, size_t len);
+
+/* --pcap-events LIST (events.c): groups of trace record kinds that go
+ * into the capture's events interface. */
+#define PROTO_EV_SCHED 0x01u   /* switch block wake timeout thread_new ... */
+#define PROTO_EV_IRQ 0x02u     /* irq */
+#define PROTO_EV_POOL 0x04u    /* pool heap */
+#define PROTO_EV_FAIL 0x08u    /* fail (an injected allocation failure) */
+#define PROTO_EV_ASSERT 0x10u  /* end (how the run ended: an lwIP
+                                  assertion's message, a deadlock, ...) */
+#define PROTO_EV_VERDICT 0x20u /* verdict counter */
+#define PROTO_EV_POINT 0x40u   /* point */
+#define PROTO_EV_OTHER 0x80u   /* every other kind (run emac peer httpd ..) */
+#define PROTO_EV_ALL 0xffu
+#define PROTO_EV_NAMES "sched, irq, pool, fail, assert, verdict, point, other"
+/* The group bit of a record kind (PROTO_EV_OTHER for a kind no group
+ * names). */
+unsigned proto_event_group(const char *kind);
+/* "sched,irq" or "all" into *mask: 0, or -1 with a one-line err. */
+int proto_events_parse(const char *list, unsigned *mask, char *err,
+                       size_t errlen);
+/* The record kinds of group `group` (space-separated), or NULL. */
+const char *proto_event_kinds(const char *group);
 
 /* The help text (`lwipsim --help`). */
 void proto_usage(FILE *f);

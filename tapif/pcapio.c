@@ -23,6 +23,7 @@
  * the block before its value is touched.  All arithmetic is on size_t
  * values bounded by PCAPIO_SHB_MAX, so nothing can overflow.
  */
+#define _GNU_SOURCE
 #include "pcapio.h"
 
 #include <errno.h>
@@ -68,15 +69,28 @@ struct pcapio_writer {
   char *tmp;
   const char *name; /* for messages: path or "stdout" */
   uint32_t *snaplen; /* per interface (all equal, see add_interface) */
-  uint16_t linktype; /* of every interface */
+  uint16_t linktype; /* of every frame interface */
   int n_if;
+  int n_frame_if;     /* interfaces but the events one */
   uint8_t *buf; /* the block being built */
   size_t buf_cap;
   size_t pos;
   int failed; /* a write failed: the file is not to be trusted */
   char err[PCAPIO_ERR_MAX];
   char note[PCAPIO_NOTE_MAX]; /* for the next frame (pcapio_note_next) */
+  /* The events interface (pcapio_events_enable): its IDB follows the
+   * first frame interface's, so frames keep interface 0; the event blocks
+   * made before it are kept in ev_pend (their interface id patched when
+   * they are written out). */
+  int ev_state;     /* PCAPIO__EV_OFF, _PENDING or _ON */
+  int ev_ifid;      /* once _ON */
+  uint8_t *ev_pend; /* whole EPBs waiting for the IDB */
+  size_t ev_len, ev_cap;
 };
+
+#define PCAPIO__EV_OFF 0
+#define PCAPIO__EV_PENDING 1
+#define PCAPIO__EV_ON 2
 
 struct pcapio_reader {
   pcap_t *p;
@@ -171,7 +185,7 @@ static void pcapio__io_error(pcapio_writer *w, int e)
 
 /* Ends the block (opt_endofopt, trailing length), checks it against its
  * planned size and writes it out in one piece. */
-static int pcapio__finish(pcapio_writer *w, size_t size)
+static int pcapio__seal(pcapio_writer *w, size_t size)
 {
   pcapio__put16(w, PCAPIO_OPT_ENDOFOPT);
   pcapio__put16(w, 0);
@@ -184,6 +198,13 @@ static int pcapio__finish(pcapio_writer *w, size_t size)
     w->failed = 1;
     return -1;
   }
+  return 0;
+}
+
+static int pcapio__finish(pcapio_writer *w, size_t size)
+{
+  if (pcapio__seal(w, size) != 0)
+    return -1;
   errno = 0;
   if (fwrite(w->buf, 1, size, w->f) != size || fflush(w->f) != 0) {
     pcapio__io_error(w, errno);
@@ -254,23 +275,12 @@ err:
   return NULL;
 }
 
-int pcapio_add_interface(pcapio_writer *w, const char *name,
-                         const char *description, uint16_t linktype,
-                         uint32_t snaplen)
+/* Writes an IDB; returns its interface id or -1. */
+static int pcapio__idb(pcapio_writer *w, const char *name,
+                       const char *description, uint16_t linktype,
+                       uint32_t snaplen)
 {
   static const uint8_t tsresol = 6; /* 10^-6 s */
-  if (w->failed)
-    return -1;
-  /* libpcap (1.10) refuses a pcapng section whose interfaces differ in
-   * link type or snapshot length: such a capture could not be replayed. */
-  if (w->n_if && (linktype != w->linktype || snaplen != w->snaplen[0])) {
-    snprintf(w->err, sizeof w->err,
-             "capture %s: interface %d (link type %u, snaplen %u) differs "
-             "from interface 0 (link type %u, snaplen %u); libpcap could not "
-             "read it", w->name, w->n_if, linktype, snaplen, w->linktype,
-             w->snaplen[0]);
-    return -1;
-  }
   uint32_t *s = realloc(w->snaplen, (size_t)(w->n_if + 1) * sizeof *s);
   if (!s) {
     snprintf(w->err, sizeof w->err, "cannot write capture %s: out of memory",
@@ -295,8 +305,150 @@ int pcapio_add_interface(pcapio_writer *w, const char *name,
   if (pcapio__finish(w, size) != 0)
     return -1;
   w->snaplen[w->n_if] = snaplen;
-  w->linktype = linktype;
   return w->n_if++;
+}
+
+/* The events interface's IDB, then the event blocks kept until now, each
+ * given the interface's id.  A no-op unless events wait for it. */
+static int pcapio__events_start(pcapio_writer *w)
+{
+  if (w->ev_state != PCAPIO__EV_PENDING)
+    return 0;
+  int id = pcapio__idb(w, "lwipsim events",
+                       "lwipsim trace records (tools/wireshark/lwipsim.lua)",
+                       PCAPIO_LINKTYPE_EVENTS, 0);
+  if (id < 0)
+    return -1;
+  w->ev_state = PCAPIO__EV_ON;
+  w->ev_ifid = id;
+  for (size_t off = 0; off + 12 <= w->ev_len;) {
+    uint8_t *b = w->ev_pend + off;
+    uint32_t size = (uint32_t)b[4] | (uint32_t)b[5] << 8 |
+                    (uint32_t)b[6] << 16 | (uint32_t)b[7] << 24;
+    for (int i = 0; i < 4; i++)
+      b[8 + i] = (uint8_t)((uint32_t)id >> (8 * i));
+    off += size;
+  }
+  errno = 0;
+  if (w->ev_len && (fwrite(w->ev_pend, 1, w->ev_len, w->f) != w->ev_len ||
+                    fflush(w->f) != 0)) {
+    pcapio__io_error(w, errno);
+    return -1;
+  }
+  free(w->ev_pend);
+  w->ev_pend = NULL;
+  w->ev_len = w->ev_cap = 0;
+  return 0;
+}
+
+int pcapio_add_interface(pcapio_writer *w, const char *name,
+                         const char *description, uint16_t linktype,
+                         uint32_t snaplen)
+{
+  if (w->failed)
+    return -1;
+  /* libpcap (1.10) refuses a pcapng section whose interfaces differ in
+   * link type or snapshot length: such a capture could not be replayed.
+   * (The events interface is not one of these: pcapio_read_open() hides
+   * it from libpcap.) */
+  if (linktype == PCAPIO_LINKTYPE_EVENTS) {
+    snprintf(w->err, sizeof w->err, "capture %s: link type %u is the events "
+             "interface's (pcapio_events_enable)", w->name, linktype);
+    return -1;
+  }
+  if (w->n_frame_if &&
+      (linktype != w->linktype || snaplen != w->snaplen[0])) {
+    snprintf(w->err, sizeof w->err,
+             "capture %s: interface %d (link type %u, snaplen %u) differs "
+             "from interface 0 (link type %u, snaplen %u); libpcap could not "
+             "read it", w->name, w->n_if, linktype, snaplen, w->linktype,
+             w->snaplen[0]);
+    return -1;
+  }
+  int id = pcapio__idb(w, name, description, linktype, snaplen);
+  if (id < 0)
+    return -1;
+  w->linktype = linktype;
+  w->n_frame_if++;
+  if (pcapio__events_start(w) != 0)
+    return -1;
+  return id;
+}
+
+int pcapio_events_enable(pcapio_writer *w)
+{
+  if (w->failed)
+    return -1;
+  if (w->ev_state == PCAPIO__EV_OFF)
+    w->ev_state = PCAPIO__EV_PENDING;
+  return w->n_frame_if ? pcapio__events_start(w) : 0;
+}
+
+int pcapio_write_event(pcapio_writer *w, uint64_t t_us, uint64_t seq,
+                       const char *kind, const char *thread,
+                       const char *detail, const char *comment)
+{
+  if (w->failed)
+    return -1;
+  if (w->ev_state == PCAPIO__EV_OFF) {
+    snprintf(w->err, sizeof w->err, "capture %s: no events interface",
+             w->name);
+    return -1;
+  }
+  const char *s[3] = {kind ? kind : "", thread ? thread : "",
+                      detail ? detail : ""};
+  size_t n[3], len = 8;
+  for (int i = 0; i < 3; i++) {
+    /* Each string is cut like an option's (it is one in spirit), then
+     * ends with its NUL. */
+    n[i] = pcapio__str_len(s[i]);
+    len += n[i] + 1;
+  }
+  size_t clen = pcapio__str_len(comment);
+  size_t size = PCAPIO_EPB_FIXED + pcapio__pad4(len) +
+                pcapio__opt_size(clen) + 4;
+  if (pcapio__begin(w, size) != 0)
+    return -1;
+  pcapio__put32(w, PCAPIO_BT_EPB);
+  pcapio__put32(w, (uint32_t)size);
+  pcapio__put32(w, (uint32_t)(w->ev_state == PCAPIO__EV_ON ? w->ev_ifid
+                                                           : 0));
+  pcapio__put32(w, (uint32_t)(t_us >> 32));
+  pcapio__put32(w, (uint32_t)t_us);
+  pcapio__put32(w, (uint32_t)len); /* captured */
+  pcapio__put32(w, (uint32_t)len); /* original */
+  pcapio__put32(w, (uint32_t)seq);
+  pcapio__put32(w, (uint32_t)(seq >> 32));
+  for (int i = 0; i < 3; i++) {
+    memcpy(w->buf + w->pos, s[i], n[i]);
+    w->pos += n[i];
+    w->buf[w->pos++] = 0;
+  }
+  while (w->pos & 3)
+    w->buf[w->pos++] = 0;
+  pcapio__put_opt(w, PCAPIO_OPT_COMMENT, comment, clen);
+  if (w->ev_state == PCAPIO__EV_ON)
+    return pcapio__finish(w, size);
+  /* Before the first frame interface: kept for pcapio__events_start(). */
+  if (pcapio__seal(w, size) != 0)
+    return -1;
+  if (w->ev_len + size > w->ev_cap) {
+    size_t cap = w->ev_cap ? w->ev_cap * 2 : 65536;
+    while (cap < w->ev_len + size)
+      cap *= 2;
+    uint8_t *p = realloc(w->ev_pend, cap);
+    if (!p) {
+      snprintf(w->err, sizeof w->err,
+               "cannot write capture %s: out of memory", w->name);
+      w->failed = 1;
+      return -1;
+    }
+    w->ev_pend = p;
+    w->ev_cap = cap;
+  }
+  memcpy(w->ev_pend + w->ev_len, w->buf, size);
+  w->ev_len += size;
+  return 0;
 }
 
 /* A block for interface `ifid` may be written: the writer has not failed
@@ -320,6 +472,12 @@ int pcapio_write_frame(pcapio_writer *w, int ifid, uint64_t t_us,
 {
   if (pcapio__check_if(w, ifid) != 0)
     return -1;
+  if (w->ev_state == PCAPIO__EV_ON && ifid == w->ev_ifid) {
+    snprintf(w->err, sizeof w->err,
+             "capture %s: interface %d is the events interface", w->name,
+             ifid);
+    return -1;
+  }
   if (direction != PCAPIO_UNKNOWN && direction != PCAPIO_IN &&
       direction != PCAPIO_OUT) {
     snprintf(w->err, sizeof w->err, "capture %s: bad direction %d", w->name,
@@ -376,7 +534,7 @@ int pcapio_write_summary(pcapio_writer *w, int ifid, uint64_t t_us,
                          const char *comment, const uint32_t *hashes,
                          size_t nhashes)
 {
-  if (pcapio__check_if(w, ifid) != 0)
+  if (pcapio__check_if(w, ifid) != 0 || pcapio__events_start(w) != 0)
     return -1;
   if (nhashes > (PCAPIO_META_MAX - 64) / 4) {
     snprintf(w->err, sizeof w->err, "capture %s: %zu trace hashes is too "
@@ -435,12 +593,16 @@ static void pcapio__free(pcapio_writer *w)
   free(w->tmp);
   free(w->snaplen);
   free(w->buf);
+  free(w->ev_pend);
   free(w);
 }
 
 int pcapio_close(pcapio_writer *w, char *err, size_t errlen)
 {
   int rc = 0;
+  /* A run with events but no frame interface: the events alone. */
+  if (!w->failed)
+    pcapio__events_start(w);
   if (!w->path) {
     errno = 0;
     if (!w->failed && fflush(w->f) != 0)
@@ -508,6 +670,191 @@ static void pcapio__read_fail(pcapio_reader *r, const char *what)
   r->failed = 1;
 }
 
+/* The filter libpcap reads through (a stdio cookie stream over the
+ * file): pcapng blocks are read whole and passed on, except the events
+ * interface's IDB and the blocks that name it; the other interfaces'
+ * blocks get their ids renumbered to close the gap.  A pcap file, and
+ * anything the filter cannot parse (a bad length, a short block), passes
+ * through byte for byte from there on, so libpcap sees and reports the
+ * same as without the filter. */
+#define PCAPIO__FILT_MAX (64u << 20) /* a longer block passes unparsed */
+
+typedef struct {
+  FILE *src;
+  int raw;     /* pass everything through from here on */
+  int started; /* the first block was looked at */
+  int big;     /* the section's byte order */
+  uint8_t *blk;
+  size_t cap, len, pos; /* the block being passed on */
+  int32_t *map;         /* old interface id -> new id, -1: dropped */
+  size_t nmap, mapcap;
+  int32_t next_id;
+} pcapio__filt;
+
+static uint32_t pcapio__get32(const uint8_t *p, int big);
+static uint16_t pcapio__get16(const uint8_t *p, int big);
+
+static void pcapio__set32(uint8_t *p, uint32_t v, int big)
+{
+  for (int i = 0; i < 4; i++)
+    p[big ? 3 - i : i] = (uint8_t)(v >> (8 * i));
+}
+
+/* Reads up to `n` more bytes into the block; the count read. */
+static size_t pcapio__filt_fill(pcapio__filt *c, size_t n)
+{
+  if (c->len + n > c->cap) {
+    size_t cap = c->cap ? c->cap : 4096;
+    while (cap < c->len + n)
+      cap *= 2;
+    uint8_t *b = realloc(c->blk, cap);
+    if (!b)
+      return 0;
+    c->blk = b;
+    c->cap = cap;
+  }
+  size_t got = fread(c->blk + c->len, 1, n, c->src);
+  c->len += got;
+  return got;
+}
+
+/* Where a block's interface id is mapped: 0 keep, -1 drop. */
+static int pcapio__filt_ifid(pcapio__filt *c, uint32_t id, int wide)
+{
+  if (id >= c->nmap)
+    return 0; /* libpcap says what is wrong with it */
+  if (c->map[id] < 0)
+    return -1;
+  if (wide)
+    pcapio__set32(c->blk + 8, (uint32_t)c->map[id], c->big);
+  else if (c->big) {
+    c->blk[8] = (uint8_t)(c->map[id] >> 8);
+    c->blk[9] = (uint8_t)c->map[id];
+  } else {
+    c->blk[8] = (uint8_t)c->map[id];
+    c->blk[9] = (uint8_t)(c->map[id] >> 8);
+  }
+  return 0;
+}
+
+/* The next block into c->blk (c->len 0: dropped or the end, see the
+ * return: 1 a block or a drop, 0 the end, -1 a read error). */
+static int pcapio__filt_next(pcapio__filt *c)
+{
+  c->len = c->pos = 0;
+  if (c->raw) {
+    size_t got = pcapio__filt_fill(c, 65536);
+    return got ? 1 : ferror(c->src) ? -1 : 0;
+  }
+  size_t got = pcapio__filt_fill(c, 8);
+  if (got < 8) {
+    c->raw = 1;
+    return got ? 1 : ferror(c->src) ? -1 : 0;
+  }
+  uint32_t type = pcapio__get32(c->blk, 0); /* SHB's type reads both ways */
+  if (!c->started) {
+    c->started = 1;
+    if (type != PCAPIO_BT_SHB) { /* pcap, or not a capture */
+      c->raw = 1;
+      return 1;
+    }
+  }
+  if (type == PCAPIO_BT_SHB) {
+    if (pcapio__filt_fill(c, 4) < 4) {
+      c->raw = 1;
+      return 1;
+    }
+    if (pcapio__get32(c->blk + 8, 0) == PCAPIO_BYTE_ORDER_MAGIC)
+      c->big = 0;
+    else if (pcapio__get32(c->blk + 8, 1) == PCAPIO_BYTE_ORDER_MAGIC)
+      c->big = 1;
+    else {
+      c->raw = 1;
+      return 1;
+    }
+    c->nmap = 0;
+    c->next_id = 0;
+  }
+  type = pcapio__get32(c->blk, c->big);
+  uint32_t size = pcapio__get32(c->blk + 4, c->big);
+  if (size < 12 || size % 4 || size > PCAPIO__FILT_MAX) {
+    c->raw = 1;
+    return 1;
+  }
+  size_t want = size - c->len;
+  if (pcapio__filt_fill(c, want) < want) {
+    c->raw = 1;
+    return 1;
+  }
+  int keep = 0;
+  if (type == PCAPIO_BT_IDB && size >= PCAPIO_IDB_FIXED) {
+    if (c->nmap == c->mapcap) {
+      size_t cap = c->mapcap ? c->mapcap * 2 : 8;
+      int32_t *m = realloc(c->map, cap * sizeof *m);
+      if (!m) {
+        c->raw = 1;
+        return 1;
+      }
+      c->map = m;
+      c->mapcap = cap;
+    }
+    int events = pcapio__get16(c->blk + 8, c->big) == PCAPIO_LINKTYPE_EVENTS;
+    c->map[c->nmap++] = events ? -1 : c->next_id++;
+    keep = events ? -1 : 0;
+  } else if ((type == PCAPIO_BT_EPB || type == PCAPIO_BT_ISB) &&
+             size >= 16) {
+    keep = pcapio__filt_ifid(c, pcapio__get32(c->blk + 8, c->big), 1);
+  } else if (type == PCAPIO_BT_PB && size >= 16) {
+    keep = pcapio__filt_ifid(c, pcapio__get16(c->blk + 8, c->big), 0);
+  }
+  if (keep < 0)
+    c->len = 0;
+  return 1;
+}
+
+static ssize_t pcapio__filt_read(void *cookie, char *buf, size_t size)
+{
+  pcapio__filt *c = cookie;
+  while (c->pos == c->len) {
+    int rc = pcapio__filt_next(c);
+    if (rc <= 0)
+      return rc;
+  }
+  size_t n = c->len - c->pos;
+  if (n > size)
+    n = size;
+  memcpy(buf, c->blk + c->pos, n);
+  c->pos += n;
+  return (ssize_t)n;
+}
+
+static int pcapio__filt_close(void *cookie)
+{
+  pcapio__filt *c = cookie;
+  int rc = c->src == stdin ? 0 : fclose(c->src);
+  free(c->blk);
+  free(c->map);
+  free(c);
+  return rc;
+}
+
+/* `src` seen through the filter; NULL (src closed) when out of memory. */
+static FILE *pcapio__filt_open(FILE *src)
+{
+  static const cookie_io_functions_t io = {
+      .read = pcapio__filt_read, .close = pcapio__filt_close};
+  pcapio__filt *c = calloc(1, sizeof *c);
+  FILE *f = c ? fopencookie(c, "rb", io) : NULL;
+  if (!f) {
+    free(c);
+    if (src != stdin)
+      fclose(src);
+    return NULL;
+  }
+  c->src = src;
+  return f;
+}
+
 pcapio_reader *pcapio_read_open(const char *path, char *err, size_t errlen)
 {
   char perr[PCAP_ERRBUF_SIZE] = "";
@@ -517,9 +864,21 @@ pcapio_reader *pcapio_read_open(const char *path, char *err, size_t errlen)
     snprintf(err, errlen, "cannot read capture %s: out of memory", path);
     goto err;
   }
-  r->p = pcap_open_offline_with_tstamp_precision(
-      path, PCAP_TSTAMP_PRECISION_MICRO, perr);
+  FILE *src = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+  if (!src) {
+    snprintf(err, errlen, "cannot read capture %s: %s", path,
+             strerror(errno));
+    goto err;
+  }
+  FILE *f = pcapio__filt_open(src);
+  if (!f) {
+    snprintf(err, errlen, "cannot read capture %s: out of memory", path);
+    goto err;
+  }
+  r->p = pcap_fopen_offline_with_tstamp_precision(
+      f, PCAP_TSTAMP_PRECISION_MICRO, perr);
   if (!r->p) {
+    fclose(f);
     /* libpcap names the file itself when it cannot open it. */
     size_t plen = strlen(path);
     const char *why = perr;
@@ -839,7 +1198,8 @@ int pcapio_read_meta(const char *path, pcapio_meta *m, char *err,
   fclose(f);
   const char *why = NULL;
   int big = 0;
-  size_t off = 0, frames_cap = 0;
+  size_t off = 0, frames_cap = 0, nifs = 0;
+  uint8_t *evif = NULL; /* per interface: 1 if it is the events one */
   if (len < 12 || pcapio__get32(buf, 0) != PCAPIO_BT_SHB) {
     why = "not a pcapng file";
     goto out;
@@ -866,6 +1226,25 @@ int pcapio_read_meta(const char *path, pcapio_meta *m, char *err,
     if (type == PCAPIO_BT_SHB && off != 0) {
       why = "more than one section";
       goto out;
+    }
+    if (type == PCAPIO_BT_IDB && size >= PCAPIO_IDB_FIXED) {
+      /* Which interfaces are the events one (its blocks are no frames). */
+      if (nifs % 64 == 0) {
+        uint8_t *ne = realloc(evif, nifs + 64);
+        if (!ne) {
+          why = "out of memory";
+          goto out;
+        }
+        evif = ne;
+      }
+      evif[nifs++] = pcapio__get16(b + 8, big) == PCAPIO_LINKTYPE_EVENTS;
+    }
+    if (type == PCAPIO_BT_EPB && size >= PCAPIO_EPB_FIXED) {
+      uint32_t id = pcapio__get32(b + 8, big);
+      if (id < nifs && evif[id]) {
+        off += size;
+        continue;
+      }
     }
     if (type == PCAPIO_BT_EPB || type == PCAPIO_BT_SPB ||
         type == PCAPIO_BT_PB) {
@@ -915,6 +1294,7 @@ int pcapio_read_meta(const char *path, pcapio_meta *m, char *err,
   }
 out:
   free(buf);
+  free(evif);
   if (why) {
     snprintf(err, errlen, "cannot read capture %s: %s", path, why);
     pcapio_meta_free(m);

@@ -20,7 +20,22 @@
  * file.  Writing to a closed pipe raises SIGPIPE; a main that streams to
  * stdout should ignore SIGPIPE so that it gets an EPIPE error instead.
  *
- * Reader.  libpcap reads pcap and pcapng.  libpcap 1.10 exposes neither
+ * Events.  pcapio_events_enable() adds a second kind of interface, "lwipsim
+ * events" (link type LINKTYPE_USER0, 147), whose blocks are the run's trace
+ * records: an EPB per record at the record's virtual time, written when
+ * the record is made, so that records and frames stand in the file in the
+ * order the run made them (time order; at the same microsecond, the order
+ * of making).  Its IDB comes right after the first frame interface's, so
+ * the frames keep interface 0; records made before that wait in memory.
+ * A record's bytes (tools/wireshark/lwipsim.lua decodes them): the trace
+ * sequence number as 8 bytes little-endian, then kind, thread and detail,
+ * each UTF-8 ending with a NUL byte.  A capture without events has no
+ * trace of any of this.
+ *
+ * Reader.  libpcap reads pcap and pcapng, but refuses (1.10) a section
+ * whose interfaces differ in link type, so pcapio_read_open() hands it the
+ * file through a filter that drops the events interface's IDB and blocks
+ * and renumbers the other interfaces' blocks.  libpcap 1.10 exposes neither
  * the interface of a frame nor its epb_flags nor its comment: ifid is
  * always -1 and direction is not available from this reader.  It does not
  * expose the section comment either; pcapio_read_shb_comment() parses the
@@ -39,6 +54,9 @@
 
 /* LINKTYPE_ETHERNET, the only link type the reader accepts. */
 #define PCAPIO_LINKTYPE_ETHERNET 1
+/* LINKTYPE_USER0: the events interface (pcapio_events_enable), which the
+ * reader and pcapio_read_meta() leave out. */
+#define PCAPIO_LINKTYPE_EVENTS 147
 
 /* The longest frame the writer takes (as libpcap's limit for Ethernet). */
 #define PCAPIO_MAX_WRITE 262144u
@@ -79,6 +97,17 @@ int pcapio_add_interface(pcapio_writer *w, const char *name,
 int pcapio_write_frame(pcapio_writer *w, int ifid, uint64_t t_us,
                        int direction, const void *frame, size_t len,
                        const char *comment);
+/* Gives the capture the events interface (see the top): its IDB is
+ * written now if a frame interface exists, else after the first one (or
+ * at pcapio_close()).  0 or -1, see pcapio_error(). */
+int pcapio_events_enable(pcapio_writer *w);
+/* One trace record on the events interface at virtual time `t_us` (the
+ * strings may be NULL: empty; `comment`, may be NULL, becomes the packet
+ * comment).  Flushed like a frame once the events interface's IDB is out.
+ * 0 or -1, see pcapio_error(). */
+int pcapio_write_event(pcapio_writer *w, uint64_t t_us, uint64_t seq,
+                       const char *kind, const char *thread,
+                       const char *detail, const char *comment);
 /* Keeps `note` (copied; notes add up, one per line, at most
  * PCAPIO_NOTE_MAX bytes in all) for the next frame written, whose comment
  * it then opens: for an event that belongs to no frame of its own, e.g. an

@@ -929,6 +929,162 @@ static void test_wireshark_tools_read_it(void **state)
   dir_clean(dir);
 }
 
+/* ------------------------------------------------------------------ */
+/* the events interface */
+
+static uint32_t le32(const uint8_t *p)
+{
+  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+         (uint32_t)p[3] << 24;
+}
+
+/* The samples with an event before each frame (and two before the first
+ * interface exists): the events interface comes right after wire0, so
+ * wire1 is interface 2 in the file and 1 for libpcap. */
+static void write_events_capture(const char *path)
+{
+  char err[256], detail[32];
+  uint8_t buf[1514];
+  pcapio_writer *w = pcapio_open(path, SHB_COMMENT, err, sizeof err);
+  if (!w)
+    fail_msg("%s", err);
+  /* Not enabled yet: no events interface. */
+  assert_int_equal(pcapio_write_event(w, 0, 0, "run", "sim", "x", NULL), -1);
+  assert_non_null(strstr(pcapio_error(w), "no events interface"));
+  assert_int_equal(pcapio_events_enable(w), 0);
+  assert_int_equal(pcapio_write_event(w, 0, 0, "run", "sim", "first", NULL),
+                   0);
+  assert_int_equal(pcapio_write_event(w, 0, 1, "pool", "main",
+                                      "PBUF_POOL used=1 max=1 err=0 size=16",
+                                      NULL), 0);
+  /* The events' link type is not a frame interface's. */
+  assert_int_equal(pcapio_add_interface(w, "x", NULL, PCAPIO_LINKTYPE_EVENTS,
+                                        0), -1);
+  assert_int_equal(pcapio_add_interface(w, "wire0", NULL,
+                                        PCAPIO_LINKTYPE_ETHERNET, 65535), 0);
+  assert_int_equal(pcapio_add_interface(w, "wire1", NULL,
+                                        PCAPIO_LINKTYPE_ETHERNET, 65535), 2);
+  /* Frames never go on the events interface. */
+  assert_int_equal(pcapio_write_frame(w, 1, 0, PCAPIO_IN, buf, 60, NULL),
+                   -1);
+  for (unsigned i = 0; i < N_SAMPLES; i++) {
+    const sample *x = &samples[i];
+    snprintf(detail, sizeof detail, "before frame %u", i + 1);
+    assert_int_equal(pcapio_write_event(w, x->t_us, 2 + i, "irq",
+                                        "isr:emac_rx", detail,
+                                        i == 0 ? "note" : NULL), 0);
+    frame_fill(buf, x->len, i);
+    assert_int_equal(pcapio_write_frame(w, x->ifidx ? 2 : 0, x->t_us, x->dir,
+                                        buf, x->len, x->comment), 0);
+  }
+  if (pcapio_close(w, err, sizeof err) != 0)
+    fail_msg("%s", err);
+}
+
+static void test_events_interface(void **state)
+{
+  (void)state;
+  char dir[32], path[64], err[256];
+  dir_make(dir);
+  snprintf(path, sizeof path, "%s/e.pcapng", dir);
+  write_events_capture(path);
+
+  /* Our reader (libpcap behind the filter) sees the frames alone. */
+  check_reader_gets_samples(path, N_SAMPLES);
+  pcapio_meta m;
+  if (pcapio_read_meta(path, &m, err, sizeof err) != 0)
+    fail_msg("%s", err);
+  assert_int_equal(m.nframes, N_SAMPLES);
+  for (unsigned i = 0; i < N_SAMPLES; i++)
+    assert_int_equal(m.dirs[i], samples[i].dir);
+  pcapio_meta_free(&m);
+
+  /* The layout: SHB, IDB wire0, IDB events, the two early events, then an
+   * event before each frame. */
+  size_t n, bounds[64];
+  uint32_t types[64];
+  uint8_t *b = read_bytes(path, &n);
+  size_t k = blocks_of(b, n, bounds, types, 63);
+  assert_int_equal(k, 3 + 2 + 2 * N_SAMPLES + 1); /* + IDB wire1 */
+  assert_int_equal(types[1], 1);
+  assert_int_equal(le32(b + bounds[1] + 8) & 0xffff, 1);
+  assert_int_equal(types[2], 1);
+  assert_int_equal(le32(b + bounds[2] + 8) & 0xffff, PCAPIO_LINKTYPE_EVENTS);
+  static const uint8_t rec[] = "\1\0\0\0\0\0\0\0pool\0main\0"
+                               "PBUF_POOL used=1 max=1 err=0 size=16";
+  const uint8_t *e = b + bounds[4];
+  assert_int_equal(types[4], 6);
+  assert_int_equal(le32(e + 8), 1);             /* the events interface */
+  assert_int_equal(le32(e + 20), sizeof rec);    /* with the last NUL */
+  assert_memory_equal(e + 28, rec, sizeof rec);
+  /* Events and frames in time order; each event before its frame. */
+  uint64_t last = 0;
+  for (size_t i = 3; i < k; i++) {
+    if (types[i] != 6)
+      continue;
+    const uint8_t *x = b + bounds[i];
+    uint64_t t = (uint64_t)le32(x + 12) << 32 | le32(x + 16);
+    assert_true(t >= last);
+    last = t;
+  }
+  free(b);
+  dir_clean(dir);
+}
+
+/* Events of a run that has no frame interface: the events interface
+ * alone, written at the close. */
+static void test_events_without_frames(void **state)
+{
+  (void)state;
+  char dir[32], path[64], err[256];
+  dir_make(dir);
+  snprintf(path, sizeof path, "%s/e.pcapng", dir);
+  pcapio_writer *w = pcapio_open(path, SHB_COMMENT, err, sizeof err);
+  assert_non_null(w);
+  assert_int_equal(pcapio_events_enable(w), 0);
+  assert_int_equal(pcapio_write_event(w, 5, 0, "verdict", "sim", "done",
+                                      "verdict: reproduced expected: "
+                                      "reproduced"), 0);
+  assert_int_equal(pcapio_close(w, err, sizeof err), 0);
+  size_t n, bounds[8];
+  uint32_t types[8];
+  uint8_t *b = read_bytes(path, &n);
+  assert_int_equal(blocks_of(b, n, bounds, types, 7), 3);
+  assert_int_equal(types[1], 1);
+  assert_int_equal(types[2], 6);
+  assert_int_equal(le32(b + bounds[2] + 8), 0);
+  free(b);
+  pcapio_meta m;
+  assert_int_equal(pcapio_read_meta(path, &m, err, sizeof err), 0);
+  assert_int_equal(m.nframes, 0);
+  pcapio_meta_free(&m);
+  dir_clean(dir);
+}
+
+/* tshark shows frames and events on one timeline, in file order. */
+static void test_events_tshark(void **state)
+{
+  (void)state;
+  if (!have("tshark")) {
+    print_message("skipped: tshark is not on PATH\n");
+    skip();
+  }
+  char dir[32], path[64], cmd[256];
+  dir_make(dir);
+  snprintf(path, sizeof path, "%s/e.pcapng", dir);
+  write_events_capture(path);
+  snprintf(cmd, sizeof cmd,
+           "tshark -r '%s' -T fields -E separator='|' -e frame.interface_name"
+           " -e frame.len 2>/dev/null | head -4", path);
+  char *s = run(cmd);
+  assert_string_equal(s, "lwipsim events|22\n"
+                         "lwipsim events|55\n"
+                         "lwipsim events|39\n"
+                         "wire0|60\n");
+  free(s);
+  dir_clean(dir);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -949,6 +1105,9 @@ int main(void)
       cmocka_unit_test(test_not_ethernet),
       cmocka_unit_test(test_frame_sizes),
       cmocka_unit_test(test_wireshark_tools_read_it),
+      cmocka_unit_test(test_events_interface),
+      cmocka_unit_test(test_events_without_frames),
+      cmocka_unit_test(test_events_tshark),
   };
   return cmocka_run_group_tests_name("pcapio", tests, NULL, NULL);
 }
