@@ -87,6 +87,24 @@ static json_t *engine_result_timings(const proto_timings *t, bool *ok)
 
 int engine_result_json(FILE *f, const proto_result *r)
 {
+  return engine_result_print(f, engine_result_object(r));
+}
+
+int engine_result_print(FILE *f, json_t *j)
+{
+  char *s = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+  json_decref(j);
+  if (!s) {
+    fprintf(stderr, "lwipsim: cannot build the JSON result\n");
+    return -1;
+  }
+  fprintf(f, "%s\n", s);
+  free(s);
+  return 0;
+}
+
+json_t *engine_result_object(const proto_result *r)
+{
   bool ok = true;
   json_t *j = json_object(), *counters = json_object();
   const char *strings[][2] = {
@@ -118,16 +136,11 @@ int engine_result_json(FILE *f, const proto_result *r)
     engine_result_set(j, PROTO_KEY_EXIT, json_integer(r->exit), &ok);
   }
   json_decref(counters);
-  char *s = ok && j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER)
-                    : NULL;
-  json_decref(j);
-  if (!s) {
-    fprintf(stderr, "lwipsim: cannot build the JSON result\n");
-    return -1;
+  if (!ok) {
+    json_decref(j);
+    return NULL;
   }
-  fprintf(f, "%s\n", s);
-  free(s);
-  return 0;
+  return j;
 }
 
 void engine_result_counters(FILE *f, const scn_run *run)
