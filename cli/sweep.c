@@ -465,7 +465,8 @@ static void sw_result(sw_ctx *x, uint64_t r, const char *line)
     cls = SW_LEAK;
   else
     cls = SW_HANDLED;
-  if (sweep && json_integer_value(json_object_get(sweep, "fired")) == 0)
+  if (json_is_integer(json_object_get(sweep, "fired")) &&
+      json_integer_value(json_object_get(sweep, "fired")) == 0)
     x->unfired++;
   x->done++;
   x->counts[cls]++;

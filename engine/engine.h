@@ -40,6 +40,12 @@ int engine_sweep_line(proto_opts *o, char *line, uint64_t *seed, char *err,
 /* run --sweep-report: the JSON result with a "sweep" object (allocations
  * per pool and heap, their levels at the end, the failed call's site). */
 int engine_sweep_json(FILE *f, const proto_result *r);
+/* An injected failure fired (the fail hook): its site into the page the
+ * worker shares with this run's child. */
+void engine_sweep_fired(void);
+/* The worker, for a child killed by a signal: that run's site as JSON
+ * strings ("\"0x4a2f1\", ...", empty if none). */
+void engine_sweep_killed_site(char *out, size_t len);
 
 /* ------------------------------------------------------------------ */
 /* outputs.c: the files around a run                                   */

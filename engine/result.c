@@ -172,9 +172,13 @@ void engine_result_killed(FILE *f, uint64_t seed, int sig)
 {
   /* Written by hand, not by jansson: the worker is the parent of the run
    * that died and holds no result of it, only its seed and signal. */
+  char site[256];
+  engine_sweep_killed_site(site, sizeof site);
   fprintf(f, "{\"" PROTO_KEY_SEED "\": %llu, \"" PROTO_KEY_VERDICT
           "\": \"fault\", \"" PROTO_KEY_MESSAGE "\": \"engine killed by "
           "signal %d\", \"" PROTO_KEY_DIGEST "\": \"-\", \"" PROTO_KEY_EXIT
-          "\": %d}\n",
-          (unsigned long long)seed, sig, PROTO_EXIT_FAULT);
+          "\": %d%s%s%s}\n",
+          (unsigned long long)seed, sig, PROTO_EXIT_FAULT,
+          site[0] ? ", \"sweep\": {\"site\": [" : "", site,
+          site[0] ? "]}" : "");
 }

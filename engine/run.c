@@ -95,6 +95,7 @@ static pcapio_writer *engine_fail_capture;
 
 static void engine_fail_note(const char *note)
 {
+  engine_sweep_fired();
   if (engine_fail_capture)
     pcapio_note_next(engine_fail_capture, note);
 }

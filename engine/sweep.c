@@ -23,8 +23,32 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "sys_arch_mem.h"
+
+/* A page the worker shares with the child of each run: the site of the
+ * injected failure, written when it fires, so that the worker can name it
+ * for a child a signal killed ([0]: how many addresses follow). */
+#define ENGINE_SWEEP_SITE 8
+static uint64_t *engine_sweep_page;
+
+void engine_sweep_fired(void)
+{
+  if (engine_sweep_page)
+    engine_sweep_page[0] = (uint64_t)sys_arch_mem_fail_site(
+        engine_sweep_page + 1, ENGINE_SWEEP_SITE - 1);
+}
+
+void engine_sweep_killed_site(char *out, size_t len)
+{
+  size_t pos = 0;
+  out[0] = 0;
+  uint64_t n = engine_sweep_page ? engine_sweep_page[0] : 0;
+  for (uint64_t i = 0; i < n && i + 1 < ENGINE_SWEEP_SITE && pos < len; i++)
+    pos += (size_t)snprintf(out + pos, len - pos, "%s\"0x%" PRIx64 "\"",
+                            i ? ", " : "", engine_sweep_page[i + 1]);
+}
 
 int engine_sweep_line(proto_opts *o, char *line, uint64_t *seed, char *err,
                       size_t errlen)
@@ -37,6 +61,14 @@ int engine_sweep_line(proto_opts *o, char *line, uint64_t *seed, char *err,
     backtrace(frames, 2);
     warm = true;
   }
+  if (o->sweep_report && !engine_sweep_page) {
+    void *p = mmap(NULL, ENGINE_SWEEP_SITE * sizeof(uint64_t),
+                   PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (p != MAP_FAILED)
+      engine_sweep_page = p;
+  }
+  if (engine_sweep_page)
+    engine_sweep_page[0] = 0; /* the next run's */
   char *spec = strchr(line, ' ');
   if (spec)
     *spec++ = 0;
