@@ -72,5 +72,7 @@ echo '{"a": 1}' >"$TMP/junk.json"
 bad ".*junk.json is not the --json summary of explore or sweep" "$TMP/junk.json"
 rc=0
 "$LWIPSIM" merge >"$TMP/out" 2>"$TMP/err" || rc=$?
-[ "$rc" = 2 ] && grep -q '^lwipsim: merge needs the --json summaries' "$TMP/err" || fail "merge alone: $rc $(cat "$TMP/err")"
+if [ "$rc" != 2 ] || ! grep -q '^lwipsim: merge needs the --json summaries' "$TMP/err"; then
+  fail "merge alone: $rc $(cat "$TMP/err")"
+fi
 ok "overlapping ranges, sweep with explore, another variant or build, a missing or foreign file, no file: one line, exit 2, nothing written"
