@@ -142,8 +142,9 @@ static int sw_engine(sw_ctx *x, char *err, size_t errlen)
   char self[PATH_MAX];
   if (cli_self_dir(self, sizeof self) != 0)
     self[0] = 0;
-  snprintf(x->engine, sizeof x->engine, "%s/asan/engines/%s/lwipsim-engine",
-           self, o->var->profile);
+  snprintf(x->engine, sizeof x->engine,
+           "%.3000s/asan/engines/%.200s/lwipsim-engine", self,
+           o->var->profile);
   if (access(x->engine, X_OK) != 0) {
     snprintf(err, errlen, "no ASan engine for profile '%s' (expected %.300s); "
              "run make asan", o->var->profile, x->engine);
@@ -665,7 +666,7 @@ static void sw_resolve(const sw_ctx *x, char (*sites)[512])
   snprintf(dirs, sizeof dirs, "%s", path ? path : "/usr/bin:/bin");
   for (char *save = NULL, *d = strtok_r(dirs, ":", &save); d && !tool[0];
        d = strtok_r(NULL, ":", &save)) {
-    snprintf(tool, sizeof tool, "%s/addr2line", d);
+    snprintf(tool, sizeof tool, "%.3000s/addr2line", d);
     if (access(tool, X_OK) != 0)
       tool[0] = 0;
   }
@@ -808,10 +809,11 @@ static void sw_replay(const sw_ctx *x, const char *pool, uint64_t n,
   sw_spec(pool, n, spec, sizeof spec);
   if (o->asan) {
     const char *slash = strrchr(o->self, '/');
-    snprintf(self, sizeof self, "%.*sasan/lwipsim",
-             slash ? (int)(slash - o->self + 1) : 0, o->self);
+    int keep = slash ? (int)(slash - o->self + 1) : 0;
+    snprintf(self, sizeof self, "%.*sasan/lwipsim", keep < 3000 ? keep : 3000,
+             o->self);
   } else {
-    snprintf(self, sizeof self, "%s", o->self);
+    snprintf(self, sizeof self, "%.3000s", o->self);
   }
   int w = snprintf(out, len, "%s run %s --variant %s", self, o->scn->name,
                    o->var->name);
@@ -1154,9 +1156,11 @@ int cli_sweep(const proto_opts *o)
   int rc = sw_prepare(x);
   if (rc != PROTO_EXIT_OK)
     goto out;
-  /* The ASan engines abort on a report, so the worker sees a signal and
-   * says so; the user's own settings come first, ours win. */
-  if (o->asan) {
+  /* Sanitizer engines (--asan, or a front end of the ASan build) abort
+   * on a report, so the worker sees a signal and answers for that run;
+   * the user's own settings come first, ours win.  Plain engines ignore
+   * these variables. */
+  {
     const char *names[] = {"ASAN_OPTIONS", "UBSAN_OPTIONS"};
     for (int i = 0; i < 2; i++) {
       const char *old = getenv(names[i]);

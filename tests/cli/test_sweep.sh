@@ -92,12 +92,30 @@ for cls in leak assert crash hang; do
   case $cls in
   leak) want='not back to the reference run.s levels: UDP_PCB \+1, NETCONN \+1' ;;
   assert) want='lwip assert: sweep_planted: the application asserts on an lwIP error' ;;
-  crash) want='engine killed by signal 11' ;;
+  crash) want='engine killed by signal (11|6)' ;; # 6: a sanitizer build aborts
   hang) want='^hang: virtual time limit reached' ;;
   esac
   jq -r .message <<<"$g" | grep -Eq "$want" || fail "$cls: message $(jq -r .message <<<"$g")"
 done
 ok "each class reported from a planted defect: leak (UDP_PCB +1, NETCONN +1), assert, crash (signal 11), hang; the fixture's handled variant: every run handled, exit 0"
+
+# --- --asan: the ASan build's engines, the crash with its report
+if [ -x "$B/asan/engines/board/lwipsim-engine" ]; then
+  rc=0
+  "$LWIPSIM" sweep sweep_planted --variant crash --pools HEAP --asan \
+    --json "$TMP/asan.json" >"$TMP/asan" 2>&1 || rc=$?
+  [ "$rc" = 1 ] || fail "--asan: exit $rc: $(cat "$TMP/asan")"
+  m=$(jq -r '[.groups[] | select(.class == "crash")][0].message' "$TMP/asan.json")
+  case $m in
+  "engine killed by signal 6: ERROR: AddressSanitizer: SEGV on unknown address"*) ;;
+  *) fail "--asan: crash message $m" ;;
+  esac
+  grep -q "replay: .*/asan/lwipsim run sweep_planted --variant crash --fail mem@1" "$TMP/asan" ||
+    fail "--asan: no replay with the ASan front end: $(cat "$TMP/asan")"
+  ok "--asan: the planted crash with ASan's report (${m:0:80}...)"
+else
+  echo "skip $TEST: --asan: no ASan engines in $B/asan (make asan)"
+fi
 
 # --- shards cover the runs once
 "$LWIPSIM" sweep board_ping --variant default --shard 2/3 --json "$TMP/s2.json" >/dev/null 2>&1 || true
