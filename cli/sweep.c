@@ -751,8 +751,22 @@ static void sw_crash_frame(const sw_ctx *x, const char *spec, char *out,
       break;
     }
   }
-  if (!out[0] && what)
+  if (!out[0] && what && strncmp(what, "runtime error: ", 15) == 0) {
+    /* UBSan: "/x/src/core/tcp.c:123:5: runtime error: ..." */
+    const char *ls = what;
+    while (ls > err && ls[-1] != '\n')
+      ls--;
+    char loc[400], sp[200];
+    snprintf(loc, sizeof loc, "%.*s", (int)(what - ls), ls);
+    loc[strcspn(loc, " ")] = 0;
+    size_t n = strlen(loc);
+    if (n && loc[n - 1] == ':')
+      loc[n - 1] = 0;
+    sw_short_path(loc, sp, sizeof sp);
+    snprintf(out, len, "%.*s at %s", (int)strcspn(what, "\n"), what, sp);
+  } else if (!out[0] && what) {
     snprintf(out, len, "%.*s", (int)strcspn(what, "\n"), what);
+  }
   free(err);
 }
 
