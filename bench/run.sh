@@ -12,7 +12,8 @@
 #   4. a summary against the targets;
 #   5. time to first reproduction of select_close_race leak-2.0, sim
 #      against free-running threads (bench/select_close_race.sh), then
-#      explore, suite and memory (bench/explore_bench.sh) and the narrow
+#      explore, suite and memory (bench/explore_bench.sh), sweep
+#      throughput and sizes (bench/sweep_bench.sh) and the narrow
 #      windows, sim against free-running threads (bench/narrow_windows.sh);
 #   6. TCP throughput over TAP into lwiperf against a plain TAP read loop
 #      (bench/tap_bench.sh; root only).
@@ -138,6 +139,9 @@ bench/select_close_race.sh "$B"
 # ------------------------------------------------------------------
 section "explore, suite and memory (P1 distributions, P2, P5, P6)"
 bench/explore_bench.sh "$B"
+
+section "sweep: runs/s with 1 and 2 jobs, and each variant's sweep size"
+bench/sweep_bench.sh "$B"
 
 # ------------------------------------------------------------------
 section "P1 narrow windows: runs to the first reproduction, sim vs free-running"

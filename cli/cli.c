@@ -132,6 +132,10 @@ int cli_frontend(int argc, char **argv, const sim_catalog *cat,
     return cli_explore(&o);
   case PROTO_CMD_REPLAY:
     return cli_replay(&o, cat);
+  case PROTO_CMD_SWEEP:
+    return cli_sweep(&o);
+  case PROTO_CMD_MERGE:
+    return cli_merge(&o);
   }
   return PROTO_EXIT_USAGE;
 }

@@ -23,6 +23,10 @@ int cli_suite(const proto_opts *o, const sim_catalog *cat);
 int cli_explore(const proto_opts *o);
 /* replay F.pcapng */
 int cli_replay(const proto_opts *o, const sim_catalog *cat);
+/* sweep SCENARIO (sweep.c): every allocation fails once. */
+int cli_sweep(const proto_opts *o);
+/* merge F.json... (merge.c): explore or sweep shards as one summary. */
+int cli_merge(const proto_opts *o);
 /* Fails early on an output file that cannot be written (creates and
  * removes PATH.tmp): 0, or -1 with "lwipsim: cannot write PATH: ..." on
  * stderr. */
@@ -85,6 +89,17 @@ int cli_result_parse(const char *text, cli_result *res);
 /* The same for the last line of an engine's output (suite). */
 int cli_result_parse_last(const char *out, cli_result *res);
 void cli_result_free(cli_result *res);
+
+/* sweep.c's summary, a JSON object (what sweep --json writes), shared
+ * with merge.c: printed, as JUnit (one testcase per pool), written to a
+ * file (F.tmp renamed; -1 said on stderr); groups in print order. */
+void cli_sweep_print(struct json_t *s, const char *how);
+int cli_sweep_junit(struct json_t *s, const char *path);
+int cli_summary_write(struct json_t *s, const char *path);
+void cli_sweep_sort_groups(struct json_t *groups);
+/* explore.c: a failure's class key, its verdict and its message with
+ * every number as '#' (merge.c groups explore shards' failures by it). */
+void cli_explore_key(sim_verdict v, const char *msg, char *key, size_t len);
 
 /* What the front end reads of the text form (replay): the digest, and
  * whether the engine saw the run diverge from the recording. */

@@ -44,6 +44,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "sys_arch_version.h"
 
 #define XP_QUEUE 8          /* seeds in flight per worker */
 #define XP_MAX_CLASSES 64   /* distinct failures kept */
@@ -264,7 +265,7 @@ static void xp_feed(xp_ctx *x, xp_worker *w, bool stopping)
 /* ------------------------------------------------------------------ */
 /* results                                                             */
 
-static void xp_key(sim_verdict v, const char *msg, char *key, size_t len)
+void cli_explore_key(sim_verdict v, const char *msg, char *key, size_t len)
 {
   size_t k = (size_t)snprintf(key, len, "%s: ", sim_verdict_name(v));
   for (const char *p = msg; *p && k + 1 < len; p++) {
@@ -289,7 +290,7 @@ static void xp_class_add(xp_ctx *x, sim_verdict v, const char *message,
                          uint64_t seed)
 {
   char key[sizeof x->classes[0].key];
-  xp_key(v, message, key, sizeof key);
+  cli_explore_key(v, message, key, sizeof key);
   xp_class *c = NULL;
   for (int i = 0; i < x->nclasses; i++)
     if (strcmp(x->classes[i].key, key) == 0)
@@ -464,7 +465,7 @@ static bool xp_same(char **argv, const xp_class *c)
     return false;
   if ((res.r.have & need) == need) {
     char key[sizeof c->key];
-    xp_key(res.r.verdict, res.r.message, key, sizeof key);
+    cli_explore_key(res.r.verdict, res.r.message, key, sizeof key);
     same = strcmp(key, c->key) == 0;
   }
   cli_result_free(&res);
@@ -805,6 +806,16 @@ static int xp_write_json(const xp_ctx *x, const char *status, double wall,
       (json_int_t)o->shard_index, "shards", (json_int_t)o->shard_count,
       "runs_done", (json_int_t)x->done, "status", status, "wall_s", wall,
       "counts", counts, "failures", fails);
+  /* What `lwipsim merge` checks shards against each other by. */
+  char engine[PATH_MAX], build[24] = "?", e2[600];
+  if (cli_engine_find(o->var->profile, engine, sizeof engine, e2,
+                      sizeof e2) == 0)
+    proto_build_id(engine, build, sizeof build);
+  json_object_set_new(j, "command", json_string("explore"));
+  json_object_set_new(j, "expected",
+                      json_string(sim_verdict_name(o->expect.expected)));
+  json_object_set_new(j, "lwip", json_string(sys_arch_lwip_version()));
+  json_object_set_new(j, "build", json_string(build));
   if (o->policy == SIM_POLICY_PCT) {
     double p, r;
     xp_bound(x, &p, &r);

@@ -16,9 +16,12 @@
  * a change is reported once even when an ISR's free nests inside an
  * allocation.
  */
+#define _GNU_SOURCE /* dl_iterate_phdr */
 #include "sys_arch_mem.h"
 
+#include <execinfo.h>
 #include <inttypes.h>
+#include <link.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -75,6 +78,9 @@ static struct {
 static int sys_arch_mem_nfails;
 static unsigned sys_arch_mem_fired;
 static void (*sys_arch_mem_fail_hook)(const char *note);
+#define SYS_ARCH_MEM_SITE_MAX 6
+static uint64_t sys_arch_mem_site[SYS_ARCH_MEM_SITE_MAX];
+static int sys_arch_mem_nsite;
 static sys_arch_heap_failure sys_arch_mem_heap_fail;
 
 static bool sys_arch_mem_present(int i)
@@ -161,8 +167,65 @@ unsigned sys_arch_mem_fails_fired(void)
   return sys_arch_mem_fired;
 }
 
-/* Counts one allocation from `target`; true if it is to fail. */
-static bool sys_arch_mem_count_alloc(int target)
+/* The executable's load bias (0 unless it is PIE): its first entry. */
+static int sys_arch_mem_bias_cb(struct dl_phdr_info *info, size_t size,
+                                void *data)
+{
+  (void)size;
+  *(uintptr_t *)data = (uintptr_t)info->dlpi_addr;
+  return 1;
+}
+
+/* Keeps where the first injected failure was asked for: the frames from
+ * `ra` (the wrapper's return address, in lwIP) outwards. */
+static void sys_arch_mem_keep_site(void *ra)
+{
+  if (sys_arch_mem_nsite)
+    return;
+  void *frames[SYS_ARCH_MEM_SITE_MAX + 8];
+  int n = backtrace(frames, (int)(sizeof frames / sizeof frames[0]));
+  int from = 0;
+  while (from < n && frames[from] != ra)
+    from++;
+  if (from == n) { /* not found (no unwind tables): the call alone */
+    frames[0] = ra;
+    from = 0;
+    n = 1;
+  }
+  uintptr_t bias = 0;
+  dl_iterate_phdr(sys_arch_mem_bias_cb, &bias);
+  for (int i = from; i < n && sys_arch_mem_nsite < SYS_ARCH_MEM_SITE_MAX; i++)
+    sys_arch_mem_site[sys_arch_mem_nsite++] =
+        (uint64_t)((uintptr_t)frames[i] - bias);
+}
+
+int sys_arch_mem_fail_site(uint64_t *addrs, int max)
+{
+  int n = sys_arch_mem_nsite < max ? sys_arch_mem_nsite : max;
+  memcpy(addrs, sys_arch_mem_site, (size_t)n * sizeof *addrs);
+  return n;
+}
+
+int64_t sys_arch_mem_allocs(int i)
+{
+  if (i < 0 || i > SYS_ARCH_MEM_HEAP ||
+      (i < SYS_ARCH_MEM_HEAP && !sys_arch_mem_present(i)))
+    return -1;
+  return (int64_t)sys_arch_mem_counts[i].allocs;
+}
+
+int64_t sys_arch_mem_used(int i)
+{
+  if (i < 0 || i > SYS_ARCH_MEM_HEAP ||
+      (i < SYS_ARCH_MEM_HEAP && !sys_arch_mem_present(i)))
+    return -1;
+  const struct stats_mem *st = sys_arch_mem_stats(i);
+  return st ? (int64_t)st->used : 0;
+}
+
+/* Counts one allocation from `target` (asked for at `ra`); true if it is
+ * to fail. */
+static bool sys_arch_mem_count_alloc(int target, void *ra)
 {
   uint64_t n = ++sys_arch_mem_counts[target].allocs;
   for (int k = 0; k < sys_arch_mem_nfails; k++) {
@@ -177,6 +240,7 @@ static bool sys_arch_mem_count_alloc(int target)
                sys_arch_mem_pool_name(target), n);
     sim_trace_event("fail", what);
     sys_arch_mem_fired++;
+    sys_arch_mem_keep_site(ra);
     snprintf(note, sizeof note, "lwipsim --fail: %s in %s", what,
              sim_trace_label());
     if (sys_arch_mem_fail_hook)
@@ -424,7 +488,8 @@ void *__wrap_mem_trim(void *mem, mem_size_t size);
 
 void *SYS_ARCH_MEMP_MALLOC(memp_t type SYS_ARCH_MEM_LOC_ARGS)
 {
-  if ((int)type >= 0 && type < MEMP_MAX && sys_arch_mem_count_alloc(type))
+  if ((int)type >= 0 && type < MEMP_MAX &&
+      sys_arch_mem_count_alloc(type, __builtin_return_address(0)))
     return NULL;
   void *p = SYS_ARCH_MEMP_MALLOC_REAL(type SYS_ARCH_MEM_LOC);
   if ((int)type >= 0 && type < MEMP_MAX)
@@ -436,7 +501,7 @@ void *SYS_ARCH_MEMP_MALLOC_POOL(const struct memp_desc *desc
                                     SYS_ARCH_MEM_LOC_ARGS)
 {
   int i = sys_arch_mem_private_index(desc);
-  if (i >= 0 && sys_arch_mem_count_alloc(i))
+  if (i >= 0 && sys_arch_mem_count_alloc(i, __builtin_return_address(0)))
     return NULL;
   void *p = SYS_ARCH_MEMP_MALLOC_POOL_REAL(desc SYS_ARCH_MEM_LOC);
   if (i >= 0)
@@ -461,7 +526,8 @@ void __wrap_memp_free_pool(const struct memp_desc *desc, void *mem)
 
 void *__wrap_mem_malloc(mem_size_t size)
 {
-  if (sys_arch_mem_count_alloc(SYS_ARCH_MEM_HEAP))
+  if (sys_arch_mem_count_alloc(SYS_ARCH_MEM_HEAP,
+                               __builtin_return_address(0)))
     return NULL;
   void *p = __real_mem_malloc(size);
   if (!p && size)
@@ -472,7 +538,8 @@ void *__wrap_mem_malloc(mem_size_t size)
 
 void *__wrap_mem_calloc(mem_size_t count, mem_size_t size)
 {
-  if (sys_arch_mem_count_alloc(SYS_ARCH_MEM_HEAP))
+  if (sys_arch_mem_count_alloc(SYS_ARCH_MEM_HEAP,
+                               __builtin_return_address(0)))
     return NULL;
   void *p = __real_mem_calloc(count, size);
   if (!p && count && size)

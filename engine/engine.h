@@ -30,6 +30,24 @@ int engine_serve(const proto_opts *o);
 int engine_worker(proto_opts *o, const scn_impl *impl);
 
 /* ------------------------------------------------------------------ */
+/* sweep.c: what `lwipsim sweep` asks of a run                         */
+
+/* A worker's line, "SEED" or "SEED SPEC" (sweep: "1 memp:PBUF_POOL@7"):
+ * the seed, and the run's one --fail spec armed (none without SPEC).  0,
+ * or -1 with err. */
+int engine_sweep_line(proto_opts *o, char *line, uint64_t *seed, char *err,
+                      size_t errlen);
+/* run --sweep-report: the JSON result with a "sweep" object (allocations
+ * per pool and heap, their levels at the end, the failed call's site). */
+int engine_sweep_json(FILE *f, const proto_result *r);
+/* An injected failure fired (the fail hook): its site into the page the
+ * worker shares with this run's child. */
+void engine_sweep_fired(void);
+/* The worker, for a child killed by a signal: that run's site as JSON
+ * strings ("\"0x4a2f1\", ...", empty if none). */
+void engine_sweep_killed_site(char *out, size_t len);
+
+/* ------------------------------------------------------------------ */
 /* outputs.c: the files around a run                                   */
 
 /* What a run writes besides its result lines: the capture (--pcap, kept
@@ -98,6 +116,11 @@ void engine_result_fill(proto_result *r, proto_counter *counters,
                         uint64_t digest_value, double wall_ms, int code);
 /* The JSON form, one line: 0, or -1 said on stderr (nothing written). */
 int engine_result_json(FILE *f, const proto_result *r);
+/* The same in two steps: the object (NULL if it cannot be made), and one
+ * line of it (takes the reference; NULL: said on stderr, -1). */
+struct json_t;
+struct json_t *engine_result_object(const proto_result *r);
+int engine_result_print(FILE *f, struct json_t *j);
 /* The text form: counters, virtual time, divergence, verdict, digest. */
 void engine_result_text(FILE *f, const proto_result *r,
                         const char *divergence);

@@ -87,6 +87,24 @@ static json_t *engine_result_timings(const proto_timings *t, bool *ok)
 
 int engine_result_json(FILE *f, const proto_result *r)
 {
+  return engine_result_print(f, engine_result_object(r));
+}
+
+int engine_result_print(FILE *f, json_t *j)
+{
+  char *s = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+  json_decref(j);
+  if (!s) {
+    fprintf(stderr, "lwipsim: cannot build the JSON result\n");
+    return -1;
+  }
+  fprintf(f, "%s\n", s);
+  free(s);
+  return 0;
+}
+
+json_t *engine_result_object(const proto_result *r)
+{
   bool ok = true;
   json_t *j = json_object(), *counters = json_object();
   const char *strings[][2] = {
@@ -118,16 +136,11 @@ int engine_result_json(FILE *f, const proto_result *r)
     engine_result_set(j, PROTO_KEY_EXIT, json_integer(r->exit), &ok);
   }
   json_decref(counters);
-  char *s = ok && j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER)
-                    : NULL;
-  json_decref(j);
-  if (!s) {
-    fprintf(stderr, "lwipsim: cannot build the JSON result\n");
-    return -1;
+  if (!ok) {
+    json_decref(j);
+    return NULL;
   }
-  fprintf(f, "%s\n", s);
-  free(s);
-  return 0;
+  return j;
 }
 
 void engine_result_counters(FILE *f, const scn_run *run)
@@ -159,9 +172,13 @@ void engine_result_killed(FILE *f, uint64_t seed, int sig)
 {
   /* Written by hand, not by jansson: the worker is the parent of the run
    * that died and holds no result of it, only its seed and signal. */
+  char site[256];
+  engine_sweep_killed_site(site, sizeof site);
   fprintf(f, "{\"" PROTO_KEY_SEED "\": %llu, \"" PROTO_KEY_VERDICT
           "\": \"fault\", \"" PROTO_KEY_MESSAGE "\": \"engine killed by "
           "signal %d\", \"" PROTO_KEY_DIGEST "\": \"-\", \"" PROTO_KEY_EXIT
-          "\": %d}\n",
-          (unsigned long long)seed, sig, PROTO_EXIT_FAULT);
+          "\": %d%s%s%s}\n",
+          (unsigned long long)seed, sig, PROTO_EXIT_FAULT,
+          site[0] ? ", \"sweep\": {\"site\": [" : "", site,
+          site[0] ? "]}" : "");
 }

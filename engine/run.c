@@ -95,6 +95,7 @@ static pcapio_writer *engine_fail_capture;
 
 static void engine_fail_note(const char *note)
 {
+  engine_sweep_fired();
   if (engine_fail_capture)
     pcapio_note_next(engine_fail_capture, note);
 }
@@ -244,7 +245,9 @@ static void engine_run_print(FILE *res, const proto_opts *o,
   proto_counter counters[SCN_MAX_COUNTERS];
   char dig[24];
   engine_result_fill(&r, counters, dig, o, run, out, digest, wall_ms, code);
-  if (o->json)
+  if (o->sweep_report)
+    engine_sweep_json(res, &r);
+  else if (o->json)
     engine_result_json(res, &r);
   else
     engine_result_text(res, &r, divergence);

@@ -22,14 +22,15 @@
 
 int engine_worker(proto_opts *o, const scn_impl *impl)
 {
-  char line[64];
+  char line[160]; /* "SEED" or, from sweep, "SEED SPEC" */
   o->json = true;
   signal(SIGPIPE, SIG_IGN);
   while (fgets(line, sizeof line, stdin)) {
     uint64_t seed;
     line[strcspn(line, "\n")] = 0;
-    if (proto_parse_seed(line, &seed) != 0) {
-      fprintf(stderr, "lwipsim: worker: bad seed line '%s'\n", line);
+    char err[512];
+    if (engine_sweep_line(o, line, &seed, err, sizeof err) != 0) {
+      fprintf(stderr, "lwipsim: %s\n", err);
       return PROTO_EXIT_USAGE;
     }
     fflush(NULL);

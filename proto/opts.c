@@ -113,6 +113,31 @@ static const char proto_usage_text[] =
     "there\n"
     "                             (default: schedules/ next to lwipsim)\n"
     "      --no-shrink            write no schedules\n"
+    "  sweep SCENARIO [--variant V] [options]\n"
+    "                             every allocation fails once: a reference "
+    "run\n"
+    "                             counts each pool's and the heap's "
+    "allocations,\n"
+    "                             then one run per (pool, N) fails the Nth; "
+    "each\n"
+    "                             run is handled, leak, assert, crash or "
+    "hang\n"
+    "      --pools A,B            only these pools (lwIP's names; HEAP: the "
+    "heap)\n"
+    "      --jobs N, --shard I/N, --time-limit S, --seed S, --link-mbps N\n"
+    "                             as for explore (--shard: the I-th of N "
+    "blocks\n"
+    "                             of the (pool, N) runs)\n"
+    "      --asan                 run the ASan+UBSan build's engines "
+    "(asan/)\n"
+    "      --json F, --junit F    the summary as JSON; JUnit XML, one "
+    "testcase\n"
+    "                             per pool\n"
+    "  merge F.json... [--json G]\n"
+    "                             the summaries of the shards of one "
+    "explore or\n"
+    "                             one sweep as one run would have printed "
+    "them\n"
     "  serve --tap NAME [--ip A.B.C.D/LEN] [--config SCENARIO:VARIANT] "
     "[--pcap F]\n"
     "                             the board live on TAP device NAME "
@@ -181,6 +206,7 @@ typedef struct {
 #define EXPLORE PROTO_CMD_BIT(PROTO_CMD_EXPLORE)
 #define SERVE PROTO_CMD_BIT(PROTO_CMD_SERVE)
 #define REPLAY PROTO_CMD_BIT(PROTO_CMD_REPLAY)
+#define SWEEP PROTO_CMD_BIT(PROTO_CMD_SWEEP)
 #define LIST PROTO_CMD_BIT(PROTO_CMD_LIST)
 #define OPTS(field) PROTO_TO_OPTS, offsetof(proto_opts, field)
 #define TEXT(field) PROTO_TO_TEXT, offsetof(proto_text, field)
@@ -189,8 +215,8 @@ typedef struct {
  * and record-schedule are engine-internal: the front end passes them to
  * the engines it starts. */
 static const proto_opt proto_opt_table[] = {
-    {"variant", true, RUN | EXPLORE, TEXT(variant)},
-    {"seed", true, RUN | EXPLORE, TEXT(seed)},
+    {"variant", true, RUN | EXPLORE | SWEEP, TEXT(variant)},
+    {"seed", true, RUN | EXPLORE | SWEEP, TEXT(seed)},
     {"policy", true, RUN | EXPLORE, TEXT(policy)},
     {"trace", true, RUN | SERVE, OPTS(trace_path)},
     {"pcap", true, RUN | SERVE | REPLAY, OPTS(pcap_path)},
@@ -198,10 +224,10 @@ static const proto_opt proto_opt_table[] = {
     {"mirror-tap", true, RUN, OPTS(mirror_tap)},
     {"report", true, RUN | REPLAY, OPTS(report_path)},
     {"check-trace", true, RUN, OPTS(check_trace)},
-    {"json", false, RUN | EXPLORE, PROTO_TO_JSON, 0},
+    {"json", false, RUN | EXPLORE | SWEEP, PROTO_TO_JSON, 0},
     {"verbose", false, RUN | SERVE, OPTS(verbose)},
-    {"junit", true, SUITE, OPTS(junit_path)},
-    {"jobs", true, SUITE | EXPLORE, TEXT(jobs)},
+    {"junit", true, SUITE | SWEEP, OPTS(junit_path)},
+    {"jobs", true, SUITE | EXPLORE | SWEEP, TEXT(jobs)},
     {"runs", true, EXPLORE, TEXT(runs)},
     {"tap", true, SERVE, OPTS(tap_name)},
     {"ip", true, SERVE, TEXT(ip)},
@@ -211,21 +237,24 @@ static const proto_opt proto_opt_table[] = {
     {"depth", true, RUN | EXPLORE, TEXT(depth)},
     {"steps", true, RUN | EXPLORE, TEXT(steps)},
     {"worker", false, RUN, OPTS(worker)},
-    {"shard", true, EXPLORE, TEXT(shard)},
-    {"time-limit", true, EXPLORE, TEXT(time_limit)},
+    {"shard", true, EXPLORE | SWEEP, TEXT(shard)},
+    {"time-limit", true, EXPLORE | SWEEP, TEXT(time_limit)},
     {"schedule", true, RUN, OPTS(schedule_path)},
     {"record-schedule", true, RUN, OPTS(record_schedule)},
     {"schedule-dir", true, EXPLORE, OPTS(schedule_dir)},
     {"no-shrink", false, EXPLORE, OPTS(no_shrink)},
-    {"link-mbps", true, RUN | EXPLORE, TEXT(link)},
+    {"link-mbps", true, RUN | EXPLORE | SWEEP, TEXT(link)},
     {"fail", true, RUN, PROTO_TO_FAIL, 0},
     {"names", false, LIST, OPTS(names_only)},
+    {"pools", true, SWEEP, OPTS(pools)},
+    {"asan", false, SWEEP, OPTS(asan)},
+    {"sweep-report", false, RUN, OPTS(sweep_report)},
 };
 
 #define PROTO_NOPTS (sizeof proto_opt_table / sizeof proto_opt_table[0])
 /* The commands whose words getopt reads; list and replay take fixed
  * words (proto_parse_list, proto_parse_replay). */
-#define PROTO_GETOPT_CMDS (RUN | SUITE | EXPLORE | SERVE)
+#define PROTO_GETOPT_CMDS (RUN | SUITE | EXPLORE | SERVE | SWEEP)
 /* getopt's value for table entry i (above any character it returns). */
 #define PROTO_OPT_VAL(i) (0x100 + (int)(i))
 
@@ -296,13 +325,13 @@ static int proto_opt_apply(const proto_opt *d, int argc, char **argv,
     o->nfails++;
     return 0;
   case PROTO_TO_JSON:
-    if (o->cmd != PROTO_CMD_EXPLORE) {
+    if (o->cmd != PROTO_CMD_EXPLORE && o->cmd != PROTO_CMD_SWEEP) {
       o->json = true;
       return 0;
     }
-    /* explore --json F: the summary as a JSON file */
+    /* explore and sweep --json F: the summary as a JSON file */
     if (optind >= argc || !*argv[optind] || argv[optind][0] == '-') {
-      snprintf(err, errlen, "explore --json needs a file name");
+      snprintf(err, errlen, "%s --json needs a file name", argv[0]);
       return -1;
     }
     o->explore_json = argv[optind++];
@@ -492,6 +521,9 @@ static int proto_check_serve(int argc, char **argv, const sim_catalog *cat,
   return 0;
 }
 
+static int proto_check_shard(proto_opts *o, const proto_text *t, char *err,
+                             size_t errlen);
+
 /* explore's own: --runs (required), --shard and --time-limit. */
 static int proto_check_explore(proto_opts *o, const proto_text *t, char *err,
                                size_t errlen)
@@ -503,6 +535,13 @@ static int proto_check_explore(proto_opts *o, const proto_text *t, char *err,
   if (proto_count(t->runs, "runs", 100000000, "1 to 100000000", &o->runs,
                   err, errlen) != 0)
     return -1;
+  return proto_check_shard(o, t, err, errlen);
+}
+
+/* explore's and sweep's --shard I/N and --time-limit. */
+static int proto_check_shard(proto_opts *o, const proto_text *t, char *err,
+                             size_t errlen)
+{
   const char *shard = t->shard;
   if (shard) {
     unsigned long long i, n;
@@ -653,6 +692,14 @@ static int proto_parse_options(int argc, char **argv, const sim_catalog *cat,
     if (proto_check_explore(o, &t, err, errlen) != 0)
       return -1;
     break;
+  case PROTO_CMD_SWEEP:
+    if (proto_check_shard(o, &t, err, errlen) != 0)
+      return -1;
+    if (o->pools && !*o->pools) {
+      snprintf(err, errlen, "--pools needs pool names (A,B,...)");
+      return -1;
+    }
+    break;
   default:
     break;
   }
@@ -717,6 +764,39 @@ static int proto_parse_replay(int argc, char **argv, const sim_catalog *cat,
   return 0;
 }
 
+/* merge F.json... [--json G]: the files are argv's own words. */
+static int proto_parse_merge(int argc, char **argv, const sim_catalog *cat,
+                             proto_opts *o, char *err, size_t errlen)
+{
+  (void)cat;
+  o->merge_files = argv + 2;
+  for (int i = 2; i < argc; i++) {
+    if (strcmp(argv[i], "--json") == 0 && !o->explore_json && i + 1 < argc &&
+        *argv[i + 1] && argv[i + 1][0] != '-') {
+      o->explore_json = argv[++i];
+      continue;
+    }
+    if (!*argv[i] || argv[i][0] == '-') {
+      snprintf(err, errlen, "merge takes summary files and --json G once: "
+               "lwipsim merge F.json... [--json G.json] ('%s')", argv[i]);
+      return -1;
+    }
+    argv[2 + o->nmerge++] = argv[i];
+  }
+  if (o->nmerge == 0) {
+    snprintf(err, errlen, "merge needs the --json summaries of explore or "
+             "sweep shards: lwipsim merge F.json... [--json G.json]");
+    return -1;
+  }
+  for (int i = 0; i < o->nmerge; i++)
+    if (o->explore_json && strcmp(o->merge_files[i], o->explore_json) == 0) {
+      snprintf(err, errlen, "--json %s would overwrite a summary being "
+               "merged", o->explore_json);
+      return -1;
+    }
+  return 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* the commands                                                        */
 
@@ -746,6 +826,8 @@ static const struct {
     {"suite", PROTO_CMD_SUITE, proto_parse_run},
     {"explore", PROTO_CMD_EXPLORE, proto_parse_run},
     {"serve", PROTO_CMD_SERVE, proto_parse_run},
+    {"sweep", PROTO_CMD_SWEEP, proto_parse_run},
+    {"merge", PROTO_CMD_MERGE, proto_parse_merge},
 };
 
 static int proto_parse_args(int argc, char **argv, const sim_catalog *cat,

@@ -26,7 +26,9 @@ typedef enum {
   PROTO_CMD_SUITE,
   PROTO_CMD_EXPLORE,
   PROTO_CMD_SERVE,
-  PROTO_CMD_REPLAY
+  PROTO_CMD_REPLAY,
+  PROTO_CMD_SWEEP,
+  PROTO_CMD_MERGE
 } proto_cmd;
 
 #define PROTO_CMD_BIT(c) (1u << (c))
@@ -78,6 +80,14 @@ typedef struct {
   int prefix;                /* --ip /len, default 24 */
   const char *profile;       /* serve: from --config, default "board" */
   const char *replay_path;   /* replay FILE; engine: serve --replay FILE */
+  /* sweep and merge */
+  const char *pools;         /* sweep --pools A,B (NULL: every pool) */
+  bool asan;                 /* sweep --asan: the ASan build's engines */
+  bool sweep_report;         /* run --sweep-report (engine-internal): the
+                                JSON result adds allocation counts, pool
+                                levels and the failed call's site */
+  char **merge_files;        /* merge F.json...: argv's words */
+  int nmerge;
 } proto_opts;
 
 /* Exit codes of the design. */

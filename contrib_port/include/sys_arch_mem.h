@@ -80,4 +80,17 @@ typedef struct {
 
 const sys_arch_heap_failure *sys_arch_mem_last_heap_failure(void);
 
+/* For `lwipsim sweep` (nothing here reaches the trace): allocations asked
+ * of pool `i` so far (i == sys_arch_mem_npools(): the heap), injected
+ * failures included, and its `used` count now (the heap: bytes); -1 for
+ * a pool this engine does not have. */
+int64_t sys_arch_mem_allocs(int i);
+int64_t sys_arch_mem_used(int i);
+/* Where the first injected failure was asked for: up to `max` return
+ * addresses, innermost first (the first is the lwIP call of the
+ * allocator), as link-time addresses of the executable (what addr2line
+ * takes, PIE or not); 0 when no failure fired.  One backtrace() per
+ * failure, so only runs with --fail pay for it. */
+int sys_arch_mem_fail_site(uint64_t *addrs, int max);
+
 #endif

@@ -37,6 +37,20 @@ SIM_SCENARIO(select_close_race,
               "frees a slot with select_waiting 1; next socket() asserts",
               SIM_NA_BEFORE(2, 1, 0, "lwIP 2.0.x has no lwip_poll() "
                             "(LWIP_SOCKET_POLL came with 2.1.0)")),
+  SIM_VARIANT_BY_VERSION("poll-fullduplex-fixed", "fullduplex-pollfix",
+              NOT_REPRODUCED, SCRIPT, SCR_LIMIT,
+              "poll-fullduplex's schedule with the proposed fix (bug model "
+              "in the other direction): 1,000 cycles, no slot lost, no "
+              "assertion",
+              SIM_NA_BEFORE(2, 1, 0, "lwIP 2.0.x has no lwip_poll() "
+                            "(LWIP_SOCKET_POLL came with 2.1.0)")),
+  SIM_VARIANT_BY_VERSION("select-fullduplex", "fullduplex",
+              NOT_REPRODUCED, SCRIPT, SCR_LIMIT,
+              "poll-fullduplex's engine and schedule with select() instead "
+              "of poll(): 1,000 cycles, no slot lost (upstream fixed "
+              "select's twin defect, bug #57445)",
+              SIM_NA_BEFORE(2, 1, 0, "the comparison is with "
+                            "poll-fullduplex, which 2.0.x lacks")),
   SIM_VARIANT("workaround", "board", NOT_REPRODUCED, SCRIPT, SCR_LIMIT,
               "the field bug's serialisation of select()/close(), reuse "
               "schedule, stock engine, 1,000 cycles"),

@@ -1,0 +1,151 @@
+#!/bin/bash
+# tests/cli/test_sweep.sh BUILD
+#
+# `lwipsim sweep`: every allocation of a variant fails once.  Checks a
+# sweep of board_ping (whole) and of udp_loopback (three small pools)
+# against their known-good expectation on lwIP 2.1.3 (counts per class,
+# the groups and their call sites); that each class can be reported, with
+# the planted defects of sweep_planted (one per variant, reached only
+# through an lwIP error); that --jobs 1 and 2 agree; that a group's replay
+# command reproduces it; --junit; that --sweep-report leaves the digest
+# alone; and bad input (one line, exit 2).
+. "$(dirname "$0")/lib.sh"
+
+# jq's view of a summary without what differs between runs of it
+norm() { jq -S 'del(.wall_s, .jobs)' "$1"; }
+lwip=$("$LWIPSIM" --version | sed -n 's/.*(lwIP \(.*\))/\1/p')
+
+# --- board_ping, every pool: the known-good expectation (2.1.3)
+rc=0
+start=$(date +%s%N)
+"$LWIPSIM" sweep board_ping --variant default --jobs 2 --json "$TMP/bp.json" \
+  --junit "$TMP/bp.xml" >"$TMP/bp" 2>&1 || rc=$?
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+[ "$rc" = 1 ] || fail "board_ping: exit $rc (want 1: not every run handled): $(cat "$TMP/bp")"
+counts=$(jq -c .counts "$TMP/bp.json")
+runs=$(jq .runs_done "$TMP/bp.json")
+if [ "$lwip" = 2.1.3 ]; then
+  [ "$counts" = '{"handled":43,"leak":12,"assert":2,"crash":1,"hang":0}' ] ||
+    fail "board_ping: classes $counts: $(cat "$TMP/bp")"
+  [ "$runs" = 58 ] || fail "board_ping: $runs runs, want 58"
+  # the EMAC model's deferred TX free loses the pbuf when the callback
+  # message cannot be allocated; SYS_TIMEOUT has lwIP's own assertion
+  grep -q '^  1. TCPIP_MSG_API at src/api/tcpip.c:[0-9]* (tcpip_try_callback) < tapif/emac.c:[0-9]* (emac_tx_isr): 12 runs, lowest N 2$' "$TMP/bp" ||
+    fail "board_ping: no leak group at emac_tx_isr: $(cat "$TMP/bp")"
+  grep -q 'lwip assert: sys_timeout: timeout != NULL, pool MEMP_SYS_TIMEOUT is empty at src/core/timeouts.c' "$TMP/bp" ||
+    fail "board_ping: no SYS_TIMEOUT assertion: $(cat "$TMP/bp")"
+  grep -q 'HEAP +80 bytes' "$TMP/bp" || fail "board_ping: the leak names no pool and count"
+fi
+xmllint --noout "$TMP/bp.xml" || fail "board_ping: --junit is not XML"
+[ "$(grep -c '<testcase ' "$TMP/bp.xml")" = "$(jq '.pools | length' "$TMP/bp.json")" ] ||
+  fail "board_ping: not one testcase per pool: $(cat "$TMP/bp.xml")"
+grep -q '<failure message="allocation failures not handled">leak at ' "$TMP/bp.xml" ||
+  fail "board_ping: the JUnit file has no leak failure"
+ok "board_ping: $runs runs in $ms ms (2 jobs): $counts as expected; sites resolved; JUnit one testcase per pool"
+
+# --- --jobs 1 gives the same summary
+"$LWIPSIM" sweep board_ping --variant default --jobs 1 --json "$TMP/bp1.json" >/dev/null 2>&1 || true
+diff <(norm "$TMP/bp.json") <(norm "$TMP/bp1.json") >/dev/null ||
+  fail "--jobs 1 and --jobs 2 differ: $(diff <(norm "$TMP/bp.json") <(norm "$TMP/bp1.json") | head -20)"
+ok "--jobs 1 and --jobs 2 give the same summary"
+
+# --- a group's replay command reproduces it
+cmd=$(grep -A3 '^assert:' "$TMP/bp" | sed -n 's/^ *replay: //p' | head -1)
+[ -n "$cmd" ] || fail "no replay command under assert: $(cat "$TMP/bp")"
+$cmd >"$TMP/replay" 2>&1 || true
+grep -q '^verdict: fault .*lwip assert: sys_timeout' "$TMP/replay" ||
+  fail "'$cmd' does not reproduce: $(cat "$TMP/replay")"
+ok "'$cmd' replays its group"
+
+# --- udp_loopback, three pools
+rc=0
+"$LWIPSIM" sweep udp_loopback --pools UDP_PCB,NETCONN,SYS_TIMEOUT --jobs 2 \
+  --json "$TMP/ul.json" >"$TMP/ul" 2>&1 || rc=$?
+[ "$rc" = 1 ] || fail "udp_loopback: exit $rc: $(cat "$TMP/ul")"
+counts=$(jq -c .counts "$TMP/ul.json")
+[ "$counts" = '{"handled":4,"leak":0,"assert":2,"crash":0,"hang":0}' ] ||
+  fail "udp_loopback: classes $counts: $(cat "$TMP/ul")"
+[ "$(jq -c '[.groups[] | .pool + " " + .site]' "$TMP/ul.json" | grep -o 'SYS_TIMEOUT at\|SYS_TIMEOUT src/core/timeouts.c' | wc -l)" = 2 ] ||
+  fail "udp_loopback: groups $(jq -c '.groups' "$TMP/ul.json")"
+[ "$(jq .app_errors "$TMP/ul.json")" = 4 ] ||
+  fail "udp_loopback: handled runs with an lwIP error: $(jq .app_errors "$TMP/ul.json"), want 4"
+ok "udp_loopback --pools UDP_PCB,NETCONN,SYS_TIMEOUT: $counts as expected (4 handled through an error returned to the application)"
+
+# --- each class, from sweep_planted's planted defects (--pools HEAP: the
+# application's own pbuf_alloc() is heap allocation 1 of 9)
+rc=0
+"$LWIPSIM" sweep sweep_planted --variant handled --pools HEAP --jobs 2 >"$TMP/handled" 2>&1 || rc=$?
+[ "$rc" = 0 ] || fail "handled: exit $rc: $(cat "$TMP/handled")"
+grep -q '^every run handled its failure$' "$TMP/handled" || fail "handled: $(cat "$TMP/handled")"
+for cls in leak assert crash hang; do
+  rc=0
+  "$LWIPSIM" sweep sweep_planted --variant "$cls" --pools HEAP --jobs 2 \
+    --json "$TMP/$cls.json" >"$TMP/$cls" 2>&1 || rc=$?
+  [ "$rc" = 1 ] || fail "$cls: exit $rc: $(cat "$TMP/$cls")"
+  g=$(jq -c --arg c "$cls" '[.groups[] | select(.class == $c and .lowest_n == 1)][0]' "$TMP/$cls.json")
+  [ "$g" != null ] || fail "$cls: no $cls group at N 1: $(cat "$TMP/$cls")"
+  case $(jq -r .site <<<"$g") in
+  "src/core/pbuf.c:"*" (pbuf_alloc) < sweep_planted/sweep_planted.c:"*" (sp_app)") ;;
+  *) fail "$cls: site $(jq -r .site <<<"$g")" ;;
+  esac
+  want=
+  case $cls in
+  leak) want='not back to the reference run.s levels: UDP_PCB \+1, NETCONN \+1' ;;
+  assert) want='lwip assert: sweep_planted: the application asserts on an lwIP error' ;;
+  crash) want='engine killed by signal (11|6)' ;; # 6: a sanitizer build aborts
+  hang) want='^hang: virtual time limit reached' ;;
+  esac
+  jq -r .message <<<"$g" | grep -Eq "$want" || fail "$cls: message $(jq -r .message <<<"$g")"
+done
+ok "each class reported from a planted defect: leak (UDP_PCB +1, NETCONN +1), assert, crash (signal 11), hang; the fixture's handled variant: every run handled, exit 0"
+
+# --- --asan: the ASan build's engines, the crash with its report
+if [ -x "$B/asan/engines/board/lwipsim-engine" ]; then
+  rc=0
+  "$LWIPSIM" sweep sweep_planted --variant crash --pools HEAP --asan \
+    --json "$TMP/asan.json" >"$TMP/asan" 2>&1 || rc=$?
+  [ "$rc" = 1 ] || fail "--asan: exit $rc: $(cat "$TMP/asan")"
+  m=$(jq -r '[.groups[] | select(.class == "crash")][0].message' "$TMP/asan.json")
+  case $m in
+  "engine killed by signal 6: ERROR: AddressSanitizer: SEGV on unknown address"* | \
+    "engine killed by signal 6: runtime error: member access within null pointer"*"sweep_planted/sweep_planted.c:"*) ;;
+  *) fail "--asan: crash message $m" ;;
+  esac
+  grep -q "replay: .*/asan/lwipsim run sweep_planted --variant crash --fail mem@1" "$TMP/asan" ||
+    fail "--asan: no replay with the ASan front end: $(cat "$TMP/asan")"
+  ok "--asan: the planted crash with the sanitizer report (${m:0:80}...)"
+else
+  echo "skip $TEST: --asan: no ASan engines in $B/asan (make asan)"
+fi
+
+# --- shards cover the runs once
+"$LWIPSIM" sweep board_ping --variant default --shard 2/3 --json "$TMP/s2.json" >/dev/null 2>&1 || true
+[ "$(jq -c '[.first_run, .last_run, .total_runs]' "$TMP/s2.json")" = "[20,38,58]" ] ||
+  fail "--shard 2/3: $(jq -c '[.first_run, .last_run, .total_runs]' "$TMP/s2.json")"
+ok "--shard 2/3 of 58 runs takes runs 20..38"
+
+# --- --sweep-report adds nothing to the trace
+d1=$("$LWIPSIM" run udp_loopback | sed -n 's/^digest: //p')
+d2=$("$LWIPSIM" run udp_loopback --json --sweep-report | jq -r .digest)
+[ "$d1" = "$d2" ] || fail "--sweep-report changes the digest: $d1 $d2"
+ok "--sweep-report leaves the digest alone ($d1)"
+
+# --- bad input: one line, exit 2, no file
+bad() {
+  local want=$1; shift
+  rc=0
+  "$LWIPSIM" "$@" >"$TMP/out" 2>"$TMP/err" || rc=$?
+  [ "$rc" = 2 ] || fail "$*: exit $rc"
+  [ "$(wc -l <"$TMP/err")" = 1 ] || fail "$*: $(cat "$TMP/err")"
+  grep -q "^lwipsim: $want" "$TMP/err" || fail "$*: $(cat "$TMP/err")"
+  [ ! -e "$TMP/bad.json" ] || fail "$*: wrote its --json file"
+}
+bad "--pools: this profile has no pool 'NOPE'; pools: UDP_PCB" \
+  sweep udp_loopback --pools NOPE --json "$TMP/bad.json"
+bad "bad --shard '3/2'" sweep udp_loopback --shard 3/2
+bad "the reference run of select_close_race/reuse-assert did not end normally (assert: " \
+  sweep select_close_race --variant reuse-assert --json "$TMP/bad.json"
+bad "sweep --json needs a file name" sweep udp_loopback --json
+bad "sweep does not take option '--runs'" sweep udp_loopback --runs 3
+bad "sweep needs a scenario name" sweep
+ok "bad --pools, --shard, --json, options, a reference run that asserts: one line, exit 2, no file"
