@@ -148,10 +148,13 @@ $(LIBPROTO): $(PROTO_OBJS)
 # compiled against one FreeRTOSConfig.h: $(call RTOS_template,NAME,DIR,
 # CFLAGS) builds them with DIR's config into $(B)/obj/rtos-NAME/ and names
 # the objects RTOS_OBJS_NAME (a board project passes its own folder).
-RTOS_SRCS := $(wildcard rtos/freertos/*.c rtos/cmsis_rtos2/*.c)
+# RTOS_CMSIS_OBJS_NAME adds the CMSIS-RTOS2 layer (configMAX_PRIORITIES 56).
+RTOS_FR_SRCS := $(wildcard rtos/freertos/*.c)
+RTOS_CMSIS_SRCS := $(wildcard rtos/cmsis_rtos2/*.c)
 rtos_inc = -Isim -Irtos/freertos -Irtos/cmsis_rtos2 -I$(1)
 define RTOS_template
-RTOS_OBJS_$(1) := $$(patsubst rtos/%.c,$(B)/obj/rtos-$(1)/%.o,$(RTOS_SRCS))
+RTOS_OBJS_$(1) := $$(patsubst rtos/%.c,$(B)/obj/rtos-$(1)/%.o,$(RTOS_FR_SRCS))
+RTOS_CMSIS_OBJS_$(1) := $$(patsubst rtos/%.c,$(B)/obj/rtos-$(1)/%.o,$(RTOS_CMSIS_SRCS))
 $(B)/obj/rtos-$(1)/%.o: rtos/%.c
 	@mkdir -p $$(@D)
 	$$(call say,CC,$$@)$(CC) $(OUR_CFLAGS) $(3) $$(call rtos_inc,$(2)) -c $$< -o $$@
@@ -445,7 +448,11 @@ $(B)/tests/test_freertos_100hz.o: tests/unit/test_freertos.c
 	@mkdir -p $(@D)
 	$(call say,CC,$@)$(CC) $(TEST_CFLAGS) -DTEST_TICK_HZ=100 $(call rtos_inc,$(RTOS_TEST_CFG)) $(TEST_INC) -c $< -o $@
 
-$(B)/tests/test_freertos $(B)/tests/test_cmsis_rtos2: $(B)/tests/%: $(B)/tests/%.o $(RTOS_OBJS_test1000) $(LIBSIM)
+$(B)/tests/test_freertos: $(B)/tests/test_freertos.o $(RTOS_OBJS_test1000) $(LIBSIM)
+	$(call say,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka $(LIBS)
+
+$(B)/tests/test_cmsis_rtos2: $(B)/tests/test_cmsis_rtos2.o $(RTOS_CMSIS_OBJS_test1000) \
+    $(RTOS_OBJS_test1000) $(LIBSIM)
 	$(call say,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka $(LIBS)
 
 $(B)/tests/test_freertos_100hz: $(B)/tests/test_freertos_100hz.o $(RTOS_OBJS_test100) $(LIBSIM)

@@ -210,9 +210,13 @@ static void fr_task_entry(void *arg)
 
 static void fr_start_task(TaskHandle_t t)
 {
+  /* Locked: the handle must know its thread before the task can run (a
+   * higher-priority task runs as soon as the lock goes). */
+  sim_sched_lock();
   t->th = sim_thread_create(t->name, (int)t->prio, fr_task_entry, t);
   if (t->start_suspended)
     sim_thread_suspend(t->th);
+  sim_sched_unlock();
 }
 
 static TaskHandle_t fr_create(const char *call, TaskFunction_t fn,

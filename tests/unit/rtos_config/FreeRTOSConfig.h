@@ -16,7 +16,7 @@
 #define configUSE_TICK_HOOK 0
 #define configCPU_CLOCK_HZ ((unsigned long)168000000)
 #define configTICK_RATE_HZ ((TickType_t)TEST_TICK_HZ)
-#define configMAX_PRIORITIES (7)
+#define configMAX_PRIORITIES (56) /* the CMSIS-RTOS2 layer needs 56 */
 #define configMINIMAL_STACK_SIZE ((uint16_t)128)
 #define configTOTAL_HEAP_SIZE ((size_t)(32 * 1024))
 #define configMAX_TASK_NAME_LEN (16)
@@ -32,7 +32,7 @@
 #define configSUPPORT_STATIC_ALLOCATION 0
 
 #define configUSE_TIMERS 1
-#define configTIMER_TASK_PRIORITY (5)
+#define configTIMER_TASK_PRIORITY (50)
 #define configTIMER_QUEUE_LENGTH 10
 #define configTIMER_TASK_STACK_DEPTH (configMINIMAL_STACK_SIZE * 2)
 
