@@ -477,11 +477,27 @@ osStatus_t osTimerDelete(osTimerId_t timer_id)
 /* ------------------------------------------------------------------ */
 /* event flags                                                         */
 
+/* A thread waiting on event flags: osEventFlagsSet decides, at the
+ * moment it sets them, which waiters are satisfied and with what value,
+ * and clears what they asked to clear only after all were considered. */
+typedef struct cm_efwait {
+  uint32_t flags, options, result;
+  bool done;
+  struct cm_efwait *next;
+} cm_efwait;
+
 typedef struct {
   uint32_t flags;
   sim_waitlist *w;
   const char *name;
+  cm_efwait *waiters; /* in arrival order */
 } cm_evflags;
+
+static bool cm_ef_match(uint32_t have, uint32_t want, uint32_t options)
+{
+  return (options & osFlagsWaitAll) ? (have & want) == want
+                                    : (have & want) != 0;
+}
 
 osEventFlagsId_t osEventFlagsNew(const osEventFlagsAttr_t *attr)
 {
@@ -508,13 +524,23 @@ uint32_t osEventFlagsSet(osEventFlagsId_t ef_id, uint32_t flags)
     return osFlagsErrorParameter;
   cm_evflags *e = ef_id;
   e->flags |= flags;
-  uint32_t now = e->flags;
-  /* Every waiter re-checks its own condition. */
-  bool woke = false;
-  while (sim_waitlist_wake(e->w))
-    woke = true;
-  if (woke)
+  uint32_t now = e->flags, clear = 0;
+  bool any = false;
+  for (cm_efwait *w = e->waiters; w; w = w->next)
+    if (!w->done && cm_ef_match(now, w->flags, w->options)) {
+      w->done = true;
+      w->result = now;
+      if (!(w->options & osFlagsNoClear))
+        clear |= w->flags;
+      any = true;
+    }
+  e->flags &= ~clear;
+  if (any) {
+    /* Every waiter looks at its own record; the others wait again. */
+    while (sim_waitlist_wake(e->w)) {
+    }
     sim_resched();
+  }
   return now;
 }
 
@@ -543,25 +569,29 @@ uint32_t osEventFlagsWait(osEventFlagsId_t ef_id, uint32_t flags,
   if (cm_isr() && timeout != 0)
     return osFlagsErrorParameter;
   cm_evflags *e = ef_id;
-  uint64_t deadline = cm_isr() ? 0 : fr_wait_deadline(cm_ticks(timeout));
-  for (;;) {
-    uint32_t v = e->flags;
-    bool ok = (options & osFlagsWaitAll) ? (v & flags) == flags
-                                         : (v & flags) != 0;
-    if (ok) {
-      if (!(options & osFlagsNoClear))
-        e->flags &= ~flags;
-      return v;
-    }
-    if (timeout == 0)
-      return osFlagsErrorResource;
-    uint64_t left = fr_left(deadline);
-    if (left == 0)
-      return osFlagsErrorTimeout;
-    if (sim_sched_lock_depth())
-      fr_fault("osEventFlagsWait called with the kernel locked");
-    (void)sim_waitlist_block(e->w, "flags wait", left);
+  uint32_t v = e->flags;
+  if (cm_ef_match(v, flags, options)) {
+    if (!(options & osFlagsNoClear))
+      e->flags &= ~flags;
+    return v;
   }
+  if (timeout == 0)
+    return osFlagsErrorResource;
+  if (sim_sched_lock_depth())
+    fr_fault("osEventFlagsWait called with the kernel locked");
+  cm_efwait me = {flags, options, 0, false, NULL};
+  cm_efwait **pp = &e->waiters;
+  while (*pp)
+    pp = &(*pp)->next;
+  *pp = &me;
+  uint64_t deadline = fr_wait_deadline(cm_ticks(timeout));
+  uint64_t left;
+  while (!me.done && (left = fr_left(deadline)) > 0)
+    (void)sim_waitlist_block(e->w, "flags wait", left);
+  for (pp = &e->waiters; *pp != &me; pp = &(*pp)->next) {
+  }
+  *pp = me.next;
+  return me.done ? me.result : osFlagsErrorTimeout;
 }
 
 osStatus_t osEventFlagsDelete(osEventFlagsId_t ef_id)

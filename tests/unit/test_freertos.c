@@ -242,7 +242,8 @@ static void recursive_main(void *arg)
   wait_tasks(1);
   for (int i = 0; i < 3; i++)
     note(T, "g%d=%ld", i, (long)xSemaphoreGiveRecursive(mtx));
-  note(T, "g3=%ld holder=%s", (long)xSemaphoreGiveRecursive(mtx),
+  BaseType_t rc = xSemaphoreGiveRecursive(mtx);
+  note(T, "g3=%ld holder=%s", (long)rc,
        xSemaphoreGetMutexHolder(mtx) ? "set" : "none");
 }
 
@@ -419,8 +420,8 @@ static void isr_queue(void *arg)
   BaseType_t woken = pdFALSE;
   int v = 42;
   note(T, "isr:send=%ld", (long)xQueueSendFromISR(q, &v, &woken));
-  note(T, "isr:send=%ld woken=%ld", (long)xQueueSendFromISR(q, &v, &woken),
-       (long)woken);
+  BaseType_t rc = xQueueSendFromISR(q, &v, &woken);
+  note(T, "isr:send=%ld woken=%ld", (long)rc, (long)woken);
   portYIELD_FROM_ISR(woken);
 }
 
