@@ -761,6 +761,110 @@ static void test_critical_and_suspend_all(void **state)
                               "resumed=1");
 }
 
+static void disable_main(void *arg)
+{
+  (void)arg;
+  int irq = sim_irq_register("c", 1, crit_isr, NULL);
+  start();
+  taskDISABLE_INTERRUPTS();
+  taskDISABLE_INTERRUPTS();
+  sim_irq_raise(irq);
+  sim_point("disabled");
+  note(T, "off");
+  taskENABLE_INTERRUPTS();
+  note(T, "on");
+  UBaseType_t s = taskENTER_CRITICAL_FROM_ISR();
+  sim_irq_raise(irq);
+  sim_point("masked");
+  note(T, "saved=%lu", (unsigned long)s);
+  taskEXIT_CRITICAL_FROM_ISR(s);
+  note(T, "end");
+}
+
+/* FreeRTOS API reference: taskDISABLE_INTERRUPTS (does not nest: one
+ * taskENABLE_INTERRUPTS enables), taskENTER_CRITICAL_FROM_ISR */
+static void test_disable_interrupts(void **state)
+{
+  go(*state, disable_main);
+  assert_normal_end(*state);
+  assert_string_equal(T->log, "off isr on saved=0 isr end");
+}
+
+static TimerHandle_t isr_tmr;
+
+static void isr_timer_cb(TimerHandle_t t)
+{
+  (void)t;
+  note(T, "cb@%lu", (unsigned long)xTaskGetTickCount());
+}
+
+static void isr_start_timer(void *arg)
+{
+  (void)arg;
+  BaseType_t woken = pdFALSE;
+  BaseType_t rc = xTimerStartFromISR(isr_tmr, &woken);
+  note(T, "isr:start=%ld woken=%ld", (long)rc, (long)woken);
+  portYIELD_FROM_ISR(woken);
+}
+
+static void timer_isr_main(void *arg)
+{
+  (void)arg;
+  isr_tmr = xTimerCreate("once", 3, pdFALSE, NULL, isr_timer_cb);
+  start();
+  int irq = sim_irq_register("t", 1, isr_start_timer, NULL);
+  vTaskDelay(2);
+  sim_irq_raise(irq);
+  sim_point("raised");
+  vTaskDelay(10);
+  note(T, "active=%ld", (long)xTimerIsTimerActive(isr_tmr));
+}
+
+/* FreeRTOS API reference: xTimerStartFromISR (the command wakes the
+ * timer service task; a one-shot timer runs once, period from the tick
+ * of the command) */
+static void test_timer_from_isr(void **state)
+{
+  go(*state, timer_isr_main);
+  assert_normal_end(*state);
+  assert_string_equal(T->log, "isr:start=1 woken=1 cb@5 active=0");
+}
+
+static void deleted_waiter(void *arg)
+{
+  (void)arg;
+  xSemaphoreTake(sem, portMAX_DELAY);
+  note(T, "never");
+}
+
+static void delete_blocked_main(void *arg)
+{
+  (void)arg;
+  TaskHandle_t h;
+  sem = xSemaphoreCreateBinary();
+  xTaskCreate(deleted_waiter, "w", 256, NULL, 1, &h);
+  start();
+  vTaskDelay(1);
+  note(T, "state=%d", (int)eTaskGetState(h));
+  size_t before = xPortGetFreeHeapSize();
+  vTaskDelete(h);
+  note(T, "state=%d freed=%d", (int)eTaskGetState(h),
+       xPortGetFreeHeapSize() > before);
+  xSemaphoreGive(sem);
+  vTaskDelay(1);
+  vSemaphoreDelete(sem);
+  note(T, "deleted");
+}
+
+/* FreeRTOS API reference: vTaskDelete (a task deleted while blocked
+ * leaves the object's wait list; its stack and TCB go back to the heap) */
+static void test_delete_blocked_task(void **state)
+{
+  go(*state, delete_blocked_main);
+  assert_normal_end(*state);
+  assert_string_equal(T->log, "state=2 state=4 freed=1 deleted");
+}
+
 /* ------------------------------------------------------------------ */
 /* heap                                                                */
 
@@ -1012,6 +1116,9 @@ int main(void)
       HARNESS_TEST(test_tls_and_static),
       HARNESS_TEST(test_notifications),
       HARNESS_TEST(test_critical_and_suspend_all),
+      HARNESS_TEST(test_disable_interrupts),
+      HARNESS_TEST(test_timer_from_isr),
+      HARNESS_TEST(test_delete_blocked_task),
       HARNESS_TEST(test_heap_first_fit_coalescing),
       HARNESS_TEST(test_heap_isr_free_is_reentry),
       HARNESS_TEST(test_heap_deferred_free_is_clean),
