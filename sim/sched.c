@@ -952,6 +952,9 @@ int sim__block(sim_obj *o, sim_waitq *q, const char *what,
   if (S.mask_depth)
     sim__fault("thread %s blocks (%s %s#%u) with interrupts masked",
                cur->name, what, o->kind, o->seq);
+  if (S.lock_depth)
+    sim__fault("thread %s blocks (%s %s#%u) with the scheduler locked",
+               cur->name, what, o->kind, o->seq);
   if (o->seq)
     sched_trace("block", "%s %s#%u", what, o->kind, o->seq);
   else
