@@ -144,6 +144,22 @@ $(B)/obj/%.a:
 $(LIBSIM): $(SIM_OBJS)
 $(LIBPROTO): $(PROTO_OBJS)
 
+# rtos/: the FreeRTOS and CMSIS-RTOS2 APIs on the core (docs/rtos-apis.md),
+# compiled against one FreeRTOSConfig.h: $(call RTOS_template,NAME,DIR,
+# CFLAGS) builds them with DIR's config into $(B)/obj/rtos-NAME/ and names
+# the objects RTOS_OBJS_NAME (a board project passes its own folder).
+# RTOS_CMSIS_OBJS_NAME adds the CMSIS-RTOS2 layer (configMAX_PRIORITIES 56).
+RTOS_FR_SRCS := $(wildcard rtos/freertos/*.c)
+RTOS_CMSIS_SRCS := $(wildcard rtos/cmsis_rtos2/*.c)
+rtos_inc = -Isim -Irtos/freertos -Irtos/cmsis_rtos2 -I$(1)
+define RTOS_template
+RTOS_OBJS_$(1) := $$(patsubst rtos/%.c,$(B)/obj/rtos-$(1)/%.o,$(RTOS_FR_SRCS))
+RTOS_CMSIS_OBJS_$(1) := $$(patsubst rtos/%.c,$(B)/obj/rtos-$(1)/%.o,$(RTOS_CMSIS_SRCS))
+$(B)/obj/rtos-$(1)/%.o: rtos/%.c
+	@mkdir -p $$(@D)
+	$$(call say,CC,$$@)$(CC) $(OUR_CFLAGS) $(3) $$(call rtos_inc,$(2)) -c $$< -o $$@
+endef
+
 # ------------------------------------------------------------------
 # generated registry of scenarios (one folder each)
 
@@ -424,6 +440,31 @@ $(B)/tests/test_bugmodel.o: tests/unit/test_bugmodel.c
 
 $(B)/tests/test_bugmodel: $(B)/tests/test_bugmodel.o $(B)/obj/bugmodel/bugmodel.o
 	$(call say,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka
+
+# The RTOS layers' tests, on tests/unit/rtos_config/FreeRTOSConfig.h at
+# 1000 Hz; test_freertos_100hz is test_freertos.c again at 100 Hz ticks.
+RTOS_TEST_CFG := tests/unit/rtos_config
+$(eval $(call RTOS_template,test1000,$(RTOS_TEST_CFG),))
+$(eval $(call RTOS_template,test100,$(RTOS_TEST_CFG),-DTEST_TICK_HZ=100))
+UNIT_TESTS += $(B)/tests/test_freertos_100hz
+
+$(B)/tests/test_freertos.o $(B)/tests/test_cmsis_rtos2.o: $(B)/tests/%.o: tests/unit/%.c
+	@mkdir -p $(@D)
+	$(call say,CC,$@)$(CC) $(TEST_CFLAGS) $(call rtos_inc,$(RTOS_TEST_CFG)) $(TEST_INC) -c $< -o $@
+
+$(B)/tests/test_freertos_100hz.o: tests/unit/test_freertos.c
+	@mkdir -p $(@D)
+	$(call say,CC,$@)$(CC) $(TEST_CFLAGS) -DTEST_TICK_HZ=100 $(call rtos_inc,$(RTOS_TEST_CFG)) $(TEST_INC) -c $< -o $@
+
+$(B)/tests/test_freertos: $(B)/tests/test_freertos.o $(RTOS_OBJS_test1000) $(LIBSIM)
+	$(call say,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka $(LIBS)
+
+$(B)/tests/test_cmsis_rtos2: $(B)/tests/test_cmsis_rtos2.o $(RTOS_CMSIS_OBJS_test1000) \
+    $(RTOS_OBJS_test1000) $(LIBSIM)
+	$(call say,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka $(LIBS)
+
+$(B)/tests/test_freertos_100hz: $(B)/tests/test_freertos_100hz.o $(RTOS_OBJS_test100) $(LIBSIM)
+	$(call say,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka $(LIBS)
 
 ifneq ($(wildcard $(LWIP)/src/core/init.c),)
 unit-tests: $(UNIT_TESTS)

@@ -24,13 +24,29 @@
 
 static sim_obj *sim_obj_head;     /* newest first */
 static unsigned sim_obj_seq[3];   /* sem, mutex, mbox */
+/* Other kinds (the RTOS layers' wait lists: "queue", "notify", ...) are
+ * numbered each on its own too, in the order they first appear. */
+#define SIM_OBJ_KINDS 16
+static const char *sim_obj_kinds[SIM_OBJ_KINDS];
+static unsigned sim_obj_kseq[SIM_OBJ_KINDS];
+
+static unsigned *obj_counter(const char *kind)
+{
+  if (!strcmp(kind, "sem") || !strcmp(kind, "mutex") || !strcmp(kind, "mbox"))
+    return &sim_obj_seq[kind[1] == 'e' ? 0 : kind[1] == 'u' ? 1 : 2];
+  int i = 0;
+  while (i < SIM_OBJ_KINDS - 1 && sim_obj_kinds[i] &&
+         strcmp(sim_obj_kinds[i], kind) != 0)
+    i++;
+  sim_obj_kinds[i] = kind; /* the last slot is shared when all are taken */
+  return &sim_obj_kseq[i];
+}
 
 void sim__obj_init(sim_obj *o, const char *kind, const char *creator,
                    void (*destroy)(sim_obj *o))
 {
-  int k = kind[1] == 'e' ? 0 : kind[1] == 'u' ? 1 : 2; /* sem mutex mbox */
   o->kind = kind;
-  o->seq = ++sim_obj_seq[k];
+  o->seq = ++*obj_counter(kind);
   o->name[0] = 0;
   snprintf(o->creator, sizeof o->creator, "%s", creator);
   o->created_us = sim_clock_now_us();
@@ -79,6 +95,8 @@ void sim__obj_forget(void)
 {
   sim_obj_head = NULL;
   memset(sim_obj_seq, 0, sizeof sim_obj_seq);
+  memset(sim_obj_kinds, 0, sizeof sim_obj_kinds);
+  memset(sim_obj_kseq, 0, sizeof sim_obj_kseq);
 }
 
 void sim__obj_free_live(void)

@@ -50,6 +50,7 @@
 #include "sim_clock.h"
 #include "sim_prng.h"
 #include "sim_priv.h"
+#include "sim_rtos.h"
 #include "sim_trace.h"
 
 #define SIM_DEFAULT_TIME_LIMIT_US (3600ull * 1000000ull)
@@ -93,6 +94,7 @@ struct sim_thread {
                               decisions taken while it was current */
   unsigned mutexes_held;
   void *tls[SIM_TLS_SLOTS];
+  bool suspended;          /* sim_thread_suspend (sim_rtos.h) */
 };
 
 enum { TM_THREAD, TM_IRQ, TM_CALL };
@@ -142,6 +144,7 @@ static struct {
   const char *isr_label;
   char isr_label_buf[40];
   unsigned mask_depth;
+  unsigned lock_depth; /* sim_sched_lock (sim_rtos.h) */
   bool resched_pending;
   /* script steps and IRQ pins */
   sim_match *matches;
@@ -358,7 +361,7 @@ static void sched_switch(sim_thread *cur, sim_thread *next, const char *why)
 
 static bool sched_runnable(const sim_thread *t)
 {
-  return t->state == TS_READY && !t->held;
+  return t->state == TS_READY && !t->held && !t->suspended;
 }
 
 /* Best ready thread by priority, FIFO among equals (rtos, script). */
@@ -622,12 +625,12 @@ static void sched_reschedule(sim_thread *cur, const char *why)
 /* At a point where `cur` runs: switch if the policy says so. */
 static void sched_decide(sim_thread *cur, const char *why)
 {
-  if (S.mask_depth || S.in_isr || S.end != SIM_END_NONE) {
+  if (S.mask_depth || S.lock_depth || S.in_isr || S.end != SIM_END_NONE) {
     S.resched_pending = true;
     return;
   }
   S.resched_pending = false;
-  sim_thread *next = sched_pick(cur, !cur->held);
+  sim_thread *next = sched_pick(cur, !cur->held && !cur->suspended);
   if (next == cur)
     return;
   cur->state = TS_READY;
@@ -971,6 +974,9 @@ int sim__block(sim_obj *o, sim_waitq *q, const char *what,
   if (S.mask_depth)
     sim__fault("thread %s blocks (%s %s#%u) with interrupts masked",
                cur->name, what, o->kind, o->seq);
+  if (S.lock_depth)
+    sim__fault("thread %s blocks (%s %s#%u) with the scheduler locked",
+               cur->name, what, o->kind, o->seq);
   if (o->seq)
     sched_trace("block", "%s %s#%u", what, o->kind, o->seq);
   else
@@ -1224,7 +1230,8 @@ static void sched_deadlock_summary(sim_end end)
     } else if (t->state == TS_BLOCKED) {
       snprintf(what, sizeof what, "waits (%s)", t->wait_what);
     } else {
-      snprintf(what, sizeof what, "%s", t->held ? "held by script" : "ready");
+      snprintf(what, sizeof what, "%s",
+               t->held ? "held by script" : t->suspended ? "suspended" : "ready");
     }
     pos += (size_t)snprintf(r + pos, len - pos, "%s %s [prio %d] %s at %s",
                             pos > head ? ";" : "", t->name, t->prio, what,
@@ -1470,6 +1477,146 @@ void sim_sched_fini(void)
   /* Objects nobody freed (lwIP keeps its mailboxes for ever). */
   sim__obj_free_live();
   memset(&S, 0, sizeof S);
+}
+
+/* ------------------------------------------------------------------ */
+/* RTOS kernel hooks (sim_rtos.h: rtos/ builds its kernels on these)   */
+
+/* Takes blocked `t` off its wait queue and drops its timeout. */
+static void sched_unwait(sim_thread *t, int rc)
+{
+  if (t->wait_q) {
+    sim_thread **pp = &t->wait_q->head;
+    while (*pp && *pp != t)
+      pp = &(*pp)->wnext;
+    if (*pp)
+      *pp = t->wnext;
+  }
+  t->wnext = NULL;
+  t->timer_gen++;
+  timer_cancel(t);
+  t->wake_rc = rc;
+}
+
+sim_thread *sim__waitq_best(const sim_waitq *q)
+{
+  sim_thread *best = NULL;
+  for (sim_thread *t = q->head; t; t = t->wnext)
+    if (!best || t->prio > best->prio ||
+        (t->prio == best->prio && t->wait_seq < best->wait_seq))
+      best = t;
+  return best;
+}
+
+void sim_thread_set_prio(sim_thread *t, int prio)
+{
+  if (t->prio == prio && t->base_prio == prio)
+    return;
+  sched_trace("prio", "%s %d -> %d", t->name, t->prio, prio);
+  t->prio = t->base_prio = prio;
+  sim__resched();
+}
+
+void sim_thread_suspend(sim_thread *t)
+{
+  if (t->suspended || t->state == TS_DONE)
+    return;
+  t->suspended = true;
+  sched_trace("suspend", "%s", t->name);
+  if (t->state == TS_BLOCKED) {
+    sched_unwait(t, SIM_ESUSPENDED);
+    t->state = TS_READY;
+    t->ready_seq = ++S.ready_counter;
+  }
+  if (t == S.current && t->state == TS_RUNNING && !S.in_isr)
+    sched_decide(t, "suspend");
+}
+
+void sim_thread_resume(sim_thread *t)
+{
+  if (!t->suspended)
+    return;
+  t->suspended = false;
+  sched_trace("resume", "%s", t->name);
+  if (t->state == TS_READY)
+    t->ready_seq = ++S.ready_counter;
+  sim__resched();
+}
+
+bool sim_thread_is_suspended(const sim_thread *t)
+{
+  return t->suspended;
+}
+
+sim_tstate_info sim_thread_state(const sim_thread *t)
+{
+  if (t->state == TS_DONE)
+    return SIM_TSTATE_DONE;
+  if (t->suspended)
+    return SIM_TSTATE_SUSPENDED;
+  return t->state == TS_RUNNING   ? SIM_TSTATE_RUNNING
+         : t->state == TS_BLOCKED ? SIM_TSTATE_BLOCKED
+                                  : SIM_TSTATE_READY;
+}
+
+void sim_thread_kill(sim_thread *t)
+{
+  if (t->state == TS_DONE)
+    return;
+  if (t == S.current && S.in_isr)
+    sim__fault("thread %s ended from interrupt context %s", t->name,
+               S.isr_label);
+  if (t == S.current) {
+    sched_run_tls_dtors(t);
+    sched_trace("exit", "%s", t->name);
+    t->state = TS_DONE;
+    sched_reschedule(t, "exit");
+    sched_park_forever(t);
+  }
+  if (t->state == TS_BLOCKED)
+    sched_unwait(t, -1);
+  sched_run_tls_dtors(t);
+  sched_trace("exit", "%s", t->name);
+  t->state = TS_DONE;
+}
+
+void sim_yield(void)
+{
+  sim_point_silent("yield");
+  sim_thread *cur = S.current;
+  if (!cur || S.in_isr || cur->state != TS_RUNNING || S.end != SIM_END_NONE)
+    return;
+  if (S.mask_depth || S.lock_depth) {
+    S.resched_pending = true;
+    return;
+  }
+  /* Behind every ready thread of its priority, as an RTOS yield. */
+  cur->state = TS_READY;
+  cur->ready_seq = ++S.ready_counter;
+  sched_reschedule(cur, "yield");
+}
+
+uint64_t sim_switch_count(void)
+{
+  return S.switches;
+}
+
+void sim_sched_lock(void)
+{
+  S.lock_depth++;
+}
+
+void sim_sched_unlock(void)
+{
+  if (S.lock_depth == 0)
+    sim__fault("scheduler unlocked more often than locked");
+  if (--S.lock_depth == 0 && S.resched_pending && !S.mask_depth && !S.in_isr)
+    sim__resched();
+}
+
+unsigned sim_sched_lock_depth(void)
+{
+  return S.lock_depth;
 }
 
 /* ------------------------------------------------------------------ */

@@ -153,6 +153,8 @@ int sim__block(sim_obj *o, sim_waitq *q, const char *what,
                uint64_t timeout_us);
 /* Makes the best waiter of q ready; returns it, or NULL if none. */
 sim_thread *sim__wake_one(sim_waitq *q);
+/* The waiter sim__wake_one would pick, left waiting (NULL: none). */
+sim_thread *sim__waitq_best(const sim_waitq *q);
 /* After threads were made ready: the policy may switch here (deferred while
  * in an ISR or with interrupts masked). */
 void sim__resched(void);
