@@ -532,3 +532,6 @@ clean:
 
 # Free-running engines for benchmarks (same scenario code, OS scheduler).
 -include bench/free.mk
+
+# The MAC device's test; board projects (make BOARD=DIR).
+include boards.mk
