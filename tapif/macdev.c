@@ -43,6 +43,9 @@ typedef struct {
   bool own; /* the DMA's until done_at */
 } macdev_tx_desc;
 
+struct macdev;
+static struct macdev *macdev_the_board; /* macdev_board() */
+
 struct macdev {
   macdev_config cfg;
   tapif_wire *wire;
@@ -404,6 +407,8 @@ void macdev_free(macdev *d)
 {
   if (!d)
     return;
+  if (macdev_the_board == d)
+    macdev_the_board = NULL;
   free(d->rx);
   free(d->tx);
   free(d);
@@ -427,4 +432,14 @@ unsigned macdev_tx_ring(const macdev *d)
 const macdev_stats *macdev_get_stats(const macdev *d)
 {
   return &d->st;
+}
+
+macdev *macdev_board(void)
+{
+  return macdev_the_board;
+}
+
+void macdev_set_board(macdev *d)
+{
+  macdev_the_board = d;
 }

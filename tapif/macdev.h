@@ -158,4 +158,10 @@ void macdev_note_next_tx(macdev *d, const char *note);
 
 const macdev_stats *macdev_get_stats(const macdev *d);
 
+/* The board's device, for a board project's own driver: set by the
+ * board's bring-up (scn_board_up_user) before the board's entry runs;
+ * NULL before. */
+macdev *macdev_board(void);
+void macdev_set_board(macdev *d);
+
 #endif
