@@ -337,6 +337,7 @@ const emac_stats *emac_get_stats(emac *e)
   e->st.rx_drop_no_pbuf = d->rx_drop_no_buf;
   e->st.rx_drop_link_down = d->rx_drop_link_down;
   e->st.rx_drop_oversize = d->rx_drop_oversize;
+  e->st.rx_drop_runt = d->rx_drop_runt;
   return &e->st;
 }
 

@@ -66,6 +66,7 @@ typedef struct {
   uint64_t rx_drop_queue_full; /* netif->input refused (tcpip mbox full) */
   uint64_t rx_drop_link_down;  /* cable pulled */
   uint64_t rx_drop_oversize;   /* longer than a descriptor buffer */
+  uint64_t rx_drop_runt;       /* shorter than an Ethernet header */
   uint64_t tx_frames;          /* put on the wire */
   uint64_t tx_drop_link_down;
   uint64_t tx_drop_no_desc;    /* every TX descriptor still in flight */

@@ -214,6 +214,9 @@ static const char *macdev_rx_frame(void *node, const uint8_t *frame,
   if (!d->link) {
     d->st.rx_drop_link_down++;
     why = "rx dropped: link down";
+  } else if (len < 14) {
+    d->st.rx_drop_runt++;
+    why = "rx dropped: runt";
   } else if (len > d->cfg.max_frame ||
              (r->own == MACDEV_RX_DMA && len > r->cap)) {
     d->st.rx_drop_oversize++;

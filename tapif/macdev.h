@@ -91,6 +91,7 @@ typedef struct {
   uint64_t rx_frames;          /* written into an RX descriptor */
   uint64_t rx_drop_link_down;  /* cable pulled */
   uint64_t rx_drop_oversize;   /* longer than max_frame or the buffer */
+  uint64_t rx_drop_runt;       /* shorter than an Ethernet header (14) */
   uint64_t rx_drop_no_desc;    /* head descriptor holds an untaken frame */
   uint64_t rx_drop_no_buf;     /* head descriptor taken, not given back */
   uint64_t tx_frames;          /* put on the wire */

@@ -143,8 +143,11 @@ static void rx_body(void *arg)
   macdev_rx_give(M.dev, 1, &one, 1);
   md_send(1000, 1); /* longer than the descriptor's buffer */
   sim_sleep_us(1000);
-  note(st, "oversize=%llu rx=%llu", (unsigned long long)s->rx_drop_oversize,
-       (unsigned long long)s->rx_frames);
+  md_send(10, 1); /* shorter than a header: a runt */
+  sim_sleep_us(1000);
+  note(st, "oversize=%llu runt=%llu rx=%llu",
+       (unsigned long long)s->rx_drop_oversize,
+       (unsigned long long)s->rx_drop_runt, (unsigned long long)s->rx_frames);
   md_down();
 }
 
@@ -156,7 +159,7 @@ static void test_rx_descriptor_ownership_and_drops(void **state)
   assert_string_equal(st->log,
       "owned0=0 segs=-3 nobuf=1 give=0,0 again=1 take=0 rx=2 nodesc=1 take0=1000 "
       "bytes=1,1 take0again=0 nobuf=2 take1=60 give0=0 owned0=0 take0=60 "
-      "oversize=1 rx=3");
+      "oversize=1 runt=1 rx=3");
 }
 
 /* TX: the descriptor is the DMA's until the frame has left at link speed;
