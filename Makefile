@@ -582,10 +582,13 @@ bench: all $(patsubst bench/%.c,$(B)/bench/%,$(wildcard bench/*.c))
 clean:
 	rm -rf build
 
--include $(shell find $(B) -name '*.d' -type f -not -path '*/apt/*' 2>/dev/null)
+-include $(shell find $(B) -name '*.d' -type f -not -path '*/apt/*' -not -path '*/boards/*' 2>/dev/null)
 
 # lwIP peer nodes: a second lwIP instance with its globals renamed.
 -include peers/lwip/peer.mk
 
 # Free-running engines for benchmarks (same scenario code, OS scheduler).
 -include bench/free.mk
+
+# The MAC device's test; board projects (make BOARD=DIR).
+include boards.mk

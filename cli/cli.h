@@ -20,6 +20,12 @@ int cli_frontend(int argc, char **argv, const sim_catalog *cat,
 /* suite and explore: run engines as child processes, up to o->jobs at a
  * time, and report. */
 int cli_suite(const proto_opts *o, const sim_catalog *cat);
+/* `--board DIR|NAME` anywhere in the words: takes it out and execs the
+  * board's front end (board.c).  -1: no --board; -2: it names
+ * `self_board`, this front end's own board (the option taken out of
+ * argv and *argc); else the
+ * exit code of a failure (a line on stderr). */
+int cli_board_dispatch(int *argc, char **argv, const char *self_board);
 int cli_explore(const proto_opts *o);
 /* replay F.pcapng */
 int cli_replay(const proto_opts *o, const sim_catalog *cat);

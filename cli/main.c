@@ -9,7 +9,18 @@
  * (build/gen/scn_catalog.c). */
 extern const sim_catalog scn_catalog;
 
+/* A board project's front end (build/boards/<name>/lwipsim) is built
+ * with LWIPSIM_BOARD, its name, over the board's catalogue. */
+#ifdef LWIPSIM_BOARD
+#define CLI_SELF_BOARD LWIPSIM_BOARD
+#else
+#define CLI_SELF_BOARD NULL
+#endif
+
 int main(int argc, char **argv)
 {
+  int code = cli_board_dispatch(&argc, argv, CLI_SELF_BOARD);
+  if (code >= 0)
+    return code;
   return cli_frontend(argc, argv, &scn_catalog, sys_arch_lwip_version());
 }

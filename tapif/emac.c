@@ -1,23 +1,25 @@
 /*
- * emac.c - the board's EMAC model and driver (see emac.h for the shape).
+ * emac.c - lwIP's reference driver for the board's MAC device (macdev.h),
+ * an ordinary client of the device, in the shape of a typical MCU
+ * `ethernetif.c` (see emac.h).
  *
- * Contexts.  Frames arrive from the wire in event context (the "DMA"): the
- * receive function copies into the descriptor at rx_head and raises the RX
- * IRQ; it never allocates.  The RX ISR only gives the RX semaphore.  The RX
- * task (a sim thread) hands full descriptors to netif->input in ring order
- * and refills them from PBUF_POOL.  low_level_output runs wherever lwIP
- * sends (tcpip_thread, or an application thread holding the core lock); the
- * TX-complete IRQ fires when the frame has left at link speed and releases
- * the descriptor's pbuf reference, in the ISR or deferred, by configuration.
+ * Contexts.  The RX ISR reads and clears the device's RX status bits and
+ * gives the RX semaphore.  The RX task (a sim thread) takes filled
+ * descriptors in ring order, passes their pbufs to netif->input and gives
+ * each descriptor a fresh PBUF_POOL pbuf (its segments are the DMA's
+ * scatter list); a descriptor whose refill failed stays the driver's and
+ * is retried.  low_level_output runs wherever lwIP sends (tcpip_thread, or
+ * an application thread holding the core lock): it keeps a reference to
+ * the pbuf, hands its segments to a TX descriptor (the DMA gathers them)
+ * and the TX-complete ISR releases the reference once the device has given
+ * the descriptor back, in the ISR or deferred, by configuration.  The PHY
+ * task polls the device's link bit.
  *
- * Invariants.  A descriptor is EMPTY (has a buffer), NOBUF (refill failed)
- * or FULL (a frame waits for the RX task).  The DMA never skips a
- * descriptor: a FULL or NOBUF one at rx_head drops the frame, as a real ring
- * stalls.  Every frame lands in exactly one counter.
- *
- * Descriptors change hands between a thread and event/IRQ context only in
- * model sections (sim_model_lock): nothing under the deterministic
- * scheduler, the interrupt mask on free-running threads.
+ * Invariants.  rx_p[i] is the pbuf whose segments descriptor i holds, or
+ * NULL when a refill failed; tx_p[i] is the pbuf of a frame handed to
+ * descriptor i and not yet released.  Descriptors change hands with
+ * event/IRQ context only in model sections (sim_model_lock): nothing under
+ * the deterministic scheduler, the interrupt mask on free-running threads.
  */
 #include "emac.h"
 
@@ -34,38 +36,19 @@
 #include "sim_sched.h"
 #include "sim_trace.h"
 
-typedef enum { EMAC_RX_EMPTY, EMAC_RX_NOBUF, EMAC_RX_FULL } emac_rx_state;
-
-typedef struct {
-  struct pbuf *p;
-  uint16_t len;
-  emac_rx_state st;
-} emac_rx_desc;
-
-typedef struct {
-  struct pbuf *p;
-  uint64_t done_at;
-  bool busy;
-} emac_tx_desc;
-
 struct emac {
   emac_config cfg;
-  tapif_wire *wire;
-  int port;
-  char name[16];
+  macdev *dev;
   struct netif *netif;
-  emac_rx_desc *rx;
-  unsigned rx_head, rx_tail;
-  emac_tx_desc *tx;
+  struct pbuf **rx_p;
+  unsigned rx_tail;
+  struct pbuf **tx_p;
   unsigned tx_head, tx_tail;
-  uint64_t tx_busy_until;
+  uint8_t *tx_bounce; /* a frame of more segments than a descriptor takes */
   sys_sem_t rx_sem;
   int rx_irq, tx_irq;
-  bool cable;         /* the physical cable */
   bool link_reported; /* what the PHY task last told lwIP */
-  emac_stats st;
-  uint8_t txbuf[TAPIF_FRAME_MAX];
-  char tx_note[128]; /* for the next frame sent (emac_note_next_tx) */
+  emac_stats st;      /* the driver's counters; the device's added on read */
 };
 
 void emac_config_default(emac_config *c)
@@ -79,55 +62,82 @@ void emac_config_default(emac_config *c)
                      .cable_plugged = true};
 }
 
+/* The segments of a pbuf chain; 0 when it has more than a descriptor
+ * takes. */
+static unsigned emac_segs(struct pbuf *p, macdev_seg *seg)
+{
+  unsigned n = 0;
+  for (struct pbuf *q = p; q; q = q->next) {
+    if (q->len == 0)
+      continue;
+    if (n == MACDEV_MAX_SEGS)
+      return 0;
+    seg[n++] = (macdev_seg){q->payload, q->len};
+  }
+  return n;
+}
+
 /* ------------------------------------------------------------------ */
 /* receive                                                             */
-
-static const char *emac_rx_frame(void *node, const uint8_t *frame,
-                                 size_t len)
-{
-  emac *e = node;
-  const char *why = NULL;
-  if (!e->cable) {
-    e->st.rx_drop_link_down++;
-    why = "rx dropped: link down";
-  } else if (len > e->cfg.rx_buf) {
-    e->st.rx_drop_oversize++;
-    why = "rx dropped: oversize";
-  } else if (e->rx[e->rx_head].st == EMAC_RX_FULL) {
-    e->st.rx_drop_no_desc++;
-    why = "rx dropped: no free descriptor";
-  } else if (e->rx[e->rx_head].st == EMAC_RX_NOBUF) {
-    e->st.rx_drop_no_pbuf++;
-    why = "rx dropped: no pool pbuf";
-  }
-  if (why) {
-    sim_trace_eventf("emac", "%s (%zu bytes)", why, len);
-    return why;
-  }
-  emac_rx_desc *d = &e->rx[e->rx_head];
-  pbuf_take(d->p, frame, (u16_t)len); /* the DMA copy */
-  d->len = (uint16_t)len;
-  d->st = EMAC_RX_FULL;
-  e->rx_head = (e->rx_head + 1) % e->cfg.rx_ring;
-  sim_irq_raise(e->rx_irq);
-  return NULL;
-}
 
 static void emac_rx_isr(void *arg)
 {
   emac *e = arg;
+  macdev_irq_clear(e->dev, macdev_irq_status(e->dev) &
+                               (MACDEV_IRQ_RX | MACDEV_IRQ_RXERR));
   sys_sem_signal(&e->rx_sem);
 }
 
-static void emac_refill(emac *e, emac_rx_desc *d)
+/* Gives descriptor i a fresh pool pbuf (or leaves it the driver's). */
+static void emac_refill(emac *e, unsigned i)
 {
-  d->p = pbuf_alloc(PBUF_RAW, (u16_t)e->cfg.rx_buf, PBUF_POOL);
-  if (d->p) {
-    d->st = EMAC_RX_EMPTY;
-  } else {
-    d->st = EMAC_RX_NOBUF;
-    e->st.refill_failures++;
+  struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)e->cfg.rx_buf, PBUF_POOL);
+  macdev_seg seg[MACDEV_MAX_SEGS];
+  unsigned n = p ? emac_segs(p, seg) : 0;
+  if (p && n && macdev_rx_give(e->dev, i, seg, n) == MACDEV_OK) {
+    e->rx_p[i] = p;
+    return;
   }
+  if (p)
+    pbuf_free(p);
+  e->rx_p[i] = NULL;
+  e->st.refill_failures++;
+}
+
+/* One pass over the ring: every filled descriptor in ring order to
+ * netif->input, then the refills that failed before.  Returns the frames
+ * passed up. */
+static unsigned emac_rx_pass(emac *e)
+{
+  unsigned frames = 0;
+  for (;;) {
+    /* The descriptor changes hands with the DMA: a model section. */
+    sim_model_lock();
+    int len = macdev_rx_take(e->dev, e->rx_tail);
+    if (len <= 0) {
+      sim_model_unlock();
+      break;
+    }
+    struct pbuf *p = e->rx_p[e->rx_tail];
+    pbuf_realloc(p, (u16_t)len);
+    emac_refill(e, e->rx_tail);
+    e->rx_tail = (e->rx_tail + 1) % e->cfg.rx_ring;
+    sim_model_unlock();
+    frames++;
+    if (e->netif->input(p, e->netif) != ERR_OK) {
+      e->st.rx_drop_queue_full++;
+      sim_trace_event("emac", "rx dropped: input queue full");
+      pbuf_free(p);
+    } else {
+      e->st.rx_frames++;
+    }
+  }
+  sim_model_lock();
+  for (unsigned i = 0; i < e->cfg.rx_ring; i++)
+    if (!e->rx_p[i])
+      emac_refill(e, i);
+  sim_model_unlock();
+  return frames;
 }
 
 static void emac_rx_task(void *arg)
@@ -135,32 +145,7 @@ static void emac_rx_task(void *arg)
   emac *e = arg;
   for (;;) {
     sys_arch_sem_wait(&e->rx_sem, e->cfg.refill_retry_ms);
-    for (;;) {
-      /* The descriptor changes hands with the DMA: a model section. */
-      sim_model_lock();
-      emac_rx_desc *d = &e->rx[e->rx_tail];
-      if (d->st != EMAC_RX_FULL) {
-        sim_model_unlock();
-        break;
-      }
-      struct pbuf *p = d->p;
-      pbuf_realloc(p, d->len);
-      emac_refill(e, d);
-      e->rx_tail = (e->rx_tail + 1) % e->cfg.rx_ring;
-      sim_model_unlock();
-      if (e->netif->input(p, e->netif) != ERR_OK) {
-        e->st.rx_drop_queue_full++;
-        sim_trace_event("emac", "rx dropped: input queue full");
-        pbuf_free(p);
-      } else {
-        e->st.rx_frames++;
-      }
-    }
-    sim_model_lock();
-    for (unsigned i = 0; i < e->cfg.rx_ring; i++)
-      if (e->rx[i].st == EMAC_RX_NOBUF)
-        emac_refill(e, &e->rx[i]);
-    sim_model_unlock();
+    emac_rx_pass(e);
   }
 }
 
@@ -169,46 +154,31 @@ static void emac_rx_task(void *arg)
 
 static err_t emac_output_locked(emac *e, struct pbuf *p)
 {
-  if (!e->cable) {
+  if (!macdev_link_up(e->dev)) {
     e->st.tx_drop_link_down++;
     sim_trace_event("emac", "tx dropped: link down");
     return ERR_IF;
   }
-  emac_tx_desc *d = &e->tx[e->tx_head];
-  if (d->busy) {
+  unsigned i = e->tx_head;
+  if (e->tx_p[i] || macdev_tx_owned(e->dev, i)) {
     e->st.tx_drop_no_desc++;
     sim_trace_event("emac", "tx dropped: no free descriptor");
     return ERR_MEM;
   }
-  size_t len = pbuf_copy_partial(p, e->txbuf, sizeof e->txbuf, 0);
-  if (len < 60) { /* the MAC pads short frames, as hardware does */
-    memset(e->txbuf + len, 0, 60 - len);
-    len = 60;
+  macdev_seg seg[MACDEV_MAX_SEGS];
+  unsigned n = emac_segs(p, seg);
+  if (n == 0) { /* too many segments: through the descriptor's bounce */
+    uint8_t *b = e->tx_bounce + (size_t)i * TAPIF_FRAME_MAX;
+    seg[0] = (macdev_seg){b, pbuf_copy_partial(p, b, TAPIF_FRAME_MAX, 0)};
+    n = 1;
   }
+  if (e->cfg.tx_free == EMAC_TXFREE_ISR)
+    macdev_note_next_tx(e->dev, "tx: freed in ISR");
   pbuf_ref(p);
-  d->p = p;
-  d->busy = true;
-  /* The frame leaves at link speed (with preamble and inter-frame gap),
-   * after the frames queued before it. */
-  uint64_t now = sim_clock_now_us();
-  uint64_t start = e->tx_busy_until > now ? e->tx_busy_until : now;
-  uint64_t bits = (uint64_t)(len + 20) * 8;
-  d->done_at = start + (bits + e->cfg.link_mbps - 1) / e->cfg.link_mbps;
-  e->tx_busy_until = d->done_at;
-  e->tx_head = (e->tx_head + 1) % e->cfg.tx_ring;
-  e->st.tx_frames++;
-  const char *note =
-      e->cfg.tx_free == EMAC_TXFREE_ISR ? "tx: freed in ISR" : NULL;
-  char both[sizeof e->tx_note + 32];
-  if (e->tx_note[0]) {
-    snprintf(both, sizeof both, "%s%s%s", e->tx_note, note ? "\n" : "",
-             note ? note : "");
-    note = both;
-    e->tx_note[0] = 0;
-  }
-  tapif_wire_send(e->wire, e->port, e->txbuf, len, note);
-  if (!e->cfg.tx_irq_external)
-    sim_irq_raise_at(e->tx_irq, d->done_at);
+  e->tx_p[i] = p;
+  e->tx_head = (i + 1) % e->cfg.tx_ring;
+  if (macdev_tx_submit(e->dev, i, seg, n) == MACDEV_OK)
+    e->st.tx_frames++;
   return ERR_OK;
 }
 
@@ -226,12 +196,10 @@ static err_t emac_output(struct netif *netif, struct pbuf *p)
 static void emac_tx_isr(void *arg)
 {
   emac *e = arg;
-  uint64_t now = sim_clock_now_us();
-  while (e->tx[e->tx_tail].busy && e->tx[e->tx_tail].done_at <= now) {
-    emac_tx_desc *d = &e->tx[e->tx_tail];
-    struct pbuf *p = d->p;
-    d->p = NULL;
-    d->busy = false;
+  macdev_irq_clear(e->dev, MACDEV_IRQ_TX | MACDEV_IRQ_TXERR);
+  while (e->tx_p[e->tx_tail] && !macdev_tx_owned(e->dev, e->tx_tail)) {
+    struct pbuf *p = e->tx_p[e->tx_tail];
+    e->tx_p[e->tx_tail] = NULL;
     e->tx_tail = (e->tx_tail + 1) % e->cfg.tx_ring;
     if (e->cfg.tx_free == EMAC_TXFREE_ISR) {
       e->st.tx_freed_isr++;
@@ -261,10 +229,11 @@ static void emac_phy_task(void *arg)
 {
   emac *e = arg;
   for (;;) {
-    if (e->cable != e->link_reported) {
-      e->link_reported = e->cable;
-      sim_trace_eventf("emac", "phy: link %s", e->cable ? "up" : "down");
-      tcpip_callback(e->cable ? emac_link_up : emac_link_down, e);
+    bool up = macdev_link_up(e->dev);
+    if (up != e->link_reported) {
+      e->link_reported = up;
+      sim_trace_eventf("emac", "phy: link %s", up ? "up" : "down");
+      tcpip_callback(up ? emac_link_up : emac_link_down, e);
     }
     sim_sleep_us((uint64_t)e->cfg.phy_poll_ms * 1000u);
   }
@@ -272,24 +241,12 @@ static void emac_phy_task(void *arg)
 
 void emac_set_cable(emac *e, bool plugged)
 {
-  if (e->cable != plugged)
-    sim_trace_eventf("emac", "cable %s", plugged ? "plugged" : "pulled");
-  e->cable = plugged;
-}
-
-static void emac_cable_in(void *arg)
-{
-  emac_set_cable(arg, true);
-}
-
-static void emac_cable_out(void *arg)
-{
-  emac_set_cable(arg, false);
+  macdev_set_link(e->dev, plugged);
 }
 
 void emac_set_cable_at(emac *e, bool plugged, uint64_t t_us)
 {
-  sim_call_at(t_us, plugged ? emac_cable_in : emac_cable_out, e);
+  macdev_set_link_at(e->dev, plugged, t_us);
 }
 
 /* ------------------------------------------------------------------ */
@@ -297,21 +254,29 @@ void emac_set_cable_at(emac *e, bool plugged, uint64_t t_us)
 
 emac *emac_new(const emac_config *c, tapif_wire *wire, const char *name)
 {
+  if (c->rx_ring == 0 || c->tx_ring == 0)
+    return NULL;
   emac *e = calloc(1, sizeof *e);
   if (!e)
     return NULL;
   e->cfg = *c;
-  e->rx = calloc(c->rx_ring, sizeof *e->rx);
-  e->tx = calloc(c->tx_ring, sizeof *e->tx);
-  if (!e->rx || !e->tx || c->rx_ring == 0 || c->tx_ring == 0) {
+  e->rx_p = calloc(c->rx_ring, sizeof *e->rx_p);
+  e->tx_p = calloc(c->tx_ring, sizeof *e->tx_p);
+  e->tx_bounce = malloc((size_t)c->tx_ring * TAPIF_FRAME_MAX);
+  macdev_config dc;
+  macdev_config_default(&dc);
+  dc.rx_ring = c->rx_ring;
+  dc.tx_ring = c->tx_ring;
+  memcpy(dc.mac, c->mac, 6);
+  dc.link_mbps = c->link_mbps;
+  dc.max_frame = c->rx_buf;
+  dc.link_up = c->cable_plugged;
+  if (e->rx_p && e->tx_p && e->tx_bounce)
+    e->dev = macdev_new(&dc, wire, name);
+  if (!e->dev) {
     emac_free(e);
     return NULL;
   }
-  snprintf(e->name, sizeof e->name, "%s", name);
-  e->wire = wire;
-  e->port = tapif_wire_attach(wire, name, emac_rx_frame, e);
-  tapif_wire_set_board(wire, e->port);
-  e->cable = c->cable_plugged;
   return e;
 }
 
@@ -324,7 +289,7 @@ err_t emac_netif_init(struct netif *netif)
   netif->linkoutput = emac_output;
   netif->mtu = 1500;
   netif->hwaddr_len = ETH_HWADDR_LEN;
-  memcpy(netif->hwaddr, e->cfg.mac, ETH_HWADDR_LEN);
+  macdev_get_mac(e->dev, netif->hwaddr);
   netif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP |
                  NETIF_FLAG_ETHERNET;
   e->netif = netif;
@@ -335,17 +300,24 @@ void emac_start(emac *e, struct netif *netif)
 {
   e->netif = netif;
   sys_sem_new(&e->rx_sem, 0);
-  e->rx_irq = sim_irq_register("emac_rx", e->cfg.rx_irq_prio, emac_rx_isr, e);
-  e->tx_irq = sim_irq_register("emac_tx", e->cfg.tx_irq_prio, emac_tx_isr, e);
+  e->rx_irq = macdev_irq_attach(e->dev, MACDEV_LINE_RX, "emac_rx",
+                                e->cfg.rx_irq_prio, emac_rx_isr, e);
+  e->tx_irq = macdev_irq_attach(e->dev, MACDEV_LINE_TX, "emac_tx",
+                                e->cfg.tx_irq_prio, emac_tx_isr, e);
+  macdev_irq_enable(e->dev, MACDEV_IRQ_RX);
+  if (!e->cfg.tx_irq_external)
+    macdev_irq_enable(e->dev, MACDEV_IRQ_TX);
   for (unsigned i = 0; i < e->cfg.rx_ring; i++)
-    emac_refill(e, &e->rx[i]);
+    emac_refill(e, i);
   sys_thread_new("emac_rx", emac_rx_task, e, 0, e->cfg.rx_task_prio);
   sys_thread_new("emac_phy", emac_phy_task, e, 0, e->cfg.phy_task_prio);
 }
 
 void emac_note_next_tx(emac *e, const char *note)
 {
-  snprintf(e->tx_note, sizeof e->tx_note, "%s", note ? note : "");
+  macdev_note_next_tx(e->dev, NULL);
+  if (note)
+    macdev_note_next_tx(e->dev, note);
 }
 
 int emac_tx_irq(const emac *e)
@@ -353,8 +325,19 @@ int emac_tx_irq(const emac *e)
   return e->tx_irq;
 }
 
-const emac_stats *emac_get_stats(const emac *e)
+macdev *emac_device(const emac *e)
 {
+  return e->dev;
+}
+
+const emac_stats *emac_get_stats(emac *e)
+{
+  const macdev_stats *d = macdev_get_stats(e->dev);
+  e->st.rx_drop_no_desc = d->rx_drop_no_desc;
+  e->st.rx_drop_no_pbuf = d->rx_drop_no_buf;
+  e->st.rx_drop_link_down = d->rx_drop_link_down;
+  e->st.rx_drop_oversize = d->rx_drop_oversize;
+  e->st.rx_drop_runt = d->rx_drop_runt;
   return &e->st;
 }
 
@@ -368,7 +351,9 @@ void emac_free(emac *e)
   if (!e)
     return;
   /* The pbufs still in descriptors belong to lwIP's static pool. */
-  free(e->rx);
-  free(e->tx);
+  macdev_free(e->dev);
+  free(e->rx_p);
+  free(e->tx_p);
+  free(e->tx_bounce);
   free(e);
 }

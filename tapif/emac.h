@@ -1,6 +1,7 @@
 /*
- * emac.h - the board's Ethernet MAC and its driver, in the shape of a
- * typical MCU `ethernetif.c`:
+ * emac.h - lwipsim's reference driver for the board's MAC device
+ * (macdev.h), in the shape of a typical MCU `ethernetif.c`; an ordinary
+ * client of the device, as a firmware team's own driver is:
  *
  *   wire -> RX descriptor (preloaded PBUF_POOL pbuf, DMA copy) -> RX IRQ ->
  *   semaphore -> RX task -> netif->input (tcpip_input); refill descriptor
@@ -23,6 +24,7 @@
 #include "lwip/err.h"
 #include "lwip/netif.h"
 
+#include "macdev.h"
 #include "wire.h"
 
 typedef enum {
@@ -54,14 +56,17 @@ typedef struct {
 
 void emac_config_default(emac_config *c);
 
-/* Counters: every frame is counted exactly once in one of these. */
+/* Counters: every frame is counted exactly once in one of these (the
+ * driver's own, and the device's drops by reason). */
 typedef struct {
   uint64_t rx_frames;          /* handed to netif->input */
   uint64_t rx_drop_no_desc;    /* every descriptor full (RX task behind) */
-  uint64_t rx_drop_no_pbuf;    /* descriptor without buffer: pool empty */
+  uint64_t rx_drop_no_pbuf;    /* descriptor without buffer: the refill
+                                  found the pool empty */
   uint64_t rx_drop_queue_full; /* netif->input refused (tcpip mbox full) */
   uint64_t rx_drop_link_down;  /* cable pulled */
   uint64_t rx_drop_oversize;   /* longer than a descriptor buffer */
+  uint64_t rx_drop_runt;       /* shorter than an Ethernet header */
   uint64_t tx_frames;          /* put on the wire */
   uint64_t tx_drop_link_down;
   uint64_t tx_drop_no_desc;    /* every TX descriptor still in flight */
@@ -82,7 +87,11 @@ void emac_start(emac *e, struct netif *netif);
 /* The cable, now or at virtual time t (from any context). */
 void emac_set_cable(emac *e, bool plugged);
 void emac_set_cable_at(emac *e, bool plugged, uint64_t t_us);
-const emac_stats *emac_get_stats(const emac *e);
+/* The counters: the driver's own, and the device's drops as read now
+ * (call again for later values of those). */
+const emac_stats *emac_get_stats(emac *e);
+/* The MAC device under the driver (registers, descriptors, counters). */
+macdev *emac_device(const emac *e);
 /* The frames the board could not take in: no free descriptor, no pool
  * buffer, or netif->input refused - the drops that load causes (a pulled
  * cable and oversize frames are counted apart). */

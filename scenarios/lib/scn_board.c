@@ -16,9 +16,13 @@ static void scn_board_free(void *arg)
   scn_board *b = arg;
   if (b->run && b->wire)
     b->run->mirrored = b->wire->frames_mirrored;
-  emac_free(b->mac);
+  if (b->mac)
+    emac_free(b->mac);
+  else
+    macdev_free(b->dev);
   tapif_wire_destroy(b->wire);
   b->mac = NULL;
+  b->dev = NULL;
   b->wire = NULL;
 }
 
@@ -68,6 +72,8 @@ void scn_board_up_wire(scn_run *run, scn_board *b, const emac_config *ecfg,
       sim_sched_finish(SIM_END_FAULT, "board: %s", err);
     run->captured = true;
   }
+  b->dev = emac_device(b->mac);
+  b->nif = &b->netif;
   memcpy(b->host.mac, ec.mac, 6);
   memcpy(b->host.ip, ip, 4);
   ip4_addr_t addr, mask, gw;
@@ -91,3 +97,4 @@ void scn_board_up_wire(scn_run *run, scn_board *b, const emac_config *ecfg,
   if (!netif_is_link_up(&b->netif) && ec.cable_plugged)
     sim_sched_finish(SIM_END_FAULT, "board: link not up after 5 s");
 }
+

@@ -351,6 +351,7 @@ static void link_body(void *arg)
   uint8_t f[64];
   te_send(f, te_arp_request(f));
   sim_sleep_us(200000);
+  st = emac_get_stats(W.mac); /* the device's counters, read now */
   TE_CHECK(st->rx_drop_link_down == 1);
   TE_CHECK(!netif_is_link_up(&W.netif));
   TE_CHECK(W.frames_seen == 0);

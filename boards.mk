@@ -1,0 +1,238 @@
+# boards.mk - included by the Makefile: the MAC device's own unit test
+# (and, below, board projects).  Kept apart so the Makefile's other edits
+# merge easily.
+
+# The MAC device and the wires need the core, not lwIP: built once.
+MACDEV_OBJS := $(patsubst %,$(B)/obj/tapif-sim/%.o,macdev vwire wire pcapio)
+$(B)/obj/tapif-sim/%.o: tapif/%.c
+	@mkdir -p $(@D)
+	$(call say,CC,$@)$(CC) $(OUR_CFLAGS) -Isim -Itapif -c $< -o $@
+
+$(B)/tests/test_macdev.o: tests/unit/test_macdev.c
+	@mkdir -p $(@D)
+	$(call say,CC,$@)$(CC) $(TEST_CFLAGS) -Isim -Itapif $(TEST_INC) -c $< -o $@
+
+$(B)/tests/test_macdev: $(B)/tests/test_macdev.o $(MACDEV_OBJS) $(LIBSIM)
+	$(call say,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka -lpcap $(LIBS)
+
+# ------------------------------------------------------------------
+# Board projects: make BOARD=DIR (several: BOARD="DIR1 DIR2").
+#
+# A board project is a directory outside this tree with a board.mk of
+# plain make variables (docs/your-firmware.md):
+#   BOARD_NAME      its name (default: the directory's name)
+#   BOARD_PROFILES  PROFILE:DIR pairs, DIR (relative to the board) holding
+#                   that profile's lwipopts.h (default: default:.)
+#   BOARD_SRCS      the user's C sources (application, driver, port)
+#   BOARD_INCLUDES  their include directories
+#   BOARD_CFLAGS    their flags (no -Werror is added to the user's code)
+#   BOARD_ENTRY     the board's entry, void NAME(void): what main does after
+#                   hardware init (default: board_main)
+#   BOARD_SCENARIOS scenario folders, each a desc.c and code, as
+#                   scenarios/<name>/ in this tree
+# Everything goes to $(B)/boards/<name>/: the board's front end `lwipsim`
+# (what `lwipsim --board` runs) and engines/<profile>/lwipsim-engine.
+# A bad project stops with one line "lwipsim: ..." and exit 2 before
+# anything is written under $(B)/boards/<name>/.
+
+BSCNLIB_SRCS := $(filter-out scenarios/lib/scn_serve.c,$(SCN_LIB_SRCS)) \
+  $(wildcard scenarios/lib/board/*.c)
+BOARD_VARS := NAME PROFILES SRCS INCLUDES CFLAGS ENTRY SCENARIOS
+board_fail = $(error lwipsim: $(1))
+# The C compiler's errors go out as they are, then one line of ours.
+board_cc = $(1) || { echo "lwipsim: board $(2): $(3) does not compile" >&2; exit 2; }
+
+# Reads DIR/board.mk into BD_<name>_* and checks the project.
+define BOARD_read
+$(if $(wildcard $(1)/board.mk),,$(call board_fail,board $(1): no board.mk))
+$(foreach v,$(BOARD_VARS),$(eval BOARD_$(v) :=))
+include $(1)/board.mk
+BN := $$(if $$(strip $$(BOARD_NAME)),$$(strip $$(BOARD_NAME)),$(notdir $(1)))
+$$(if $$(filter $$(BN),$$(BOARD_NAMES)),$$(call board_fail,board $(1): name '$$(BN)' used by two boards))
+BOARD_NAMES += $$(BN)
+BD_$$(BN)_DIR := $(1)
+BD_$$(BN)_PROFILES := $$(if $$(strip $$(BOARD_PROFILES)),$$(BOARD_PROFILES),default:.)
+BD_$$(BN)_SRCS := $$(abspath $$(addprefix $(1)/,$$(BOARD_SRCS)))
+BD_$$(BN)_INCLUDES := $$(abspath $$(addprefix $(1)/,$$(BOARD_INCLUDES)))
+BD_$$(BN)_CFLAGS := $$(BOARD_CFLAGS)
+BD_$$(BN)_ENTRY := $$(if $$(strip $$(BOARD_ENTRY)),$$(strip $$(BOARD_ENTRY)),board_main)
+BD_$$(BN)_SCENARIOS := $$(abspath $$(addprefix $(1)/,$$(BOARD_SCENARIOS)))
+$$(eval $$(call BOARD_check,$$(BN)))
+endef
+
+define BOARD_check
+$(foreach p,$(BD_$(1)_PROFILES),\
+  $(if $(wildcard $(BD_$(1)_DIR)/$(word 2,$(subst :, ,$(p)))/lwipopts.h),,\
+    $(call board_fail,board $(1): profile '$(word 1,$(subst :, ,$(p)))': no lwipopts.h in $(BD_$(1)_DIR)/$(word 2,$(subst :, ,$(p))))))
+$(foreach f,$(BD_$(1)_SRCS),$(if $(wildcard $(f)),,$(call board_fail,board $(1): no source $(f))))
+$(foreach s,$(BD_$(1)_SCENARIOS),$(if $(wildcard $(s)/desc.c),,$(call board_fail,board $(1): scenario folder $(s) has no desc.c)))
+$(foreach s,$(sort $(notdir $(BD_$(1)_SCENARIOS))),\
+  $(if $(word 2,$(filter %/$(s),$(BD_$(1)_SCENARIOS))),\
+    $(call board_fail,board $(1): scenario name '$(s)' used twice ($(filter %/$(s),$(BD_$(1)_SCENARIOS))))))
+$(if $(BD_$(1)_SCENARIOS),,$(call board_fail,board $(1): no scenario (board.mk: BOARD_SCENARIOS)))
+endef
+
+# Compiles and links one board: front end, descriptors, engines.
+define BOARD_template
+BB_$(1) := $(B)/boards/$(1)
+# Built from another directory before: start afresh (its dependency files
+# name the other directory's sources).
+$$(shell [ "$$$$(cat $$(BB_$(1))/board-dir.txt 2>/dev/null)" = "$(BD_$(1)_DIR)" ] || \
+  { rm -rf $$(BB_$(1)); mkdir -p $$(BB_$(1)); echo "$(BD_$(1)_DIR)" > $$(BB_$(1))/board-dir.txt; })
+-include $$(shell find $$(BB_$(1)) -name '*.d' -type f 2>/dev/null)
+BD_$(1)_PNAMES := $$(foreach p,$$(BD_$(1)_PROFILES),$$(word 1,$$(subst :, ,$$(p))))
+BD_$(1)_SCNS := $$(notdir $$(BD_$(1)_SCENARIOS))
+BD_$(1)_DESC_OBJS := $$(patsubst %,$$(BB_$(1))/desc/%.o,$$(BD_$(1)_SCNS)) $$(BB_$(1))/desc/catalog.o
+BOARD_FRONTENDS += $$(BB_$(1))/lwipsim
+
+$$(BB_$(1))/gen/catalog.c:
+	@mkdir -p $$(@D)
+	@{ echo '/* generated: the scenarios of board $(1) */'; \
+	   echo '#include "sim_catalog.h"'; \
+	   for s in $$(BD_$(1)_SCNS); do echo "extern const sim_scenario scn_$$$${s}_desc;"; done; \
+	   echo 'static const sim_scenario *const scn_all[] = {'; \
+	   for s in $$(BD_$(1)_SCNS); do echo "  &scn_$$$${s}_desc,"; done; \
+	   echo '};'; \
+	   echo 'const sim_catalog scn_catalog = {scn_all, sizeof scn_all / sizeof scn_all[0]};'; \
+	} > $$@.tmp && mv $$@.tmp $$@
+
+$$(BB_$(1))/desc/catalog.o: $$(BB_$(1))/gen/catalog.c
+	$$(call say,CC,$$@)$(CC) $(OUR_CFLAGS) -Isim -c $$< -o $$@
+
+$(foreach s,$(BD_$(1)_SCENARIOS),
+$$(BB_$(1))/desc/$(notdir $(s)).o: $(s)/desc.c
+	@mkdir -p $$(@D)
+	$$(call say,CC,$$@)$$(call board_cc,$(CC) $(filter-out -Werror,$(OUR_CFLAGS)) -Isim -c $$< -o $$@,$(1),$$<)
+)
+
+# What each scenario's variants name: the engines it goes into.
+$$(BB_$(1))/lister: cli/lister/lister.c $$(BD_$(1)_DESC_OBJS) $(B)/obj/sim/catalog.o
+	$$(call say,LD,$$@)$(CC) $(OUR_CFLAGS) -Isim -o $$@ $$^ $(SANFLAGS)
+
+$$(BB_$(1))/scenarios.mk: $$(BB_$(1))/lister $(BD_$(1)_DIR)/board.mk
+	$$(call say,GEN,$$@)$$(BB_$(1))/lister $(1) $$(BD_$(1)_PNAMES) > $$@.list && \
+	  { for p in $$(BD_$(1)_PNAMES); do \
+	      echo "BD_$(1)_SCNS_$$$$p := $$$$(awk -v p=$$$$p '$$$$2 == p {print $$$$1}' $$@.list | sort -u | tr '\n' ' ')"; \
+	    done; } > $$@.tmp && mv $$@.tmp $$@; rc=$$$$?; rm -f $$@.list; exit $$$$rc
+
+include $$(BB_$(1))/scenarios.mk
+
+$$(BB_$(1))/obj/cli/main.o: cli/main.c
+	@mkdir -p $$(@D)
+	$$(call say,CC,$$@)$(CC) $(OUR_CFLAGS) -Isim -Iproto -Icli -Itapif -Icontrib_port/include \
+	  -DLWIPSIM_BOARD='"$(1)"' -c $$< -o $$@
+
+$$(BB_$(1))/lwipsim: $$(BB_$(1))/obj/cli/main.o $(filter-out $(B)/obj/cli/main.o,$(patsubst cli/%.c,$(B)/obj/cli/%.o,$(CLI_SRCS))) \
+    $(B)/obj/cli/version.o $(B)/obj/tapif/pcapio.o $$(BD_$(1)_DESC_OBJS) $(LIBPROTO) $(LIBSIM) \
+    $$(foreach p,$$(BD_$(1)_PNAMES),$$(BB_$(1))/engines/$$(p)/lwipsim-engine)
+	$$(call say,LD,$$@)$(CC) $(LDFLAGS_ALL) -o $$@.tmp $$(filter %.o %.a,$$^) $(LIBS) -lpcap && mv $$@.tmp $$@
+
+$$(foreach p,$$(BD_$(1)_PROFILES),$$(eval $$(call BOARD_ENGINE_template,$(1),$$(word 1,$$(subst :, ,$$(p))),$$(word 2,$$(subst :, ,$$(p))))))
+endef
+
+# One engine of board $(1), profile $(2), lwipopts in $(BD_$(1)_DIR)/$(3).
+define BOARD_ENGINE_template
+BE_$(1)_$(2) := $$(BB_$(1))/engines/$(2)
+BOPTS_$(1)_$(2) := $$(abspath $(BD_$(1)_DIR)/$(3))
+binc_$(1)_$(2) := -Isim -Icontrib_port/include -I$$(BE_$(1)_$(2))/opts -I$$(BOPTS_$(1)_$(2)) -I$(LWIP)/src/include
+bscn_inc_$(1)_$(2) := $$(binc_$(1)_$(2)) -Itapif -Ipeers/frame -Iscenarios/lib
+# The user's code: their includes first (after the wrapper), their flags.
+buser_inc_$(1)_$(2) := -I$$(BE_$(1)_$(2))/opts $$(addprefix -I,$(BD_$(1)_INCLUDES)) $$(bscn_inc_$(1)_$(2))
+
+BUSER_OBJS_$(1)_$(2) := $$(foreach f,$(BD_$(1)_SRCS),$$(BE_$(1)_$(2))/user/$$(notdir $$(basename $$(f)))-$$(shell printf '%s' '$$(f)' | cksum | cut -c1-6).o)
+
+$$(BE_$(1)_$(2))/opts/lwipopts.h: $$(BOPTS_$(1)_$(2))/lwipopts.h contrib_port/board-lwipopts.sh
+	@mkdir -p $$(@D)
+	$$(call say,GEN,$$@)contrib_port/board-lwipopts.sh $(1) $(2) $$< $$@ $(CC) \
+	  $$(addprefix -I,$(BD_$(1)_INCLUDES)) -I$$(BOPTS_$(1)_$(2)) -Icontrib_port/include -Isim -I$(LWIP)/src/include
+
+BLWIP_OBJS_$(1)_$(2) := $$(patsubst $(LWIP)/src/%.c,$$(BE_$(1)_$(2))/lwip/%.o,$(LWIP_SRCS))
+# After the user's sources (order only): their compile errors come first.
+$$(BE_$(1)_$(2))/lwip/%.o: $(LWIP)/src/%.c $$(BE_$(1)_$(2))/opts/lwipopts.h | $(LWIP_FETCH) $$(BUSER_OBJS_$(1)_$(2))
+	@mkdir -p $$(@D)
+	$$(call say,CC,$$@)$(CC) $(LWIP_CFLAGS) $$(binc_$(1)_$(2)) -c $$< -o $$@
+$$(BE_$(1)_$(2))/liblwip.a: $$(BLWIP_OBJS_$(1)_$(2))
+	@rm -f $$@
+	$$(call say,AR,$$@)ar rcs $$@ $$^
+
+$$(BE_$(1)_$(2))/port/%.o: contrib_port/%.c $$(BE_$(1)_$(2))/opts/lwipopts.h
+	@mkdir -p $$(@D)
+	$$(call say,CC,$$@)$(CC) $(OUR_CFLAGS) $$(binc_$(1)_$(2)) -c $$< -o $$@
+$$(BE_$(1)_$(2))/tapif/%.o: tapif/%.c $$(BE_$(1)_$(2))/opts/lwipopts.h
+	@mkdir -p $$(@D)
+	$$(call say,CC,$$@)$(CC) $(OUR_CFLAGS) $$(binc_$(1)_$(2)) -Itapif -c $$< -o $$@
+$$(BE_$(1)_$(2))/peers/%.o: peers/%.c $$(BE_$(1)_$(2))/opts/lwipopts.h
+	@mkdir -p $$(@D)
+	$$(call say,CC,$$@)$(CC) $(OUR_CFLAGS) $$(binc_$(1)_$(2)) -Itapif -Ipeers/frame -c $$< -o $$@
+# scenarios/lib for a board: the helpers its options allow.  A helper
+# that does not compile under the user's lwipopts.h (sockets off, say) is
+# left out, one line each; serve's services are the board's own firmware
+# (scenarios/lib/board/), not scn_serve.c's.
+$$(BE_$(1)_$(2))/libscn.a: $(BSCNLIB_SRCS) $$(BE_$(1)_$(2))/opts/lwipopts.h
+	@mkdir -p $$(@D)/scnlib
+	$$(call say,AR,$$@)rm -f $$@; objs=; for f in $(BSCNLIB_SRCS); do \
+	  o=$$(@D)/scnlib/$$$$(basename $$$$f .c).o; \
+	  if $(CC) $(OUR_CFLAGS) $$(bscn_inc_$(1)_$(2)) -c $$$$f -o $$$$o 2>$$$$o.err; then \
+	    objs="$$$$objs $$$$o"; else case $$$$f in scenarios/lib/board/*) cat $$$$o.err >&2; exit 2;; esac; \
+	    echo "lwipsim: board $(1) profile $(2): $$$$f left out (it needs lwIP options this board does not set)" >&2; fi; \
+	  rm -f $$$$o.err; done; ar rcs $$@.tmp $$$$objs && mv $$@.tmp $$@
+
+$$(BE_$(1)_$(2))/engine/%.o: engine/%.c $$(BE_$(1)_$(2))/opts/lwipopts.h
+	@mkdir -p $$(@D)
+	$$(call say,CC,$$@)$(CC) $(OUR_CFLAGS) $$(bscn_inc_$(1)_$(2)) -Iproto -Iengine -c $$< -o $$@
+
+# The user's sources and scenarios: compiled from where they are.
+$$(foreach f,$(BD_$(1)_SRCS),$$(eval $$(call BOARD_USER_template,$(1),$(2),$$(f),$$(BE_$(1)_$(2))/user/$$(notdir $$(basename $$(f)))-$$(shell printf '%s' '$$(f)' | cksum | cut -c1-6).o)))
+BSCN_SRCS_$(1)_$(2) := $$(foreach s,$$(BD_$(1)_SCNS_$(2)),$$(filter-out %/desc.c,$$(wildcard $$(filter %/$$(s),$(BD_$(1)_SCENARIOS))/*.c)))
+BSCN_OBJS_$(1)_$(2) := $$(foreach f,$$(BSCN_SRCS_$(1)_$(2)),$$(BE_$(1)_$(2))/scn/$$(notdir $$(patsubst %/,%,$$(dir $$(f))))/$$(notdir $$(basename $$(f))).o)
+$$(foreach f,$$(BSCN_SRCS_$(1)_$(2)),$$(eval $$(call BOARD_USER_template,$(1),$(2),$$(f),$$(BE_$(1)_$(2))/scn/$$(notdir $$(patsubst %/,%,$$(dir $$(f))))/$$(notdir $$(basename $$(f))).o)))
+
+$$(BE_$(1)_$(2))/gen/impls.c: $$(BB_$(1))/scenarios.mk
+	@mkdir -p $$(@D)
+	@{ echo '/* generated: the scenarios of board $(1), profile $(2) */'; \
+	   echo '#include <string.h>'; \
+	   echo '#include "scn_registry.h"'; \
+	   for s in $$(BD_$(1)_SCNS_$(2)); do echo "extern const scn_impl scn_$$$${s}_impl;"; done; \
+	   echo 'const scn_impl *const scn_impls[] = {'; \
+	   for s in $$(BD_$(1)_SCNS_$(2)); do echo "  &scn_$$$${s}_impl,"; done; \
+	   echo '  NULL};'; \
+	   echo 'const scn_impl *scn_registry_impl(const char *name)'; \
+	   echo '{'; \
+	   echo '  for (int i = 0; scn_impls[i]; i++)'; \
+	   echo '    if (strcmp(scn_impls[i]->name, name) == 0)'; \
+	   echo '      return scn_impls[i];'; \
+	   echo '  return NULL;'; \
+	   echo '}'; \
+	   echo '/* the board entry (board.mk: BOARD_ENTRY) */'; \
+	   echo 'void $(BD_$(1)_ENTRY)(void);'; \
+	   echo 'void scn_board_entry(void);'; \
+	   echo 'void scn_board_entry(void) { $(BD_$(1)_ENTRY)(); }'; \
+	} > $$@.tmp && mv $$@.tmp $$@
+$$(BE_$(1)_$(2))/gen/impls.o: $$(BE_$(1)_$(2))/gen/impls.c
+	$$(call say,CC,$$@)$(CC) $(OUR_CFLAGS) -Isim -Iscenarios/lib -c $$< -o $$@
+
+BENGINE_LINK_$(1)_$(2) := \
+  $$(patsubst engine/%.c,$$(BE_$(1)_$(2))/engine/%.o,$(ENGINE_SRCS)) $(REPORT_OBJ) \
+  $$(BSCN_OBJS_$(1)_$(2)) $$(BE_$(1)_$(2))/gen/impls.o $$(BD_$(1)_DESC_OBJS) \
+  $$(BUSER_OBJS_$(1)_$(2)) \
+  $$(BE_$(1)_$(2))/libscn.a \
+  $$(patsubst peers/%.c,$$(BE_$(1)_$(2))/peers/%.o,$(PEERS_SRCS)) \
+  $$(patsubst tapif/%.c,$$(BE_$(1)_$(2))/tapif/%.o,$(TAPIF_SRCS)) \
+  $$(patsubst contrib_port/%.c,$$(BE_$(1)_$(2))/port/%.o,$(PORT_SRCS)) \
+  $$(BE_$(1)_$(2))/liblwip.a $(LIBPROTO) $(LIBSIM)
+
+$$(BE_$(1)_$(2))/lwipsim-engine: $$(BENGINE_LINK_$(1)_$(2))
+	$$(call say,LD,$$@)$(CC) $(LDFLAGS_ALL) -o $$@.tmp $$^ $(LIBS) -lpcap && mv $$@.tmp $$@
+endef
+
+define BOARD_USER_template
+$(4): $(3) $$(BE_$(1)_$(2))/opts/lwipopts.h
+	@mkdir -p $$(@D)
+	$$(call say,CC,$$@)$$(call board_cc,$(CC) -std=gnu11 $(OPT) -MMD -MP $(SANFLAGS) $$(buser_inc_$(1)_$(2)) $(BD_$(1)_CFLAGS) -c $$< -o $$@,$(1),$$<)
+endef
+
+ifneq ($(strip $(BOARD)),)
+$(foreach d,$(BOARD),$(eval $(call BOARD_read,$(abspath $(d)))))
+$(foreach n,$(BOARD_NAMES),$(eval $(call BOARD_template,$(n))))
+all: $(BOARD_FRONTENDS)
+endif
