@@ -95,6 +95,9 @@ MEM_WRAP := $(foreach f,memp_malloc memp_malloc_fn memp_malloc_pool \
   memp_malloc_pool_fn memp_free memp_free_pool mem_malloc mem_calloc \
   mem_free mem_trim,-Wl,--wrap=$(f))
 LDFLAGS_ALL := $(SANFLAGS) -pthread $(MEM_WRAP)
+# Immediate binding: every dynamic symbol is resolved once at start, so
+# the children explore's fork server makes do not each redo it lazily.
+LDFLAGS_ALL += -Wl,-z,now
 LIBS := -ljansson -lxxhash -lm
 
 PROFILES := $(notdir $(patsubst %/,%,$(dir $(wildcard contrib_port/lwipopts/*/lwipopts.h))))
