@@ -25,11 +25,16 @@
 #define SIM_STACK_SAN 1
 #endif
 #endif
+/* The host minimum: host code runs on whichever sim thread's stack is
+ * current -- interrupt handlers, timed events and, in live mode, the idle
+ * step that reads the TAP device (tapif/tapwire.c drains into a 64 KiB
+ * frame buffer on the stack) -- so a firmware-sized request (lwIP's 1024
+ * bytes) cannot be taken literally.  Sanitizers grow frames (redzones)
+ * and add their runtimes' own calls. */
 #ifdef SIM_STACK_SAN
-/* Sanitizers grow frames (redzones) and their runtimes' own calls. */
-#define SIM_STACK_MIN (256u * 1024u)
+#define SIM_STACK_MIN (1024u * 1024u)
 #else
-#define SIM_STACK_MIN (64u * 1024u)
+#define SIM_STACK_MIN (256u * 1024u)
 #endif
 #define SIM_STACK_DEFAULT (512u * 1024u)
 #define SIM_STACK_GUARD_PAGES 1

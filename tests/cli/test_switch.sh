@@ -25,12 +25,12 @@ ok "$nvariants variants: same verdicts and digests under $(basename "$alt") as u
 # --- stack facts: each sim thread's stack size and peak use in the JSON
 # result and the HTML report; lwIP's tcpip_thread has the size its
 # lwipopts asks for (TCPIP_THREAD_STACKSIZE 1024) rounded up to the host
-# minimum (64 KiB; 256 KiB under sanitizers).
+# minimum (256 KiB; 1 MiB under sanitizers).
 "$LWIPSIM" run udp_loopback --json --report "$TMP/r.html" >"$TMP/j" ||
   fail "run udp_loopback exit $?"
 jq -e '(.stacks | length) == .timings.threads and
        all(.stacks[]; .peak > 1024 and .peak < .size and .size % 4096 == 0) and
-       (.stacks[] | select(.thread == "tcpip_thread") | .size == 65536 or .size == 262144)' \
+       (.stacks[] | select(.thread == "tcpip_thread") | .size == 262144 or .size == 1048576)' \
   "$TMP/j" >/dev/null || fail "stacks in the JSON result: $(jq -c .stacks "$TMP/j")"
 want=$(jq -r '[.stacks[] | "[\"\(.thread)\",\(.size),"] | join(" ")' "$TMP/j")
 for w in $want; do
