@@ -66,6 +66,12 @@ else
     B ?= build/lwip-$(LWIP_VERSION)
   endif
 endif
+# The pthread switch backend builds beside the default (SIM_SWITCH below).
+ifeq ($(SIM_SWITCH),pthread)
+  ifeq ($(origin B),file)
+    B := $(B)/pthread
+  endif
+endif
 
 ifeq ($(SAN),asan)
   SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
@@ -89,12 +95,15 @@ MEM_WRAP := $(foreach f,memp_malloc memp_malloc_fn memp_malloc_pool \
   memp_malloc_pool_fn memp_free memp_free_pool mem_malloc mem_calloc \
   mem_free mem_trim,-Wl,--wrap=$(f))
 LDFLAGS_ALL := $(SANFLAGS) -pthread $(MEM_WRAP)
+# Immediate binding: every dynamic symbol is resolved once at start, so
+# the children explore's fork server makes do not each redo it lazily.
+LDFLAGS_ALL += -Wl,-z,now
 LIBS := -ljansson -lxxhash -lm
 
 PROFILES := $(notdir $(patsubst %/,%,$(dir $(wildcard contrib_port/lwipopts/*/lwipopts.h))))
 SCENARIOS := $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard scenarios/*/desc.c)))))
 
-.PHONY: all run test test-passes deps lwip asan tsan bench clean unit-tests check-lwip-dir fuzz docs
+.PHONY: switch-alt all run test test-passes deps lwip asan tsan bench clean unit-tests check-lwip-dir fuzz docs
 .DEFAULT_GOAL := all
 # Keep the test objects between runs (they are intermediates of a chain).
 .PRECIOUS: $(B)/tests/%.o
@@ -123,7 +132,13 @@ deps:
 # sim/: the deterministic core, no lwIP.  proto/: the engine protocol,
 # linked into the front end and every engine.
 
-SIM_SRCS := $(wildcard sim/*.c)
+# SIM_SWITCH: how sim threads switch (sim/sim_priv.h): fiber (default) or
+# pthread (a run token between pthreads; builds into $(B)/pthread/).
+SIM_SWITCH ?= fiber
+ifeq ($(filter $(SIM_SWITCH),fiber pthread),)
+  $(error SIM_SWITCH=$(SIM_SWITCH): fiber or pthread)
+endif
+SIM_SRCS := $(filter-out sim/switch_%.c,$(wildcard sim/*.c)) sim/switch_$(SIM_SWITCH).c
 SIM_OBJS := $(patsubst sim/%.c,$(B)/obj/sim/%.o,$(SIM_SRCS))
 LIBSIM := $(B)/obj/libsim.a
 PROTO_OBJS := $(patsubst proto/%.c,$(B)/obj/proto/%.o,$(wildcard proto/*.c))
@@ -142,6 +157,16 @@ $(B)/obj/%.a:
 	$(call say,AR,$@)ar rcs $@ $^
 
 $(LIBSIM): $(SIM_OBJS)
+
+# The other switch backend, for the determinism check between the two
+# (tests/cli/test_switch.sh): every engine relinked against a libsim whose
+# only other object is the other switch_*.o, under $(SWALT)/ with a copy
+# of the front end (it finds its engines beside itself).  Links only.
+SIM_SWITCH_ALT := $(if $(filter fiber,$(SIM_SWITCH)),pthread,fiber)
+SWALT := $(B)/switch-$(SIM_SWITCH_ALT)
+LIBSIM_ALT := $(B)/obj/libsim-$(SIM_SWITCH_ALT).a
+$(LIBSIM_ALT): $(filter-out $(B)/obj/sim/switch_%.o,$(SIM_OBJS)) \
+    $(B)/obj/sim/switch_$(SIM_SWITCH_ALT).o
 $(LIBPROTO): $(PROTO_OBJS)
 
 # rtos/: the FreeRTOS and CMSIS-RTOS2 APIs on the core (docs/rtos-apis.md),
@@ -312,6 +337,12 @@ $$(E_$(1))/lwipsim-engine: $$(ENGINE_LINK_$(1)) $(LIBSIM)
 	$$(call say,LD,$$@)$(CC) $(LDFLAGS_ALL) -o $$@ $$^ $(LIBS) -lpcap
 
 ENGINES += $$(E_$(1))/lwipsim-engine
+
+$(SWALT)/engines/$(1)/lwipsim-engine: $$(ENGINE_LINK_$(1)) $(LIBSIM_ALT)
+	@mkdir -p $$(@D)
+	$$(call say,LD,$$@)$(CC) $(LDFLAGS_ALL) -o $$@ $$^ $(LIBS) -lpcap
+
+SWALT_ENGINES += $(SWALT)/engines/$(1)/lwipsim-engine
 endef
 
 # A profile whose folder holds a `bugmodel` file (the name of a model in
@@ -376,6 +407,11 @@ all unit-tests:
 else
 all: $(B)/lwipsim $(ENGINES)
 endif
+
+switch-alt: $(SWALT)/lwipsim $(SWALT_ENGINES)
+$(SWALT)/lwipsim: $(B)/lwipsim
+	@mkdir -p $(@D)
+	$(call say,CP,$@)cp $< $@
 
 # ------------------------------------------------------------------
 # tests
@@ -467,7 +503,7 @@ $(B)/tests/test_freertos_100hz: $(B)/tests/test_freertos_100hz.o $(RTOS_OBJS_tes
 	$(call say,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka $(LIBS)
 
 ifneq ($(wildcard $(LWIP)/src/core/init.c),)
-unit-tests: $(UNIT_TESTS)
+unit-tests: $(UNIT_TESTS) switch-alt
 endif
 
 # Three passes through tests/tally.sh, which ends with "N passed, N
@@ -586,6 +622,8 @@ clean:
 
 # lwIP peer nodes: a second lwIP instance with its globals renamed.
 -include peers/lwip/peer.mk
+# The other switch backend's engines link the peer object too.
+$(foreach p,$(PROFILES),$(eval $(SWALT)/engines/$(p)/lwipsim-engine: $(PEER_OBJ)))
 
 # Free-running engines for benchmarks (same scenario code, OS scheduler).
 -include bench/free.mk

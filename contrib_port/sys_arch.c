@@ -229,8 +229,10 @@ void sys_mbox_set_invalid(sys_mbox_t *mbox)
 sys_thread_t sys_thread_new(const char *name, lwip_thread_fn thread,
                             void *arg, int stacksize, int prio)
 {
-  (void)stacksize; /* sim threads have host-sized stacks */
-  return sim_thread_create(name, prio, thread, arg);
+  /* The size asked for, rounded up to the host's minimum: a thread that
+   * runs over it ends the run as a fault naming it. */
+  return sim_thread_create_stack(name, prio, thread, arg,
+                                 stacksize > 0 ? (size_t)stacksize : 0);
 }
 
 /* ------------------------------------------------------------------ */

@@ -110,6 +110,10 @@ void engine_schedule_free(void);
 
 /* The result of a finished run; `counters` (SCN_MAX_COUNTERS) and
  * `digest` (24 bytes) are its storage. */
+/* Takes each sim thread's stack facts (after sim_sched_run, before
+ * sim_sched_fini); engine_result_fill and the report use them. */
+void engine_result_take_stacks(void);
+int engine_result_stacks(const proto_stack **stacks);
 void engine_result_fill(proto_result *r, proto_counter *counters,
                         char *digest, const proto_opts *o,
                         const scn_run *run, const sim_outcome *out,

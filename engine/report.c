@@ -701,6 +701,14 @@ static void report_data_info(const engine_report *r, FILE *f,
       fputs("null", f);
     fputc(',', f);
   }
+  fputs("\"stacks\":[", f);
+  for (int i = 0; i < in->nstacks; i++) {
+    fputs(i ? ",[" : "[", f);
+    report_str(f, in->stacks[i].thread);
+    fprintf(f, ",%llu,%llu]", (unsigned long long)in->stacks[i].size,
+            (unsigned long long)in->stacks[i].peak);
+  }
+  fputs("],", f);
   fprintf(f, "\"seed\":\"%llu\",\"digest\":\"0x%016llx\",\"end_us\":%llu,"
           "\"records\":%llu},\n",
           (unsigned long long)in->seed, (unsigned long long)in->digest,

@@ -24,6 +24,12 @@
 
 typedef struct engine_report engine_report;
 
+/* A sim thread's stack: size and peak use in bytes. */
+typedef struct {
+  const char *thread;
+  uint64_t size, peak;
+} engine_report_stack;
+
 /* What the page says about the run (strings may be NULL). */
 typedef struct {
   const char *scenario, *variant, *profile, *policy, *lwip;
@@ -33,6 +39,8 @@ typedef struct {
   const char *command;     /* the command that replays the run */
   const char *replayed;    /* the capture a replay re-ran, or NULL */
   const char *divergence;  /* replay: the first record that differed */
+  const engine_report_stack *stacks; /* each sim thread's stack */
+  int nstacks;
 } engine_report_info;
 
 /* Creates the report and its temporary file `path`.tmp (so an unwritable

@@ -17,6 +17,32 @@
 #include "sim_trace.h"
 #include "sys_arch_sim.h"
 
+/* The run's stacks, taken before the scheduler's teardown frees its
+ * threads (engine_result_take_stacks). */
+static proto_stack result_stacks[PROTO_MAX_STACKS];
+static char result_stack_names[PROTO_MAX_STACKS][32];
+static int result_nstacks;
+
+void engine_result_take_stacks(void)
+{
+  const char *name;
+  size_t size, peak;
+  result_nstacks = 0;
+  while (result_nstacks < PROTO_MAX_STACKS &&
+         sim_thread_stack_info(result_nstacks, &name, &size, &peak)) {
+    int i = result_nstacks++;
+    snprintf(result_stack_names[i], sizeof result_stack_names[i], "%s",
+             name);
+    result_stacks[i] = (proto_stack){result_stack_names[i], size, peak};
+  }
+}
+
+int engine_result_stacks(const proto_stack **stacks)
+{
+  *stacks = result_stacks;
+  return result_nstacks;
+}
+
 void engine_result_fill(proto_result *r, proto_counter *counters,
                         char *digest, const proto_opts *o,
                         const scn_run *run, const sim_outcome *out,
@@ -48,6 +74,7 @@ void engine_result_fill(proto_result *r, proto_counter *counters,
   r->timings.threads = out->threads;
   r->timings.trace_records = sim_trace_records();
   r->timings.wall_ms = wall_ms;
+  r->nstacks = engine_result_stacks(&r->stacks);
   r->exit = code;
 }
 
@@ -133,6 +160,19 @@ json_t *engine_result_object(const proto_result *r)
     counters = NULL;
     engine_result_set(j, PROTO_KEY_TIMINGS,
                       engine_result_timings(&r->timings, &ok), &ok);
+    json_t *stacks = json_array();
+    for (int i = 0; stacks && i < r->nstacks; i++) {
+      json_t *s = json_object();
+      engine_result_set(s, PROTO_KEY_THREAD,
+                        json_string(r->stacks[i].thread), &ok);
+      engine_result_set(s, PROTO_KEY_SIZE,
+                        json_integer((json_int_t)r->stacks[i].size), &ok);
+      engine_result_set(s, PROTO_KEY_PEAK,
+                        json_integer((json_int_t)r->stacks[i].peak), &ok);
+      if (!s || json_array_append_new(stacks, s) != 0)
+        ok = false;
+    }
+    engine_result_set(j, PROTO_KEY_STACKS, stacks, &ok);
     engine_result_set(j, PROTO_KEY_EXIT, json_integer(r->exit), &ok);
   }
   json_decref(counters);

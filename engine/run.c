@@ -131,6 +131,12 @@ static void engine_run_report_info(const proto_opts *o, const scn_run *run,
       .digest = digest, .end_us = out->end_us, .command = cmd,
       .replayed = o->check_trace,
       .divergence = divergence && *divergence ? divergence : NULL};
+  static engine_report_stack stacks[PROTO_MAX_STACKS];
+  const proto_stack *s;
+  info->nstacks = engine_result_stacks(&s);
+  for (int i = 0; i < info->nstacks; i++)
+    stacks[i] = (engine_report_stack){s[i].thread, s[i].size, s[i].peak};
+  info->stacks = stacks;
 }
 
 /* Before any output: the run, the scheduler's configuration with the
@@ -272,6 +278,8 @@ int engine_run(const proto_opts *o, const scn_impl *impl)
   engine_decide(&run, &out);
   sim_trace_emit(out.end_us, "sim", "verdict", run.message);
   uint64_t digest = sim_trace_digest();
+  if (!out.wedged)
+    engine_result_take_stacks();
   engine_outputs_finish(&outs, &run, digest, out.end_us);
   /* A worker's child leaves like a wedged run: its process ends right
    * after the result line, and joining the threads would only cost

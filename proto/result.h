@@ -10,6 +10,8 @@
  *   scenario variant profile seed policy lwip verdict expected message end
  *   digest counters {NAME: N, ...}
  *   timings {virtual_us points switches irqs threads trace_records wall_ms}
+ *   stacks [{thread size peak}, ...]  (each sim thread's stack in bytes:
+ *          as asked for, rounded up to the host minimum, and its peak use)
  *   exit
  *
  * A worker whose run died writes a short object of its own: seed verdict
@@ -41,6 +43,11 @@
 #define PROTO_KEY_COUNTERS "counters"
 #define PROTO_KEY_TIMINGS "timings"
 #define PROTO_KEY_EXIT "exit"
+#define PROTO_KEY_STACKS "stacks"
+/* inside each of "stacks" */
+#define PROTO_KEY_THREAD "thread"
+#define PROTO_KEY_SIZE "size"
+#define PROTO_KEY_PEAK "peak"
 /* inside "timings" */
 #define PROTO_KEY_VIRTUAL_US "virtual_us"
 #define PROTO_KEY_POINTS "points"
@@ -78,6 +85,13 @@ typedef struct {
   double wall_ms;
 } proto_timings;
 
+/* A sim thread's stack: size and peak use in bytes. */
+#define PROTO_MAX_STACKS 32
+typedef struct proto_stack {
+  const char *thread;
+  uint64_t size, peak;
+} proto_stack;
+
 /* One run's result.  The strings belong to whoever filled it: the run's
  * own data in the engine, the parsed text in the front end. */
 typedef struct {
@@ -91,6 +105,8 @@ typedef struct {
   const proto_counter *counters;
   int ncounters;
   proto_timings timings;
+  const proto_stack *stacks;
+  int nstacks;
   int exit;             /* the engine's exit code for this run */
   unsigned have;        /* reader: PROTO_HAS_* */
 } proto_result;

@@ -1,26 +1,34 @@
 /*
  * sched.c - the deterministic scheduler.
  *
- * Design.  Every sim thread is a pthread with its own wake-up semaphore.
- * Exactly one of them holds the run token (S.current) at a time; handing the
- * token over is "post the next thread's semaphore, wait on one's own".  All
- * scheduler state is touched only by the token holder (or by the process's
- * own thread before the first and after the last handoff), so it needs no
- * locks: the semaphores order the memory accesses.
+ * Design.  Every sim thread is a context of the switch backend (sim_priv.h:
+ * fibers on one OS thread by default, or pthreads with a run token) with
+ * a stack of its own (stack.c).  Exactly one of them runs (S.current) at a
+ * time, and only this file decides which: the backend only hands the CPU
+ * over (sched_switch).  All scheduler state is touched only by the running
+ * context (or by the process's own thread before the first and after the
+ * last switch), so it needs no locks.
  *
  * Invariants.
  * - A thread is READY, RUNNING (only S.current), BLOCKED or DONE.
  * - Virtual time moves only in sched_idle(), when no thread can run, and
  *   jumps to the earliest timer; equal deadlines fire in creation order
  *   (sequence numbers), never in address order.
- * - Interrupt handlers run on the stack of whichever pthread holds the token
+ * - Interrupt handlers run on the stack of whichever thread holds the token
  *   (a thread at a scheduling point, or the idle loop) with S.in_isr set;
  *   they never switch threads and must not block.
  * - Nothing derived from pointers, wall time or PIDs reaches the trace.
  *
  * Ending.  When the run ends (main returns, deadlock, assert, fault), the
- * ending thread posts S.done and parks for good; sim_sched_fini() wakes every
- * parked thread with its `killed` flag set, which makes it pthread_exit().
+ * ending thread posts S.done and parks for good; sim_sched_fini() stops
+ * every context (sim__sw_stop) and frees the stacks.
+ *
+ * Stacks.  A thread's stack has the size its creator asked for (rounded up
+ * to a host minimum) and a guard page below it.  A thread that runs over
+ * its stack faults on the guard page; the SIGSEGV handler (on a signal
+ * stack) ends the run as a fault naming the thread and its stack size,
+ * and the outcome says `wedged`: the thread's state is lost mid-call, so
+ * the caller completes its files and leaves without clean-ups.
  *
  * Watchdog.  The process's own thread waits for S.done in steps of 100 ms
  * of wall time; the token holder publishes a heartbeat (points + switches)
@@ -36,7 +44,6 @@
 #include "sim_sched.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <sched.h>
 #include <semaphore.h>
 #include <signal.h>
@@ -46,6 +53,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "sim_clock.h"
 #include "sim_prng.h"
@@ -54,7 +62,6 @@
 #include "sim_trace.h"
 
 #define SIM_DEFAULT_TIME_LIMIT_US (3600ull * 1000000ull)
-#define SIM_STACK_SIZE (512u * 1024u)
 #define SIM_PCT_MAX_DEPTH 16
 #define SIM_PCT_BASE (1ull << 40) /* initial PCT priorities lie above */
 
@@ -65,8 +72,8 @@ struct sim_thread {
   char name[32];
   int prio, base_prio;
   sim_tstate state;
-  pthread_t pt;
-  sem_t wake;
+  sim_ctx *ctx;            /* the switch backend's context */
+  sim_stack stack;
   sim_thread_fn fn;
   void *arg;
   uint64_t ready_seq;      /* FIFO order among equal priorities */
@@ -85,7 +92,6 @@ struct sim_thread {
   bool held;               /* script: not runnable until released */
   bool hold_keep;          /* ...and not released when the CPU idles */
   uint64_t hold_seq;       /* order of holds, for the idle release */
-  bool killed;             /* teardown: pthread_exit when woken */
   bool tls_done;
   bool started;            /* has passed its "thread_start" point */
   const char *last_point;
@@ -314,19 +320,9 @@ static bool timer_stale(const sim_timer *tm)
 /* ------------------------------------------------------------------ */
 /* the run token                                                       */
 
-static void sched_park(sim_thread *self)
-{
-  while (sem_wait(&self->wake) != 0) {
-    /* EINTR: a signal arrived; keep waiting for the token. */
-  }
-  if (self->killed)
-    pthread_exit(NULL);
-}
-
 static __attribute__((noreturn)) void sched_park_forever(sim_thread *self)
 {
-  for (;;)
-    sched_park(self);
+  sim__ctx_park(self->ctx);
 }
 
 /* Hands the token from `cur` (whose state is already set) to `next`. */
@@ -348,14 +344,13 @@ static void sched_switch(sim_thread *cur, sim_thread *next, const char *why)
   sim_trace_emit(sim_clock_now_us(), cur->name, "switch", detail);
   next->state = TS_RUNNING;
   S.current = next;
+  /* errno is the OS thread's, and fibers share one: each keeps its own. */
   int saved_errno = errno;
-  /* Read before the post: from then on `next` owns the scheduler and may
-   * change cur's state. */
-  bool exiting = cur->state == TS_DONE;
-  sem_post(&next->wake);
-  if (exiting)
+  if (cur->state == TS_DONE) {
+    sim__ctx_exit(cur->ctx, next->ctx);
     return;
-  sched_park(cur);
+  }
+  sim__ctx_switch(cur->ctx, next->ctx);
   errno = saved_errno;
 }
 
@@ -1082,10 +1077,10 @@ static void sched_run_tls_dtors(sim_thread *t)
     }
 }
 
-static void *sched_trampoline(void *p)
+/* A thread's life, from the first time it runs (the backend calls it on
+ * the thread's own stack). */
+static void sched_thread_body(sim_thread *t)
 {
-  sim_thread *t = p;
-  sched_park(t);
   t->started = true;
   sim_point_silent("thread_start");
   t->fn(t->arg);
@@ -1103,11 +1098,11 @@ static void *sched_trampoline(void *p)
   sched_trace("exit", "%s", t->name);
   t->state = TS_DONE;
   sched_reschedule(t, "exit");
-  return NULL;
 }
 
-sim_thread *sim_thread_create(const char *name, int prio, sim_thread_fn fn,
-                              void *arg)
+sim_thread *sim_thread_create_stack(const char *name, int prio,
+                                    sim_thread_fn fn, void *arg,
+                                    size_t stack_size)
 {
   sim_thread *t = sim__mem_zalloc(sizeof *t, SCHED_OOM);
   t->id = S.nthreads;
@@ -1121,25 +1116,22 @@ sim_thread *sim_thread_create(const char *name, int prio, sim_thread_fn fn,
   t->heap_idx = SIZE_MAX;
   if (S.cfg.policy == SIM_POLICY_PCT)
     t->pct_prio = SIM_PCT_BASE + sim_prng_below(&S.prng, SIM_PCT_BASE);
-  sem_init(&t->wake, 0, 0);
   S.threads = sched_grow(S.threads, &S.cap_threads,
                          (size_t)S.nthreads + 1, sizeof *S.threads);
   S.threads[S.nthreads++] = t;
-  pthread_attr_t attr;
-  pthread_attr_init(&attr);
-  pthread_attr_setstacksize(&attr, SIM_STACK_SIZE);
-  int rc = pthread_create(&t->pt, &attr, sched_trampoline, t);
-  pthread_attr_destroy(&attr);
-  if (rc != 0) {
-    fprintf(stderr, "lwipsim: cannot create thread %s: %s\n", t->name,
-            strerror(rc));
-    abort();
-  }
+  sim__stack_alloc(&t->stack, stack_size, sim__sw_stack_extra());
+  t->ctx = sim__ctx_new(t, &t->stack, sched_thread_body);
   if (S.current)
     sched_trace("thread_new", "%s prio %d", t->name, prio);
   if (S.current && S.current->state == TS_RUNNING)
     sched_point("thread_new");
   return t;
+}
+
+sim_thread *sim_thread_create(const char *name, int prio, sim_thread_fn fn,
+                              void *arg)
+{
+  return sim_thread_create_stack(name, prio, fn, arg, 0);
 }
 
 sim_thread *sim_thread_self(void)
@@ -1177,6 +1169,18 @@ const char *sim_thread_name(const sim_thread *t)
 int sim_thread_prio(const sim_thread *t)
 {
   return t->prio;
+}
+
+bool sim_thread_stack_info(int i, const char **name, size_t *size,
+                           size_t *peak)
+{
+  if (i < 0 || i >= S.nthreads)
+    return false;
+  const sim_thread *t = S.threads[i];
+  *name = t->name;
+  *size = t->stack.size;
+  *peak = sim__stack_peak(&t->stack);
+  return true;
 }
 
 void **sim_thread_tls(sim_thread *t, int slot)
@@ -1279,6 +1283,51 @@ bool sim_sched_running(void)
 /* ------------------------------------------------------------------ */
 /* life cycle                                                          */
 
+/* A fault on a thread's guard page: the thread ran over its stack.  On
+ * the signal stack of the OS thread that ran it; the thread cannot go on,
+ * so the run ends as a wedged fault and this context waits for _exit().
+ * Any other SIGSEGV gets the handler from before (re-raised by returning
+ * to the faulting instruction). */
+static struct sigaction sched_old_segv;
+
+static void sched_segv(int sig, siginfo_t *si, void *uc)
+{
+  (void)sig;
+  (void)uc;
+  sim_thread *hit = NULL;
+  for (int i = 0; S.inited && i < S.nthreads; i++)
+    if (sim__stack_guard_hit(&S.threads[i]->stack, si->si_addr))
+      hit = S.threads[i];
+  if (!hit || S.end != SIM_END_NONE) {
+    sigaction(SIGSEGV, &sched_old_segv, NULL);
+    return;
+  }
+  char msg[160];
+  snprintf(msg, sizeof msg,
+           "stack overflow: thread %s ran over its stack of %zu bytes",
+           hit->name, hit->stack.size);
+  S.wedged = hit;
+  S.out.wedged = true;
+  sched_end(SIM_END_FAULT, msg);
+  for (;;)
+    pause();
+}
+
+/* At every init: whoever changed SIGSEGV's handler since (a test
+ * framework, a sanitizer) gets it back for faults off the guard pages. */
+static void sched_catch_overflow(void)
+{
+  struct sigaction sa;
+  if (sigaction(SIGSEGV, NULL, &sa) == 0 && (sa.sa_flags & SA_SIGINFO) &&
+      sa.sa_sigaction == sched_segv)
+    return;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = sched_segv;
+  sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGSEGV, &sa, &sched_old_segv);
+}
+
 int sim_sched_init(const sim_config *cfg, char *err, size_t errlen)
 {
   if (S.inited) {
@@ -1319,6 +1368,7 @@ int sim_sched_init(const sim_config *cfg, char *err, size_t errlen)
   sim__prng_app_seed(cfg->seed);
   sim__clock_set(0);
   sem_init(&S.done, 0, 0);
+  sched_catch_overflow();
   S.isr_label = "isr";
   S.sleep_obj.kind = "sleep";
   if (cfg->policy == SIM_POLICY_SCRIPT)
@@ -1425,7 +1475,7 @@ void sim_sched_run(sim_thread_fn main_fn, void *arg, int prio,
   atomic_store_explicit(&sched_beat_idle, 0, memory_order_relaxed);
   atomic_store_explicit(&sched_wedged, false, memory_order_relaxed);
   sched_heartbeat();
-  sem_post(&m->wake);
+  sim__sw_start(m->ctx);
   sched_watch();
   S.out.end = S.end;
   S.out.end_us = sim_clock_now_us();
@@ -1440,35 +1490,27 @@ void sim_sched_fini(void)
 {
   if (!S.inited)
     return;
-  /* Wake every parked thread with `killed` set; each exits. */
-  for (int i = 0; i < S.nthreads; i++) {
-    sim_thread *t = S.threads[i];
-    t->killed = true;
-    sem_post(&t->wake);
-    if (t == S.wedged) {
-      /* It may never stop: give it a second, then leave it be. */
-      struct timespec ts;
-      clock_gettime(CLOCK_REALTIME, &ts);
-      ts.tv_sec += 1;
-      if (pthread_timedjoin_np(t->pt, NULL, &ts) == 0)
-        S.wedged = NULL;
-      else
-        pthread_detach(t->pt);
-      continue;
-    }
-    pthread_join(t->pt, NULL);
-  }
+  /* Stop every context; one the watchdog ended may still run. */
+  sim_ctx **all = sim__mem_zalloc(((size_t)S.nthreads + 1) * sizeof *all,
+                                  SCHED_OOM);
+  for (int i = 0; i < S.nthreads; i++)
+    all[i] = S.threads[i]->ctx;
+  bool clean = sim__sw_stop(all, S.nthreads,
+                            S.wedged ? S.wedged->ctx : NULL);
+  free(all);
   S.current = NULL;
   S.tearing_down = true;
   for (int i = 0; i < S.nthreads; i++) {
     sim_thread *t = S.threads[i];
-    if (t == S.wedged)
-      continue; /* still running: its memory stays */
+    if (!clean)
+      continue; /* still running: the memory stays */
     sched_run_tls_dtors(t);
-    sem_destroy(&t->wake);
+    sim__ctx_free(t->ctx);
+    sim__stack_free(&t->stack);
     free(t);
   }
-  free(S.threads);
+  if (clean)
+    free(S.threads);
   free(S.heap);
   free(S.matches);
   sem_destroy(&S.done);

@@ -13,6 +13,10 @@
  *                                      come from hooks the scheduler sets
  *   obj.c                              the header of every RTOS object:
  *                                      numbering, names, the live list
+ *   stack.c                            sim threads' stacks: guard page,
+ *                                      peak use
+ *   switch_fiber.c | switch_pthread.c  the switch mechanism (one of the
+ *                                      two is linked: SIM_SWITCH)
  *   sched.c                            threads, wait queues, time, IRQ
  *                                      delivery, the end of a run
  *   sync.c                             semaphores, mutexes, mailboxes
@@ -177,6 +181,77 @@ const char *sim__current_label(void);
  * waiters are gone with their threads. */
 void sim__waitq_check_free(const sim_obj *o, const sim_waitq *q1,
                            const sim_waitq *q2);
+
+/* ------------------------------------------------------------------ */
+/* stack.c: a sim thread's stack, mapped with an inaccessible guard page
+ * below it.  Fresh pages read as zero, so the peak use is where the
+ * lowest non-zero word lies (the stack is "painted" with zeros for free). */
+typedef struct {
+  void *map;     /* the mapping: guard page(s), then the stack */
+  size_t maplen;
+  char *lo;      /* lowest usable byte (just above the guard) */
+  size_t size;   /* usable bytes as asked for: [lo, lo + size) */
+  size_t extra;  /* mapped above lo + size for the backend (pthreads: the
+                    C library's thread block and static TLS) */
+  char *top;     /* where the thread's frames start: lo + size, or what
+                    the backend found once the thread ran */
+} sim_stack;
+
+/* The size a creator's request becomes: at least the host minimum
+ * (SIM_STACK_MIN, larger under sanitizers), whole pages; 0 asks for the
+ * default.  */
+size_t sim__stack_round(size_t want);
+/* Maps a stack of sim__stack_round(want) bytes and `extra` more (aborts
+ * when out of memory). */
+void sim__stack_alloc(sim_stack *s, size_t want, size_t extra);
+void sim__stack_free(sim_stack *s);
+/* Bytes of the stack ever written (from s->top down). */
+size_t sim__stack_peak(const sim_stack *s);
+/* True if `addr` lies in the stack's guard page(s). */
+bool sim__stack_guard_hit(const sim_stack *s, const void *addr);
+/* Gives the calling OS thread a signal stack (a SIGSEGV on a guard page
+ * cannot run on the stack that overflowed); returns it for
+ * sim__altstack_free(), after the thread stopped using it. */
+void *sim__altstack_set(void);
+void sim__altstack_free(void *alt);
+
+/* ------------------------------------------------------------------ */
+/* switch_*.c: the switch mechanism under the scheduler.  Exactly one
+ * context runs at a time: the scheduler's logic (sched.c) decides who,
+ * a backend only hands the CPU over.  Fibers (switch_fiber.c, the
+ * default): every sim thread is a user-space context on one OS thread
+ * (the "carrier"), switched by a few instructions.  pthreads
+ * (switch_pthread.c, `make SIM_SWITCH=pthread`): every sim thread is a
+ * pthread with a wake-up semaphore, and a switch posts the next one's and
+ * waits on its own (the run token).  Both run each thread on its own
+ * sim_stack.  All calls but sim__sw_start/sim__sw_stop come from the
+ * running context. */
+typedef struct sim_ctx sim_ctx;
+
+/* The backend's name: "fiber" or "pthread". */
+extern const char sim__sw_name[];
+/* Bytes a stack needs above what the thread asked for. */
+size_t sim__sw_stack_extra(void);
+/* A context for `t` that will run body(t) on `stack` once switched to
+ * (the backend may set stack->top).  body returns only after
+ * sim__ctx_exit() returned (pthreads). */
+sim_ctx *sim__ctx_new(sim_thread *t, sim_stack *stack,
+                      void (*body)(sim_thread *t));
+/* The process's own thread: `first` runs from now on (elsewhere). */
+void sim__sw_start(sim_ctx *first);
+/* From `from`, running: `to` runs; returns when `from` runs again. */
+void sim__ctx_switch(sim_ctx *from, sim_ctx *to);
+/* From `from`, whose body is done: `to` runs and `from` never again.
+ * Fibers never return; pthreads return, and body then returns. */
+void sim__ctx_exit(sim_ctx *from, sim_ctx *to);
+/* From `self`, the run has ended: it never runs again. */
+void sim__ctx_park(sim_ctx *self) __attribute__((noreturn));
+/* The process's own thread, after the run ended: stops every context of
+ * all[0..n) (`wedged`, if any, may still run: it gets a second).  False
+ * if something still runs: then no context or stack may be freed. */
+bool sim__sw_stop(sim_ctx *const *all, int n, sim_ctx *wedged);
+/* After a true sim__sw_stop. */
+void sim__ctx_free(sim_ctx *c);
 
 /* ------------------------------------------------------------------ */
 /* clock.c, prng.c: set by sim_sched_init() */

@@ -3,7 +3,8 @@
  * virtual time, interrupts, script directives and the end of a run.
  *
  * A run behaves like a single-core RTOS inside one process: every sim thread
- * is a pthread, but only the holder of the run token executes.  The token
+ * is a fiber (or, built with SIM_SWITCH=pthread, a pthread), but only the
+ * holder of the run token executes.  The token
  * moves only at scheduling points (calls into this module), so a run is a
  * pure function of (build, scenario, variant, seed, external events).
  *
@@ -157,6 +158,12 @@ void sim_sched_fini(void);
 /* --- threads (from sim threads) */
 sim_thread *sim_thread_create(const char *name, int prio, sim_thread_fn fn,
                               void *arg);
+/* The same with a stack of `stack_size` bytes (rounded up to a host
+ * minimum; 0: the default).  A thread that runs over its stack ends the
+ * run as a fault naming it. */
+sim_thread *sim_thread_create_stack(const char *name, int prio,
+                                    sim_thread_fn fn, void *arg,
+                                    size_t stack_size);
 sim_thread *sim_thread_self(void); /* NULL outside sim threads */
 const char *sim_thread_name(const sim_thread *t);
 int sim_thread_prio(const sim_thread *t);
@@ -166,6 +173,12 @@ sim_thread *sim_thread_find(const char *name);
  * ...)") in buf and since when (virtual µs); false if it is not. */
 bool sim_thread_wait_info(const sim_thread *t, char *buf, size_t len,
                           uint64_t *since_us);
+/* Stack facts of the run's `i`-th thread (creation order, from 0): its
+ * name, stack size and peak use in bytes.  False past the last thread or
+ * where the backend has no such facts.  After sim_sched_run(), before
+ * sim_sched_fini(). */
+bool sim_thread_stack_info(int i, const char **name, size_t *size,
+                           size_t *peak);
 /* Per-thread slots for the port (e.g. lwIP's per-thread semaphore). */
 #define SIM_TLS_SLOTS 4
 void **sim_thread_tls(sim_thread *t, int slot);

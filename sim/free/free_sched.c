@@ -709,9 +709,24 @@ sim_thread *sim_thread_create(const char *name, int prio, sim_thread_fn fn,
   return free_thread_start(name, prio, fn, arg, false);
 }
 
+sim_thread *sim_thread_create_stack(const char *name, int prio,
+                                    sim_thread_fn fn, void *arg,
+                                    size_t stack_size)
+{
+  (void)stack_size; /* host-sized pthread stacks */
+  return free_thread_start(name, prio, fn, arg, false);
+}
+
 sim_thread *sim_thread_self(void)
 {
   return free_self;
+}
+
+bool sim_thread_stack_info(int i, const char **name, size_t *size,
+                           size_t *peak)
+{
+  (void)i, (void)name, (void)size, (void)peak;
+  return false; /* host pthread stacks: not measured */
 }
 
 sim_thread *sim_thread_find(const char *name)

@@ -8,6 +8,7 @@
  * where it must see what the scheduler itself did, selected trace
  * records) once the run is over.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -1557,6 +1559,115 @@ static void test_fini_frees_a_semaphore_still_waited_on(void **state)
   assert_string_equal(st->log, "main:end");
 }
 
+/* ------------------------------------------------------------------ */
+/* the switch backend: errno per thread, stacks                        */
+
+static void errno_worker(void *arg)
+{
+  ts *st = arg;
+  int mine = sim_thread_prio(sim_thread_self()) == 2 ? 11 : 22;
+  errno = mine;
+  for (int i = 0; i < 3; i++) {
+    sim_sleep_us(10); /* the other one runs and sets its own */
+    note(st, "%s:%d", me(), errno == mine);
+  }
+  sim_sem_give(st->done);
+}
+
+static void errno_main(void *arg)
+{
+  ts *st = arg;
+  st->done = sim_sem_new(0);
+  sim_thread_create("a", 2, errno_worker, st);
+  sim_thread_create("b", 3, errno_worker, st);
+  sim_sem_take(st->done, SIM_FOREVER);
+  sim_sem_take(st->done, SIM_FOREVER);
+  sim_sem_free(st->done);
+}
+
+static void test_errno_is_per_thread(void **state)
+{
+  ts *st = *state;
+  run_main(st, errno_main, 1);
+  assert_normal_end(st);
+  assert_string_equal(st->log, "b:1 a:1 b:1 a:1 b:1 a:1");
+}
+
+/* Uses about `kib` KiB of its stack, out of the optimiser's reach. */
+static __attribute__((noinline)) int stack_use(int kib)
+{
+  volatile char buf[1024];
+  buf[0] = (char)kib;
+  buf[sizeof buf - 1] = 1;
+  if (kib <= 1)
+    return buf[0];
+  return stack_use(kib - 1) + buf[sizeof buf - 1];
+}
+
+static void stack_worker(void *arg)
+{
+  ts *st = arg;
+  st->rc = stack_use((int)st->t[0]);
+}
+
+static void stack_main(void *arg)
+{
+  ts *st = arg;
+  sim_thread_create_stack("deep", 2, stack_worker, st, (size_t)st->t[1]);
+  sim_sleep_us(10);
+}
+
+static void test_stack_size_and_peak(void **state)
+{
+  ts *st = *state;
+  st->t[0] = 40;         /* ~40 KiB deep */
+  st->t[1] = 100 * 1024; /* asked: 100 KiB */
+  run_main(st, stack_main, 1);
+  assert_normal_end(st);
+  const char *name = NULL;
+  size_t size = 0, peak = 0;
+  assert_true(sim_thread_stack_info(1, &name, &size, &peak));
+  assert_string_equal(name, "deep");
+  assert_true(size >= 100 * 1024 && size % 4096 == 0);
+  assert_true(peak >= 40 * 1024);
+  assert_true(peak < size);
+  assert_true(sim_thread_stack_info(0, &name, &size, &peak));
+  assert_string_equal(name, "main");
+  assert_false(sim_thread_stack_info(2, &name, &size, &peak));
+}
+
+static void test_stack_overflow_is_a_fault(void **state)
+{
+  ts *st = *state;
+  /* The overflowed thread never comes back (the run is wedged): the run
+   * goes on in a child, which reports through its exit code. */
+  fflush(NULL);
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    st->t[0] = 100000; /* ~100 MiB: past any stack */
+    st->t[1] = 64 * 1024;
+    run_main(st, stack_main, 1);
+    const char *pre = "stack overflow: thread deep ran over its stack of ";
+    unsigned long n = 0;
+    char tail[16] = "";
+    bool ok = st->out.end == SIM_END_FAULT && st->out.wedged &&
+              strncmp(st->out.message, pre, strlen(pre)) == 0 &&
+              sscanf(st->out.message + strlen(pre), "%lu %15s", &n, tail) ==
+                  2 &&
+              n >= 64 * 1024 && n % 4096 == 0 && strcmp(tail, "bytes") == 0;
+    if (!ok)
+      fprintf(stderr, "end %s wedged %d: %s\n", sim_end_name(st->out.end),
+              st->out.wedged, st->out.message);
+    fflush(NULL);
+    _exit(ok ? 0 : 1);
+  }
+  int status;
+  assert_int_equal(waitpid(pid, &status, 0), pid);
+  assert_true(WIFEXITED(status));
+  assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -1599,6 +1710,9 @@ int main(void)
       HARNESS_TEST(test_script_add_keep_hold_lasts_across_time),
       HARNESS_TEST(test_wait_info_and_sem_history),
       HARNESS_TEST(test_fini_frees_a_semaphore_still_waited_on),
+      HARNESS_TEST(test_errno_is_per_thread),
+      HARNESS_TEST(test_stack_size_and_peak),
+      HARNESS_TEST(test_stack_overflow_is_a_fault),
   };
   return cmocka_run_group_tests_name("sched", tests, NULL, NULL);
 }

@@ -2,8 +2,8 @@
  * arch/cc.h - compiler and platform glue for lwIP on the lwipsim scheduler.
  *
  * lwIP's types come from <stdint.h> (arch.h does that by default).  Errors
- * use the C library's errno, which is per pthread and therefore per sim
- * thread.  Randomness comes from the run's seeded PRNG only, and a failed
+ * use the C library's errno, which the scheduler keeps per sim thread
+ * (saved and restored at every switch, fibers or pthreads).  Randomness comes from the run's seeded PRNG only, and a failed
  * LWIP_ASSERT ends the run with a verdict instead of a core dump.
  */
 #ifndef LWIPSIM_ARCH_CC_H
