@@ -30,7 +30,9 @@ if [ "$lwip" = 2.1.3 ]; then
   [ "$runs" = 58 ] || fail "board_ping: $runs runs, want 58"
   # the EMAC model's deferred TX free loses the pbuf when the callback
   # message cannot be allocated; SYS_TIMEOUT has lwIP's own assertion
-  grep -q '^  1. TCPIP_MSG_API at src/api/tcpip.c:[0-9]* (tcpip_try_callback) < tapif/emac.c:[0-9]* (emac_tx_isr): 12 runs, lowest N 2$' "$TMP/bp" ||
+  # (the caller frame depends on the build's inlining: -O2 tail-calls
+  # pbuf_free_callback, the ASan build's -O1 does not)
+  grep -Eq '^  1. TCPIP_MSG_API at src/api/tcpip.c:[0-9]+ \(tcpip_try_callback\) < (tapif/emac.c:[0-9]+ \(emac_tx_isr\)|src/api/tcpip.c:[0-9]+ \(pbuf_free_callback\)): 12 runs, lowest N 2$' "$TMP/bp" ||
     fail "board_ping: no leak group at emac_tx_isr: $(cat "$TMP/bp")"
   grep -q 'lwip assert: sys_timeout: timeout != NULL, pool MEMP_SYS_TIMEOUT is empty at src/core/timeouts.c' "$TMP/bp" ||
     fail "board_ping: no SYS_TIMEOUT assertion: $(cat "$TMP/bp")"
@@ -52,7 +54,10 @@ ok "--jobs 1 and --jobs 2 give the same summary"
 # --- a group's replay command reproduces it
 cmd=$(grep -A3 '^assert:' "$TMP/bp" | sed -n 's/^ *replay: //p' | head -1)
 [ -n "$cmd" ] || fail "no replay command under assert: $(cat "$TMP/bp")"
-$cmd >"$TMP/replay" 2>&1 || true
+# (LeakSanitizer off for this one run: a run that ends in an lwIP
+# assertion during the board's set-up leaves its wire allocated; that is
+# older than sweep, also on main: `run board_ping --fail memp:SYS_TIMEOUT@1`)
+ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 $cmd >"$TMP/replay" 2>&1 || true
 grep -q '^verdict: fault .*lwip assert: sys_timeout' "$TMP/replay" ||
   fail "'$cmd' does not reproduce: $(cat "$TMP/replay")"
 ok "'$cmd' replays its group"
@@ -65,7 +70,8 @@ rc=0
 counts=$(jq -c .counts "$TMP/ul.json")
 [ "$counts" = '{"handled":4,"leak":0,"assert":2,"crash":0,"hang":0}' ] ||
   fail "udp_loopback: classes $counts: $(cat "$TMP/ul")"
-[ "$(jq -c '[.groups[] | .pool + " " + .site]' "$TMP/ul.json" | grep -o 'SYS_TIMEOUT at\|SYS_TIMEOUT src/core/timeouts.c' | wc -l)" = 2 ] ||
+# (one group or two: the caller frame depends on the build's inlining)
+[ "$(jq '[.groups[] | select(.class == "assert" and .pool == "SYS_TIMEOUT" and (.site | startswith("src/core/timeouts.c:"))) | .count] | add' "$TMP/ul.json")" = 2 ] ||
   fail "udp_loopback: groups $(jq -c '.groups' "$TMP/ul.json")"
 [ "$(jq .app_errors "$TMP/ul.json")" = 4 ] ||
   fail "udp_loopback: handled runs with an lwIP error: $(jq .app_errors "$TMP/ul.json"), want 4"
@@ -97,7 +103,7 @@ for cls in leak assert crash hang; do
   esac
   jq -r .message <<<"$g" | grep -Eq "$want" || fail "$cls: message $(jq -r .message <<<"$g")"
 done
-ok "each class reported from a planted defect: leak (UDP_PCB +1, NETCONN +1), assert, crash (signal 11), hang; the fixture's handled variant: every run handled, exit 0"
+ok "each class reported from a planted defect: leak (UDP_PCB +1, NETCONN +1), assert, crash (a signal), hang; the fixture's handled variant: every run handled, exit 0"
 
 # --- --asan: the ASan build's engines, the crash with its report
 if [ -x "$B/asan/engines/board/lwipsim-engine" ]; then
