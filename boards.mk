@@ -158,9 +158,16 @@ $$(BE_$(1)_$(2))/liblwip.a: $$(BLWIP_OBJS_$(1)_$(2))
 $$(BE_$(1)_$(2))/port/%.o: contrib_port/%.c $$(BE_$(1)_$(2))/opts/lwipopts.h
 	@mkdir -p $$(@D)
 	$$(call say,CC,$$@)$(CC) $(OUR_CFLAGS) $$(binc_$(1)_$(2)) -c $$< -o $$@
-$$(BE_$(1)_$(2))/tapif/%.o: tapif/%.c $$(BE_$(1)_$(2))/opts/lwipopts.h
-	@mkdir -p $$(@D)
-	$$(call say,CC,$$@)$(CC) $(OUR_CFLAGS) $$(binc_$(1)_$(2)) -Itapif -c $$< -o $$@
+# tapif for a board: the reference driver (emac.c) needs NO_SYS=0; a file
+# that does not compile under the user's options is left out, one line.
+$$(BE_$(1)_$(2))/libtapif.a: $(TAPIF_SRCS) $$(BE_$(1)_$(2))/opts/lwipopts.h
+	@mkdir -p $$(@D)/tapif
+	$$(call say,AR,$$@)rm -f $$@; objs=; for f in $(TAPIF_SRCS); do \
+	  o=$$(@D)/tapif/$$$$(basename $$$$f .c).o; \
+	  if $(CC) $(OUR_CFLAGS) $$(binc_$(1)_$(2)) -Itapif -c $$$$f -o $$$$o 2>$$$$o.err; then \
+	    objs="$$$$objs $$$$o"; else \
+	    echo "lwipsim: board $(1) profile $(2): $$$$f left out (it needs lwIP options this board does not set)" >&2; fi; \
+	  rm -f $$$$o.err; done; ar rcs $$@.tmp $$$$objs && mv $$@.tmp $$@
 $$(BE_$(1)_$(2))/peers/%.o: peers/%.c $$(BE_$(1)_$(2))/opts/lwipopts.h
 	@mkdir -p $$(@D)
 	$$(call say,CC,$$@)$(CC) $(OUR_CFLAGS) $$(binc_$(1)_$(2)) -Itapif -Ipeers/frame -c $$< -o $$@
@@ -217,7 +224,7 @@ BENGINE_LINK_$(1)_$(2) := \
   $$(BUSER_OBJS_$(1)_$(2)) \
   $$(BE_$(1)_$(2))/libscn.a \
   $$(patsubst peers/%.c,$$(BE_$(1)_$(2))/peers/%.o,$(PEERS_SRCS)) \
-  $$(patsubst tapif/%.c,$$(BE_$(1)_$(2))/tapif/%.o,$(TAPIF_SRCS)) \
+  $$(BE_$(1)_$(2))/libtapif.a \
   $$(patsubst contrib_port/%.c,$$(BE_$(1)_$(2))/port/%.o,$(PORT_SRCS)) \
   $$(BE_$(1)_$(2))/liblwip.a $(LIBPROTO) $(LIBSIM)
 

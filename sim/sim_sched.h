@@ -231,6 +231,12 @@ unsigned sim_irq_mask_depth(void);
 void sim_model_lock(void);
 void sim_model_unlock(void);
 
+/* --- wait for interrupt (sim/wfi.c): a super-loop thread blocks until an
+ * interrupt source calls sim_wfi_wake() from its handler, or for
+ * `timeout_us` (SIM_FOREVER: no limit).  True if woken by an interrupt. */
+bool sim_wfi(uint64_t timeout_us);
+void sim_wfi_wake(void);
+
 /* --- external events: `fn` runs at virtual time t, outside any thread, in
  * interrupt context (it may give semaphores or raise IRQs, never block). */
 void sim_call_at(uint64_t t_us, void (*fn)(void *arg), void *arg);

@@ -57,6 +57,10 @@ struct macdev {
   bool link;
   uint32_t status, enabled;
   int line_irq[MACDEV_LINES];
+  struct {
+    void (*fn)(void *arg);
+    void *arg;
+  } isr[MACDEV_LINES];
   macdev_stats st;
   uint8_t txbuf[TAPIF_FRAME_MAX];
   char note[256];
@@ -115,12 +119,27 @@ static void macdev_tx_sync(macdev *d)
     }
 }
 
+/* Each line's handler runs through a trampoline that then ends a
+ * super-loop's wait for interrupt (sim_wfi). */
+static void macdev_isr(macdev *d, macdev_line l)
+{
+  d->isr[l].fn(d->isr[l].arg);
+  sim_wfi_wake();
+}
+static void macdev_isr_rx(void *arg) { macdev_isr(arg, MACDEV_LINE_RX); }
+static void macdev_isr_tx(void *arg) { macdev_isr(arg, MACDEV_LINE_TX); }
+static void macdev_isr_phy(void *arg) { macdev_isr(arg, MACDEV_LINE_PHY); }
+
 int macdev_irq_attach(macdev *d, macdev_line line, const char *name,
                       int prio, void (*fn)(void *arg), void *arg)
 {
-  if ((unsigned)line >= MACDEV_LINES)
+  static void (*const tramp[MACDEV_LINES])(void *) = {
+      macdev_isr_rx, macdev_isr_tx, macdev_isr_phy};
+  if ((unsigned)line >= MACDEV_LINES || !fn)
     return -1;
-  d->line_irq[line] = sim_irq_register(name, prio, fn, arg);
+  d->isr[line].fn = fn;
+  d->isr[line].arg = arg;
+  d->line_irq[line] = sim_irq_register(name, prio, tramp[line], d);
   return d->line_irq[line];
 }
 

@@ -260,6 +260,46 @@ static void test_link_changes_and_drops_by_reason(void **state)
       "up=1 phy=2 rx=1 rxisr=1");
 }
 
+/* Wait for interrupt (sim_wfi, a NO_SYS super-loop's __WFI()): with
+ * nothing pending virtual time jumps to the timeout; a frame's RX
+ * interrupt (through the device's line) ends the wait at the frame's
+ * arrival; a wake with nobody waiting is lost; SIM_FOREVER waits for the
+ * interrupt alone. */
+static void wfi_body(void *arg)
+{
+  ts *st = arg;
+  md_up(2, 1);
+  macdev_irq_enable(M.dev, MACDEV_IRQ_RX);
+  md_give(0);
+  md_give(1);
+  uint64_t t0 = sim_clock_now_us();
+  bool irq = sim_wfi(2500);
+  note(st, "timeout irq=%d dt=%llu", irq,
+       (unsigned long long)(sim_clock_now_us() - t0));
+  md_send(60, 1); /* on the device after 7 µs at 100 Mbit/s + 50 latency */
+  t0 = sim_clock_now_us();
+  irq = sim_wfi(1000000);
+  note(st, "frame irq=%d dt=%llu rxisr=%d", irq,
+       (unsigned long long)(sim_clock_now_us() - t0),
+       M.isr_calls[MACDEV_LINE_RX]);
+  sim_wfi_wake(); /* nobody waits: lost */
+  md_send(60, 2);
+  t0 = sim_clock_now_us();
+  irq = sim_wfi(SIM_FOREVER);
+  note(st, "forever irq=%d dt=%llu", irq,
+       (unsigned long long)(sim_clock_now_us() - t0));
+  md_down();
+}
+
+static void test_wfi_jumps_to_the_next_irq_or_timeout(void **state)
+{
+  ts *st = *state;
+  run_main(st, wfi_body, 3);
+  assert_int_equal(st->out.end, SIM_END_NORMAL);
+  assert_string_equal(st->log, "timeout irq=0 dt=2500 frame irq=1 dt=57 "
+                      "rxisr=1 forever irq=1 dt=57");
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -268,6 +308,8 @@ int main(void)
       cmocka_unit_test_setup_teardown(test_tx_ownership_and_status_bits,
                                       setup_m, teardown),
       cmocka_unit_test_setup_teardown(test_link_changes_and_drops_by_reason,
+                                      setup_m, teardown),
+      cmocka_unit_test_setup_teardown(test_wfi_jumps_to_the_next_irq_or_timeout,
                                       setup_m, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

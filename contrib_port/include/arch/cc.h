@@ -24,6 +24,12 @@
 
 #define LWIP_RAND() ((u32_t)sim_rand_u32())
 
+/* NO_SYS=1: lwIP reads no arch/sys_arch.h, but SYS_LIGHTWEIGHT_PROT
+ * still needs the protection type (the same as there). */
+#if defined(NO_SYS) && NO_SYS
+typedef int sys_prot_t;
+#endif
+
 /* lwIP's debug messages (LWIP_DEBUGF with LWIP_DEBUG on) go to stderr when
  * the run is verbose; they never reach the trace, since lwIP prints
  * pointers in some of them. */
