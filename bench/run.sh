@@ -139,6 +139,9 @@ bench/select_close_race.sh "$B"
 section "explore, suite and memory (P1 distributions, P2, P5, P6)"
 bench/explore_bench.sh "$B"
 
+section "switch backends: fibers against pthreads (and BEFORE=DIR, a build of the commit before)"
+bench/switch_bench.sh "$B" ${BEFORE:-}
+
 # ------------------------------------------------------------------
 section "P1 narrow windows: runs to the first reproduction, sim vs free-running"
 # isr_pbuf_free isr-free and port_reentrancy shared-scratch, pinned and
