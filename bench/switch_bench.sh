@@ -30,7 +30,7 @@ bench_built "$B/lwipsim" "$B/bench/sched_bench" "$B/bench/sched_bench-pthread" \
   "$B/switch-pthread/lwipsim"
 
 echo "-- token handoffs, scheduler alone (median of $REPEAT)"
-for i in $(seq "$REPEAT"); do
+for _ in $(seq "$REPEAT"); do
   "$B/bench/sched_bench" 1000 100000 | awk -v b=fiber '$1 ~ /handoffs/ { print b, $1, $4 }'
   "$B/bench/sched_bench-pthread" 1000 100000 | awk -v b=pthread '$1 ~ /handoffs/ { print b, $1, $4 }'
 done >"$TMP/sb"
@@ -63,7 +63,7 @@ measure() {
     'BEGIN { printf "%s %s %.1f %.2f\n", k, l, n / w, (u + s) * 1000 / n }' >>"$TMP/x"
 }
 : >"$TMP/x"
-for i in $(seq "$REPEAT"); do
+for _ in $(seq "$REPEAT"); do
   for k in "${ORDER[@]}"; do
     measure "$k" pct-j1 "$RUNS_PCT" select_close_race --variant reuse-assert --policy pct --jobs 1
     measure "$k" pct-j2 "$RUNS_PCT" select_close_race --variant reuse-assert --policy pct --jobs 2
