@@ -553,6 +553,11 @@ asan:
 tsan:
 	@$(MAKE) --no-print-directory -j$(JOBS) B=$(B)/tsan SAN=tsan OPT="-O1 -g" all unit-tests
 
+# The scheduler benchmark on the other switch backend (bench/switch_bench.sh).
+$(B)/bench/sched_bench-$(SIM_SWITCH_ALT): bench/sched_bench.c $(LIBSIM_ALT)
+	@mkdir -p $(@D)
+	$(call say,CCLD,$@)$(CC) $(OUR_CFLAGS) -Isim -o $@ $(filter %.c %.a,$^) $(LDFLAGS_ALL) $(LIBS)
+
 $(B)/bench/%: bench/%.c $(LIBSIM)
 	@mkdir -p $(@D)
 	$(call say,CCLD,$@)$(CC) $(OUR_CFLAGS) -Isim -o $@ $(filter %.c %.a,$^) $(LDFLAGS_ALL) $(LIBS)
@@ -612,7 +617,8 @@ fuzz: all $(FZ)/fuzz_pcapio $(FZ)/fuzz_cli $(FZ)/fuzz_rx
 	    echo "fuzz_$$f found a crash: see $(FZ)/$$f.log and $(FZ)/crash-*"; exit 1; fi; \
 	done
 
-bench: all $(patsubst bench/%.c,$(B)/bench/%,$(wildcard bench/*.c))
+bench: all switch-alt $(patsubst bench/%.c,$(B)/bench/%,$(wildcard bench/*.c)) \
+    $(B)/bench/sched_bench-$(SIM_SWITCH_ALT)
 	@bench/run.sh $(B)
 
 clean:

@@ -143,6 +143,9 @@ bench/explore_bench.sh "$B"
 section "sweep: runs/s with 1 and 2 jobs, and each variant's sweep size"
 bench/sweep_bench.sh "$B"
 
+section "switch backends: fibers against pthreads (and BEFORE=DIR, a build of the commit before)"
+bench/switch_bench.sh "$B" ${BEFORE:-}
+
 # ------------------------------------------------------------------
 section "P1 narrow windows: runs to the first reproduction, sim vs free-running"
 # isr_pbuf_free isr-free and port_reentrancy shared-scratch, pinned and

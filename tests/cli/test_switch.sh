@@ -8,8 +8,9 @@
 # backend (`make switch-alt`, part of `make unit-tests` and `make asan`).
 . "$(dirname "$0")/lib.sh"
 
-alt=$(ls -d "$B"/switch-* 2>/dev/null | head -1)
-[ -n "$alt" ] && [ -x "$alt/lwipsim" ] ||
+alt=
+for d in "$B"/switch-*; do [ -x "$d/lwipsim" ] && alt=$d && break; done
+[ -n "$alt" ] ||
   fail "no $B/switch-*/lwipsim: run make switch-alt (B=$B)"
 nvariants=$("$LWIPSIM" list --names | wc -l)
 
