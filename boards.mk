@@ -40,7 +40,9 @@ BSCNLIB_SRCS := $(filter-out scenarios/lib/scn_serve.c,$(SCN_LIB_SRCS)) \
 BOARD_VARS := NAME PROFILES SRCS INCLUDES CFLAGS ENTRY SCENARIOS
 board_fail = $(error lwipsim: $(1))
 # The C compiler's errors go out as they are, then one line of ours.
-board_cc = $(1) || { echo "lwipsim: board $(2): $(3) does not compile" >&2; exit 2; }
+# (the command stays outside the call: flags such as -fsanitize=a,b hold
+# commas, which would split the call's arguments)
+board_cc_fail = || { echo "lwipsim: board $(1): $(2) does not compile" >&2; exit 2; }
 
 # Reads DIR/board.mk into BD_<name>_* and checks the project.
 define BOARD_read
@@ -102,7 +104,7 @@ $$(BB_$(1))/desc/catalog.o: $$(BB_$(1))/gen/catalog.c
 $(foreach s,$(BD_$(1)_SCENARIOS),
 $$(BB_$(1))/desc/$(notdir $(s)).o: $(s)/desc.c
 	@mkdir -p $$(@D)
-	$$(call say,CC,$$@)$$(call board_cc,$(CC) $(filter-out -Werror,$(OUR_CFLAGS)) -Isim -c $$< -o $$@,$(1),$$<)
+	$$(call say,CC,$$@)$(CC) $(filter-out -Werror,$(OUR_CFLAGS)) -Isim -c $$< -o $$@ $$(call board_cc_fail,$(1),$$<)
 )
 
 # What each scenario's variants name: the engines it goes into.
@@ -235,7 +237,7 @@ endef
 define BOARD_USER_template
 $(4): $(3) $$(BE_$(1)_$(2))/opts/lwipopts.h
 	@mkdir -p $$(@D)
-	$$(call say,CC,$$@)$$(call board_cc,$(CC) -std=gnu11 $(OPT) -MMD -MP $(SANFLAGS) $$(buser_inc_$(1)_$(2)) $(BD_$(1)_CFLAGS) -c $$< -o $$@,$(1),$$<)
+	$$(call say,CC,$$@)$(CC) -std=gnu11 $(OPT) -MMD -MP $(SANFLAGS) $$(buser_inc_$(1)_$(2)) $(BD_$(1)_CFLAGS) -c $$< -o $$@ $$(call board_cc_fail,$(1),$$<)
 endef
 
 ifneq ($(strip $(BOARD)),)
