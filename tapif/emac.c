@@ -48,6 +48,12 @@ struct emac {
   sys_sem_t rx_sem;
   int rx_irq, tx_irq;
   bool link_reported; /* what the PHY task last told lwIP */
+  /* Sent frames whose deferred free could not be posted from the ISR
+   * (pbuf_free_callback found no message): freed by the PHY task, in
+   * thread context, at its next poll.  At most tx_ring of them. */
+  struct pbuf **tx_orphan;
+  unsigned n_orphans;
+  bool tx_stalled; /* sent frames left on the ring for the PHY task */
   emac_stats st;      /* the driver's counters; the device's added on read */
 };
 
@@ -193,23 +199,41 @@ static err_t emac_output(struct netif *netif, struct pbuf *p)
   return err;
 }
 
+/* Takes the frames the device has sent off the ring, oldest first.  In
+ * the ISR (thread == false) a frame is freed as the TX-free policy says;
+ * a deferred free that cannot be posted keeps the frame as an orphan for
+ * the PHY task; with no room for another orphan the ring stalls there
+ * (the PHY task takes the rest, in thread context). */
+static void emac_tx_reclaim(emac *e, bool thread, struct pbuf **out, unsigned *n_out)
+{
+  while (e->tx_p[e->tx_tail] && !macdev_tx_owned(e->dev, e->tx_tail)) {
+    struct pbuf *p = e->tx_p[e->tx_tail];
+    if (thread) {
+      out[(*n_out)++] = p;
+    } else if (e->cfg.tx_free == EMAC_TXFREE_ISR) {
+      e->st.tx_freed_isr++;
+      pbuf_free(p); /* in interrupt context: what the classic bug does */
+    } else if (pbuf_free_callback(p) == ERR_OK) {
+      e->st.tx_freed_deferred++;
+    } else if (e->n_orphans < e->cfg.tx_ring) {
+      e->st.tx_freed_deferred++;
+      e->tx_orphan[e->n_orphans++] = p;
+      sim_trace_event("emac", "tx: pbuf_free_callback failed, freed at the next PHY poll");
+    } else {
+      e->tx_stalled = true;
+      sim_trace_event("emac", "tx: pbuf_free_callback failed, ring held until the next PHY poll");
+      return;
+    }
+    e->tx_p[e->tx_tail] = NULL;
+    e->tx_tail = (e->tx_tail + 1) % e->cfg.tx_ring;
+  }
+}
+
 static void emac_tx_isr(void *arg)
 {
   emac *e = arg;
   macdev_irq_clear(e->dev, MACDEV_IRQ_TX | MACDEV_IRQ_TXERR);
-  while (e->tx_p[e->tx_tail] && !macdev_tx_owned(e->dev, e->tx_tail)) {
-    struct pbuf *p = e->tx_p[e->tx_tail];
-    e->tx_p[e->tx_tail] = NULL;
-    e->tx_tail = (e->tx_tail + 1) % e->cfg.tx_ring;
-    if (e->cfg.tx_free == EMAC_TXFREE_ISR) {
-      e->st.tx_freed_isr++;
-      pbuf_free(p); /* in interrupt context: what the classic bug does */
-    } else {
-      e->st.tx_freed_deferred++;
-      if (pbuf_free_callback(p) != ERR_OK)
-        sim_trace_event("emac", "tx: pbuf_free_callback failed, pbuf lost");
-    }
-  }
+  emac_tx_reclaim(e, false, NULL, NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -225,15 +249,41 @@ static void emac_link_down(void *arg)
   netif_set_link_down(((emac *)arg)->netif);
 }
 
+/* Frees, in thread context, the sent frames the TX-complete ISR could not
+ * hand to lwIP (emac_tx_reclaim), and a ring it left stalled.  Reading
+ * the two fields needs no lock: the ISR runs only at a scheduling point,
+ * and there is none between the read and the lock; with nothing to do
+ * nothing is done (no scheduling point added to a run without failures). */
+static void emac_free_orphans(emac *e)
+{
+  if (e->n_orphans == 0 && !e->tx_stalled)
+    return;
+  struct pbuf *p[2 * e->cfg.tx_ring];
+  sim_model_lock();
+  unsigned n = e->n_orphans;
+  memcpy(p, e->tx_orphan, n * sizeof p[0]);
+  e->n_orphans = 0;
+  e->tx_stalled = false;
+  emac_tx_reclaim(e, true, p, &n);
+  sim_model_unlock();
+  sim_trace_eventf("emac", "tx: %u frame(s) the ISR could not release freed by the PHY task", n);
+  for (unsigned i = 0; i < n; i++)
+    pbuf_free(p[i]);
+}
+
 static void emac_phy_task(void *arg)
 {
   emac *e = arg;
   for (;;) {
+    emac_free_orphans(e);
     bool up = macdev_link_up(e->dev);
     if (up != e->link_reported) {
       e->link_reported = up;
       sim_trace_eventf("emac", "phy: link %s", up ? "up" : "down");
-      tcpip_callback(up ? emac_link_up : emac_link_down, e);
+      if (tcpip_callback(up ? emac_link_up : emac_link_down, e) != ERR_OK) {
+        e->link_reported = !up; /* told nobody: try again at the next poll */
+        sim_trace_event("emac", "phy: tcpip_callback failed, link change retried at the next poll");
+      }
     }
     sim_sleep_us((uint64_t)e->cfg.phy_poll_ms * 1000u);
   }
@@ -263,6 +313,7 @@ emac *emac_new(const emac_config *c, tapif_wire *wire, const char *name)
   e->rx_p = calloc(c->rx_ring, sizeof *e->rx_p);
   e->tx_p = calloc(c->tx_ring, sizeof *e->tx_p);
   e->tx_bounce = malloc((size_t)c->tx_ring * TAPIF_FRAME_MAX);
+  e->tx_orphan = calloc(c->tx_ring, sizeof *e->tx_orphan);
   macdev_config dc;
   macdev_config_default(&dc);
   dc.rx_ring = c->rx_ring;
@@ -271,7 +322,7 @@ emac *emac_new(const emac_config *c, tapif_wire *wire, const char *name)
   dc.link_mbps = c->link_mbps;
   dc.max_frame = c->rx_buf;
   dc.link_up = c->cable_plugged;
-  if (e->rx_p && e->tx_p && e->tx_bounce)
+  if (e->rx_p && e->tx_p && e->tx_bounce && e->tx_orphan)
     e->dev = macdev_new(&dc, wire, name);
   if (!e->dev) {
     emac_free(e);
@@ -355,5 +406,6 @@ void emac_free(emac *e)
   free(e->rx_p);
   free(e->tx_p);
   free(e->tx_bounce);
+  free(e->tx_orphan);
   free(e);
 }
