@@ -503,7 +503,10 @@ $(B)/tests/test_freertos_100hz: $(B)/tests/test_freertos_100hz.o $(RTOS_OBJS_tes
 	$(call say,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka $(LIBS)
 
 ifneq ($(wildcard $(LWIP)/src/core/init.c),)
-unit-tests: $(UNIT_TESTS) switch-alt
+# The pthread-backend engines only in a build without sanitizers: the
+# sanitizer pass of make test compares its default backend with the plain
+# build's pthread engines (tests/cli/test_switch.sh), saving a relink.
+unit-tests: $(UNIT_TESTS) $(if $(SAN),,switch-alt)
 endif
 
 # Three passes through tests/tally.sh, which ends with "N passed, N

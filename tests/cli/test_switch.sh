@@ -5,13 +5,18 @@
 # pthreads with a run token) take the same decisions: the whole suite gives
 # the same verdict and the same trace digest for every variant under both.
 # BUILD/switch-<other>/ holds the same engines relinked against the other
-# backend (`make switch-alt`, part of `make unit-tests` and `make asan`).
+# backend (`make switch-alt`, part of a plain `make unit-tests`).  For a
+# sanitizer build (BUILD/asan, BUILD/tsan) the other backend is the plain
+# build's (PLAIN/switch-<other>/): the sanitizer build's default backend
+# must give the plain build's pthread digests, which checks both at once
+# without relinking every engine under ASan.
 . "$(dirname "$0")/lib.sh"
 
 alt=
-for d in "$B"/switch-*; do [ -x "$d/lwipsim" ] && alt=$d && break; done
+case $B in */asan|*/tsan) base=${B%/*} ;; *) base=$B ;; esac
+for d in "$base"/switch-*; do [ -x "$d/lwipsim" ] && alt=$d && break; done
 [ -n "$alt" ] ||
-  fail "no $B/switch-*/lwipsim: run make switch-alt (B=$B)"
+  fail "no $base/switch-*/lwipsim: run make switch-alt (B=$base)"
 nvariants=$("$LWIPSIM" list --names | wc -l)
 
 rows() { awk 'NF > 7 && $1 != "scenario" && $1 != "suite:" { print $1, $2, $3, $4, $5 }' "$1"; }
