@@ -1,0 +1,77 @@
+#!/bin/bash
+# tests/cli/test_examples.sh BUILD
+#
+# The board projects under examples/ as a firmware team would use them:
+# each is copied to a temporary directory outside the repository and built
+# with `make BOARD=DIR` into BUILD/boards/<name>/; then `list`, `suite`
+# three times (every verdict as expected, digests equal between the runs,
+# and in the ASan pass equal to the plain build's), and for each variant
+# whose expected verdict is `reproduced`: `explore --policy pct` finds it
+# without its script, and the replay command explore prints reproduces it.
+# EXAMPLES (default: every examples/*/ holding a board.mk) picks others.
+. "$(dirname "$0")/lib.sh"
+SAN=()
+case "$B" in */asan) SAN=(SAN=asan "OPT=-O1 -g") ;; esac
+PLAIN=${B%/asan}
+EXPLORE_RUNS=${EXPLORE_RUNS:-300}
+
+mapfile -t dirs < <(for d in ${EXAMPLES:-examples/*/}; do
+  [ -f "$d/board.mk" ] && echo "${d%/}"; done)
+[ "${#dirs[@]}" -gt 0 ] || { echo "skip $TEST: no board project under examples/"; exit 0; }
+
+for src in "${dirs[@]}"; do
+  ex=$(basename "$src")
+  cp -a "$src" "$TMP/$ex"
+  name=$(sed -n 's/^BOARD_NAME *:\?= *//p' "$TMP/$ex/board.mk" | tail -1)
+  name=${name:-$ex}
+  t0=$SECONDS
+  rc=0
+  make --no-print-directory -j2 B="$B" "${SAN[@]}" BOARD="$TMP/$ex" \
+    "$B/boards/$name/lwipsim" >"$TMP/make.out" 2>"$TMP/make.err" || rc=$?
+  [ "$rc" = 0 ] || { cat "$TMP/make.err" >&2; fail "$ex: make BOARD=DIR: exit $rc"; }
+  ok "$ex: make BOARD=DIR builds $B/boards/$name/ from a copy outside the tree ($((SECONDS - t0)) s)"
+
+  "$LWIPSIM" --board "$TMP/$ex" list --names >"$TMP/list" ||
+    fail "$ex: list --board failed"
+  [ -s "$TMP/list" ] || fail "$ex: list --board names no scenario"
+  ok "$ex: list: $(awk '{print $1 "/" $2 "=" $3}' "$TMP/list" | paste -sd' ')"
+
+  # suite x3: every verdict as expected, digests equal
+  for i in 1 2 3; do
+    rc=0
+    "$LWIPSIM" suite --board "$name" --jobs 2 --junit "$TMP/j$i.xml" \
+      >"$TMP/s$i" 2>&1 || rc=$?
+    [ "$rc" = 0 ] || { cat "$TMP/s$i" >&2; fail "$ex: suite: exit $rc"; }
+    # scenario variant ... digest: the rows' first two and fifth fields
+    awk 'NF >= 5 && $5 ~ /^0x/ {print $1, $2, $5}' "$TMP/s$i" >"$TMP/d$i"
+  done
+  [ "$(wc -l <"$TMP/d1")" = "$(wc -l <"$TMP/list")" ] ||
+    fail "$ex: suite gave $(wc -l <"$TMP/d1") digests for $(wc -l <"$TMP/list") variants"
+  cmp -s "$TMP/d1" "$TMP/d2" && cmp -s "$TMP/d2" "$TMP/d3" ||
+    fail "$ex: suite digests differ between runs: $(diff "$TMP/d1" "$TMP/d2" "$TMP/d3" | head -3)"
+  grep -q '<testcase ' "$TMP/j1.xml" || fail "$ex: no JUnit test case written"
+  ok "$ex: suite x3: all as expected, $(wc -l <"$TMP/d1") digests equal over 3 runs, JUnit written"
+  if [ "$PLAIN" != "$B" ]; then
+    [ -x "$PLAIN/boards/$name/lwipsim" ] ||
+      fail "$ex: no plain build of the board to compare with ($PLAIN/boards/$name)"
+    "$(readlink -f "$PLAIN/lwipsim")" suite --board "$name" --jobs 2 2>&1 |
+      awk 'NF >= 5 && $5 ~ /^0x/ {print $1, $2, $5}' >"$TMP/dp"
+    cmp -s "$TMP/d1" "$TMP/dp" ||
+      fail "$ex: asan digests differ from plain: $(diff "$TMP/dp" "$TMP/d1" | head -3)"
+    ok "$ex: asan and plain builds give the same $(wc -l <"$TMP/dp") digests"
+  fi
+
+  # every reproduced variant: pct finds it, explore's command replays it
+  while read -r scn var want; do
+    [ "$want" = reproduced ] || continue
+    rc=0
+    "$LWIPSIM" explore "$scn" --board "$name" --variant "$var" --policy pct \
+      --runs "$EXPLORE_RUNS" --no-shrink --jobs 2 >"$TMP/exp" 2>&1 || rc=$?
+    cmd=$(sed -n 's/^replay: //p' "$TMP/exp" | head -1)
+    [ -n "$cmd" ] || fail "$ex: explore $scn/$var found nothing in $EXPLORE_RUNS runs (exit $rc): $(tail -3 "$TMP/exp")"
+    $cmd >"$TMP/rep" 2>&1 || true
+    grep -q '^verdict: reproduced' "$TMP/rep" ||
+      fail "$ex: '$cmd' does not reproduce: $(tail -2 "$TMP/rep")"
+    ok "$ex: explore --policy pct finds $scn/$var ($(sed -n 's/^  reproduced *//p' "$TMP/exp" | head -1)/$EXPLORE_RUNS runs); its replay command reproduces"
+  done <"$TMP/list"
+done
