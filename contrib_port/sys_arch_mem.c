@@ -427,11 +427,12 @@ const sys_arch_heap_failure *sys_arch_mem_last_heap_failure(void)
 }
 
 /* lwIP refused a heap allocation: keep the layout right after it. */
-static void sys_arch_mem_heap_refused(size_t request)
+static void sys_arch_mem_heap_refused(size_t request, unsigned fired)
 {
   sys_arch_heap_failure *f = &sys_arch_mem_heap_fail;
   f->failures++;
   f->request = (unsigned long)request;
+  f->injected = sys_arch_mem_fired != fired;
   f->t_us = sim_clock_now_us();
   f->walked = false;
   if (!sys_arch_mem_heap_walkable())
@@ -529,9 +530,10 @@ void *__wrap_mem_malloc(mem_size_t size)
   if (sys_arch_mem_count_alloc(SYS_ARCH_MEM_HEAP,
                                __builtin_return_address(0)))
     return NULL;
+  unsigned fired = sys_arch_mem_fired;
   void *p = __real_mem_malloc(size);
   if (!p && size)
-    sys_arch_mem_heap_refused(size);
+    sys_arch_mem_heap_refused(size, fired);
   sys_arch_mem_changed(SYS_ARCH_MEM_HEAP);
   return p;
 }
@@ -541,9 +543,10 @@ void *__wrap_mem_calloc(mem_size_t count, mem_size_t size)
   if (sys_arch_mem_count_alloc(SYS_ARCH_MEM_HEAP,
                                __builtin_return_address(0)))
     return NULL;
+  unsigned fired = sys_arch_mem_fired;
   void *p = __real_mem_calloc(count, size);
   if (!p && count && size)
-    sys_arch_mem_heap_refused((size_t)count * size);
+    sys_arch_mem_heap_refused((size_t)count * size, fired);
   sys_arch_mem_changed(SYS_ARCH_MEM_HEAP);
   return p;
 }

@@ -68,14 +68,17 @@ int sys_arch_mem_heap_walk(sys_arch_heap_layout *l, char *err,
 /* True if this profile's heap can be walked. */
 bool sys_arch_mem_heap_walkable(void);
 
-/* The last mem_malloc()/mem_calloc() that lwIP itself refused (not an
- * injected failure), with the layout right after it. */
+/* The last mem_malloc()/mem_calloc() that lwIP itself refused (not a
+ * failure injected on the heap itself), with the layout right after it;
+ * `injected` when lwIP refused because an allocation it made inside
+ * (a malloc pool's, with MEM_USE_POOLS) was failed by --fail. */
 typedef struct {
   uint64_t failures;          /* refused heap allocations so far */
   unsigned long request;      /* bytes the caller asked for */
   bool walked;                /* `at` is valid */
   sys_arch_heap_layout at;
   uint64_t t_us;              /* virtual time */
+  bool injected;              /* a --fail fired inside this call */
 } sys_arch_heap_failure;
 
 const sys_arch_heap_failure *sys_arch_mem_last_heap_failure(void);

@@ -36,7 +36,8 @@
  * gives the request, the free bytes, the number of free blocks and the
  * largest.  A refusal with enough free bytes and a block large enough is
  * not fragmentation (the port's view of the heap and lwIP's disagree):
- * `fault`.  With MEM_USE_POOLS (variant `pools`) "free" is
+ * `fault`, and so is a refusal that an injected failure (--fail on a
+ * malloc pool under mem_malloc) caused.  With MEM_USE_POOLS (variant `pools`) "free" is
  * the free elements of the malloc pools and "a block" one element.  A
  * failure with less free memory than the request is plain exhaustion: it
  * is counted, not the finding.  `not-reproduced` when the traffic runs its
@@ -290,7 +291,15 @@ static void hf_main(scn_run *run)
   const char *blk = now.pools ? "element" : "block";
   /* What mem_malloc() needs of one block for this request. */
   unsigned long need = LWIP_MEM_ALIGN_SIZE(hf.at.request);
-  if (hf.found && hf.at.at.largest_free >= need) {
+  if (hf.found && hf.at.injected) {
+    const sys_arch_heap_layout *l = &hf.at.at;
+    scn_verdict(run, SIM_VERDICT_FAULT,
+                "at %.3f s mem_malloc(%lu) refused because an allocation "
+                "inside it was failed by --fail (%lu bytes %s, the largest "
+                "%s %lu bytes): an injected failure, not fragmentation",
+                (double)hf.at.t_us / 1e6, hf.at.request, l->free_total,
+                what, blk, l->largest_free);
+  } else if (hf.found && hf.at.at.largest_free >= need) {
     const sys_arch_heap_layout *l = &hf.at.at;
     scn_verdict(run, SIM_VERDICT_FAULT,
                 "at %.3f s mem_malloc(%lu) refused with %lu bytes %s and a "

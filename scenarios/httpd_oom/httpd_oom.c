@@ -37,12 +37,15 @@
  * page B (httpd's "http_accept: Out of memory, RST" line; the profiles
  * set HTTPD_DEBUG for it - the HTTPD_STATE pool's err count alone is no
  * proof, kill-old raises it too), and a connection of page B was
- * reset without a response byte (right after its handshake).
+ * reset without a response byte (right after its handshake); and the
+ * out-of-memory was lwIP's own (a refusal in lwIP's counters during page
+ * B, not only an allocation failed by --fail).
  * `not-reproduced` when page B's resources all arrived with status 200,
  * byte-exact, and the board's pools and heap are back where they were
  * once the peer's connections are gone (after lwIP's TIME_WAIT).
  * Anything else - page A not loading, page B incomplete or reset without
- * http_accept's out-of-memory path, a leak after TIME_WAIT - is `fault`,
+ * http_accept's out-of-memory path, that path taken only for an injected
+ * failure, a leak after TIME_WAIT - is `fault`,
  * saying it is not the field bug.
  */
 #include <stdio.h>
@@ -60,6 +63,7 @@
 #include "sim_clock.h"
 #include "sim_sched.h"
 #include "sim_trace.h"
+#include "sys_arch_mem.h"
 #include "sys_arch_sim.h"
 
 #define SCN_HTTPD_OOM_SWITCH_US 1500000ull  /* page A -> page B */
@@ -263,6 +267,8 @@ static void scn_httpd_oom_main(scn_run *run)
   scn_httpd_oom_page pa = scn_httpd_oom_judge('A', t_a);
   uint64_t t_b = sim_clock_now_us();
   long long state_err_before = scn_httpd_oom_state_err();
+  long long mem_err_before = (long long)lwip_stats.mem.err;
+  unsigned fired_before = sys_arch_mem_fails_fired();
   unsigned oom_before = sho.oom_lines;
   sim_trace_event("browser", "page B: GET /b.html, /b.bin");
   for (size_t i = 0; i < SCN_HTTPD_OOM_NFILES; i++)
@@ -274,6 +280,11 @@ static void scn_httpd_oom_main(scn_run *run)
       b_done &= peer_app_wait(apps[i], SCN_HTTPD_OOM_WAIT_US) == 0;
   scn_httpd_oom_page pb = scn_httpd_oom_judge('B', t_b);
   long long state_err = scn_httpd_oom_state_err();
+  /* lwIP's own refusals during page B (an allocation failed by --fail
+   * reaches none of lwIP's counters), and the failures --fail made. */
+  long long refused_b = (state_err >= 0 ? state_err - state_err_before : 0) +
+                        (long long)lwip_stats.mem.err - mem_err_before;
+  unsigned injected_b = sys_arch_mem_fails_fired() - fired_before;
 
   /* Page A's idle connections close when the browser or httpd gives up;
    * then lwIP's TIME_WAIT, and the board's pools must be back. */
@@ -320,6 +331,15 @@ static void scn_httpd_oom_main(scn_run *run)
     scn_verdict(run, SIM_VERDICT_FAULT, "page A did not load (%u of %u, "
                 "first bad %s): the set-up, not the report", pa.ok,
                 pa.total, pa.first_bad);
+  else if (pb.reset_early && oom_path && injected_b && !refused_b)
+    scn_verdict(run, SIM_VERDICT_FAULT,
+                "%u of %u page-B connections reset right after the "
+                "handshake on http_accept's out-of-memory path (\"%s\" x "
+                "%u), but lwIP refused no allocation during page B (%s, "
+                "mem.err 0): %u allocation%s failed by --fail, an injected "
+                "failure, not the field bug",
+                pb.reset_early, pb.total, SCN_HTTPD_OOM_OOM_LINE, oom_b,
+                err_text, injected_b, injected_b == 1 ? "" : "s");
   else if (pb.reset_early && oom_path)
     scn_verdict(run, SIM_VERDICT_REPRODUCED,
                 "%u of %u page-B connections reset right after the "

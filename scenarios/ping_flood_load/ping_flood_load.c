@@ -20,7 +20,9 @@
  * complete and byte-exact, every echo trip complete and byte-exact, and
  * the board still answers pings in the last seconds.  `reproduced` only
  * with the field report's own evidence: the board stopped answering (none
- * of the last pings answered).  A TFTP or echo failure while the board
+ * of the last pings answered) and the flood drained its pools (a PBUF_POOL,
+ * TCPIP_MSG_INPKT or reassembly allocation refused, or the EMAC without a
+ * pbuf for a frame); stopped with no pool dry is `fault`.  A TFTP or echo failure while the board
  * still answers is `fault`: not the field bug's stop.  Lost pings are the
  * load, not a failure; the message and the counters give every drop
  * counter (memp PBUF_POOL err, TCPIP_MSG_INPKT err, ip_frag memerr/drop,
@@ -29,6 +31,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lwip/memp.h"
+#include "lwip/stats.h"
+
+#include "emac.h"
 #include "scn.h"
 #include "scn_load.h"
 #include "scn_rig.h"
@@ -78,7 +84,19 @@ static void pf_main(scn_run *run)
   const peer_failure *f = &pf.echo.fail;
   const char *still = "the board still answers pings: not the field bug's "
                       "stop";
-  if (tail == 0)
+  /* The field report's cause: the flood drained the board's pools. */
+  const emac_stats *es = emac_get_stats(rig->board.mac);
+  const struct stats_mem *pool = lwip_stats.memp[MEMP_PBUF_POOL];
+  const struct stats_mem *inpkt = lwip_stats.memp[MEMP_TCPIP_MSG_INPKT];
+  bool drained = (pool && pool->err) || (inpkt && inpkt->err) ||
+                 lwip_stats.ip_frag.memerr || es->rx_drop_no_pbuf ||
+                 es->refill_failures;
+  if (tail == 0 && !drained)
+    scn_verdict(run, SIM_VERDICT_FAULT,
+                "the board stopped answering pings (none of the last %d, "
+                "%u of %u in all), but no pool ran dry: %s: not the field "
+                "bug's drain", SCN_LOAD_TAIL, r->replies, r->sent, drops);
+  else if (tail == 0)
     scn_verdict(run, SIM_VERDICT_REPRODUCED,
                 "the board stopped answering pings: none of the last %d "
                 "answered (%u of %u in all); tftp %s, echo %u of %d trips; "

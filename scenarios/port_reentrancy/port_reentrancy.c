@@ -51,7 +51,7 @@
  * channels must be complete and byte-exact and the TFTP file exact:
  * `not-reproduced`.  Anything else - an echo or TFTP failure with every
  * thread finished, a deadlock or an assertion with no wrong lookup - is
- * `fault` (or `deadlock`), saying it is not the port's defect.
+ * `fault`, saying it is not the port's defect.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -503,7 +503,7 @@ static void pr_on_end(scn_run *run, const sim_outcome *out)
                 (unsigned long long)(ls.first_us % 1000000), ls.wrong,
                 ls.lookups);
   else if (out->end == SIM_END_DEADLOCK)
-    scn_verdict(run, SIM_VERDICT_DEADLOCK,
+    scn_verdict(run, SIM_VERDICT_FAULT,
                 "%s; no lookup was wrong (%llu): not the port's defect",
                 out->message, ls.lookups);
   else if (out->end == SIM_END_ASSERT && ls.wrong)
@@ -513,6 +513,10 @@ static void pr_on_end(scn_run *run, const sim_outcome *out)
                 out->message, ls.first_thread, ls.first_owner,
                 (unsigned long long)(ls.first_us / 1000000),
                 (unsigned long long)(ls.first_us % 1000000));
+  else if (out->end == SIM_END_ASSERT)
+    scn_verdict(run, SIM_VERDICT_FAULT,
+                "%s; no lookup was wrong (%llu): not the port's defect",
+                out->message, ls.lookups);
 }
 
 static int pr_configure(scn_run *run, sim_config *cfg, char *err,

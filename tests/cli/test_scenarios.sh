@@ -12,9 +12,10 @@
 #
 # Then the negative tests: set-ups deliberately broken so that the
 # defect's evidence cannot appear (lwIP's own heap under a variant of the
-# RTOS heap model, a socket() failure injected into the select() leak, a
-# lost input message in a baseline) must end as `fault` with a message
-# saying why, never `reproduced`.
+# RTOS heap model, a socket() failure injected into the select() leak,
+# httpd's out-of-memory path or a heap refusal caused by --fail, a stuck
+# thread with no wrong lookup, a lost input message in a baseline) must
+# end as `fault` with a message saying why, never `reproduced`.
 . "$(dirname "$0")/lib.sh"
 
 n=0
@@ -88,6 +89,26 @@ negative "isr_pbuf_free deferred-free on lwIP's own heap" \
 negative "select_close_race leak-2.0 with socket() failing for another reason" \
   "not ENFILE" \
   "$LWIPSIM" run select_close_race --variant leak-2.0 --fail memp:NETCONN@3
+# The scripted close() inside select() cannot happen when a socket fails
+# first: no assertion, and the step that was never reached says so.
+negative "select_close_race reuse-assert with a NETCONN allocation failed by --fail" \
+  "never reached" \
+  "$LWIPSIM" run select_close_race --variant reuse-assert --fail memp:NETCONN@2
+# http_accept's out-of-memory path taken only because --fail failed the
+# HTTPD_STATE allocation, on the tuned profile that has no such bug.
+negative "httpd_oom tuned with one HTTPD_STATE allocation failed by --fail" \
+  "an injected failure, not the field bug" \
+  "$LWIPSIM" run httpd_oom --variant tuned --fail memp:HTTPD_STATE@3
+# mem_malloc refused because a malloc pool's allocation inside it was
+# failed by --fail, with a free element that holds the request.
+negative "heap_fragmentation pools with a malloc pool allocation failed by --fail" \
+  "an injected failure, not fragmentation" \
+  "$LWIPSIM" run heap_fragmentation --variant pools --fail memp:POOL_1536@5
+# The shared-scratch port, but app_ctl's socket fails before the load:
+# a thread is stuck with no wrong lookup.
+negative "port_reentrancy shared-scratch with app_ctl's socket failed by --fail" \
+  "no lookup was wrong" \
+  "$LWIPSIM" run port_reentrancy --variant shared-scratch --fail memp:NETCONN@1
 # A baseline has no field bug to reproduce: a ping lost to an injected
 # input-message failure is the simulator's or the set-up's fault.
 negative "board_ping (baseline) with one input message refused" \
