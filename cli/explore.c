@@ -570,14 +570,20 @@ static void xp_save(const xp_ctx *x, xp_class *c, int idx,
                     const xp_lines *l, const bool *keep)
 {
   const proto_opts *o = x->o;
-  char header[1024];
-  snprintf(header, sizeof header,
+  /* Room for the whole oracle message: a header cut short would run into
+   * the first choice's line and lose it. */
+  char header[sizeof c->message + 1024];
+  int hn = snprintf(header, sizeof header,
            "# lwipsim schedule: %s %s, shrunk from the %zu choices of seed "
            "%llu (policy %s) to %zu\n# failure: %s: %s\n# each line: where "
            "the scheduler does not do what rtos would\n",
            o->scn->name, o->var->name, l->n, (unsigned long long)c->seed,
            sim_policy_name(o->policy), c->nchoices,
            sim_verdict_name(c->verdict), c->message);
+  if (hn < 0 || (size_t)hn >= sizeof header) {
+    c->why = "the schedule's header does not fit";
+    return;
+  }
   char sdir[PATH_MAX];
   if (xp_schedule_dir(o, sdir, sizeof sdir) != 0) {
     c->why = "cannot make the schedule directory";

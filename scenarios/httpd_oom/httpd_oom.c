@@ -315,7 +315,7 @@ static void scn_httpd_oom_main(scn_run *run)
   scn_counter(run, "board_tcp_xmit", lwip_stats.tcp.xmit);
   scn_peer_counters(run);
 
-  char err_text[64];
+  char err_text[96];
   if (state_err >= 0)
     snprintf(err_text, sizeof err_text, "memp HTTPD_STATE err %lld (%lld "
              "during page B)", state_err, state_err - state_err_before);
