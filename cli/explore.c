@@ -44,20 +44,12 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "pool.h"
 #include "sys_arch_version.h"
 
-#define XP_QUEUE 8          /* seeds in flight per worker */
 #define XP_MAX_CLASSES 64   /* distinct failures kept */
 #define XP_LINE_MAX 8192
 #define XP_SHRINK_MAX 8     /* failures whose schedule is shrunk */
-
-typedef struct {
-  pid_t pid;
-  int in_fd, out_fd, err_fd;
-  int inflight;
-  char buf[XP_LINE_MAX];
-  size_t len;
-} xp_worker;
 
 typedef struct {
   char key[300];        /* verdict + normalised message */
@@ -86,21 +78,9 @@ typedef struct {
   /* pct */
   uint64_t k, n;
   unsigned d;
-  /* the workers */
-  xp_worker *w;
-  int nw;
-  const char *status;     /* how the runs ended: "complete", ... */
-  bool stopping;          /* no more seeds are handed out */
-  bool worker_died;
-  char died[512];         /* how a worker died */
+  /* the workers: status, signal and a dead worker in pool */
+  cli_pool pool;
 } xp_ctx;
-
-static volatile sig_atomic_t xp_stop;
-
-static void xp_on_signal(int sig)
-{
-  xp_stop = sig;
-}
 
 static double xp_secs_since(const struct timespec *t0)
 {
@@ -214,52 +194,15 @@ static int xp_measure(xp_ctx *x, char *err, size_t errlen)
   return 0;
 }
 
-static int xp_start(const xp_ctx *x, xp_worker *w, int slot, char *err,
-                    size_t errlen)
+/* The pool's next job: the next seed. */
+static bool xp_next(void *ctx, char *line, size_t len, uint64_t *tag)
 {
-  char engine[PATH_MAX], bufs[4][24];
-  char *argv[24];
-  if (xp_engine_argv(x, engine, argv, bufs, true, false, err, errlen) != 0)
-    return -1;
-  int in[2], out[2];
-  w->err_fd = memfd_create("lwipsim-worker-err", MFD_CLOEXEC);
-  if (w->err_fd < 0 || pipe2(in, O_CLOEXEC) != 0 ||
-      pipe2(out, O_CLOEXEC) != 0) {
-    snprintf(err, errlen, "cannot start a worker: %s", strerror(errno));
-    return -1;
-  }
-  cli_spawn_io io = {in[0], out[1], w->err_fd, slot, true};
-  pid_t pid = cli_spawn(argv, &io);
-  if (pid < 0) {
-    snprintf(err, errlen, "cannot start a worker: %s", strerror(errno));
-    return -1;
-  }
-  close(in[0]);
-  close(out[1]);
-  w->pid = pid;
-  w->in_fd = in[1];
-  w->out_fd = out[0];
-  w->inflight = 0;
-  w->len = 0;
-  return 0;
-}
-
-static void xp_feed(xp_ctx *x, xp_worker *w, bool stopping)
-{
-  while (!stopping && w->in_fd >= 0 && w->inflight < XP_QUEUE &&
-         x->next < x->runs) {
-    char line[32];
-    int n = snprintf(line, sizeof line, "%llu\n",
-                     (unsigned long long)(x->first + x->next));
-    if (write(w->in_fd, line, (size_t)n) != n)
-      break;
-    x->next++;
-    w->inflight++;
-  }
-  if ((stopping || x->next >= x->runs) && w->in_fd >= 0) {
-    close(w->in_fd); /* the worker ends after its queue */
-    w->in_fd = -1;
-  }
+  xp_ctx *x = ctx;
+  if (x->next >= x->runs)
+    return false;
+  *tag = x->first + x->next++;
+  snprintf(line, len, "%llu\n", (unsigned long long)*tag);
+  return true;
 }
 
 /* ------------------------------------------------------------------ */
@@ -313,8 +256,10 @@ static void xp_class_add(xp_ctx *x, sim_verdict v, const char *message,
   }
 }
 
-static void xp_result(xp_ctx *x, const char *line)
+static void xp_result(void *ctx, uint64_t tag, const char *line)
 {
+  xp_ctx *x = ctx;
+  (void)tag; /* the answer names its seed */
   cli_result res;
   const unsigned need = PROTO_HAS_SEED | PROTO_HAS_VERDICT |
                         PROTO_HAS_MESSAGE;
@@ -346,8 +291,9 @@ static uint64_t xp_failures(const xp_ctx *x)
   return f + x->dropped_classes;
 }
 
-static void xp_progress(xp_ctx *x, bool last)
+static void xp_progress(void *ctx, bool last)
 {
+  xp_ctx *x = ctx;
   if (!x->tty)
     return;
   if (!last && xp_secs_since(&x->last_progress) < 0.1)
@@ -365,31 +311,6 @@ static void xp_progress(xp_ctx *x, bool last)
   fflush(stderr);
 }
 
-/* Reads what a worker wrote; false once it has closed its output. */
-static bool xp_read(xp_ctx *x, xp_worker *w)
-{
-  ssize_t n = read(w->out_fd, w->buf + w->len, sizeof w->buf - 1 - w->len);
-  if (n < 0 && errno == EINTR)
-    return true;
-  if (n <= 0)
-    return false;
-  w->len += (size_t)n;
-  w->buf[w->len] = 0;
-  char *p = w->buf, *nl;
-  while ((nl = strchr(p, '\n'))) {
-    *nl = 0;
-    if (*p) {
-      xp_result(x, p);
-      w->inflight--;
-    }
-    p = nl + 1;
-  }
-  w->len = (size_t)(w->buf + w->len - p);
-  memmove(w->buf, p, w->len);
-  if (w->len == sizeof w->buf - 1)
-    w->len = 0; /* a line too long for a result: drop it */
-  return true;
-}
 
 
 /* ------------------------------------------------------------------ */
@@ -648,105 +569,6 @@ static void xp_shrink(const xp_ctx *x, xp_class *c, int idx)
 /* ------------------------------------------------------------------ */
 /* the workers                                                         */
 
-/* Starts up to --jobs workers, no more than there are runs. */
-static int xp_start_all(xp_ctx *x)
-{
-  char err[600];
-  for (; x->nw < x->o->jobs; x->nw++) {
-    if ((uint64_t)x->nw >= x->o->runs)
-      break;
-    if (xp_start(x, &x->w[x->nw], x->nw, err, sizeof err) != 0) {
-      fprintf(stderr, "lwipsim: %s\n", err);
-      return PROTO_EXIT_USAGE;
-    }
-  }
-  return PROTO_EXIT_OK;
-}
-
-/* A worker closed its output.  With runs still queued (and no signal to
- * explain it) it died: the exploration stops, and says why with the first
- * line the worker wrote on stderr. */
-static void xp_worker_ended(xp_ctx *x, xp_worker *wk)
-{
-  close(wk->out_fd);
-  wk->out_fd = -1;
-  if (wk->inflight <= 0 || xp_stop || x->died[0])
-    return;
-  x->worker_died = true;
-  char *e = NULL;
-  off_t sz = lseek(wk->err_fd, 0, SEEK_END);
-  if (sz > 0 && (e = calloc(1, (size_t)sz + 1)))
-    (void)pread(wk->err_fd, e, (size_t)sz, 0);
-  if (e)
-    e[strcspn(e, "\n")] = 0;
-  snprintf(x->died, sizeof x->died, "a worker ended with %d runs queued%s%s",
-           wk->inflight, e && *e ? ": " : "", e ? e : "");
-  free(e);
-  x->stopping = true;
-  x->status = "worker failed";
-}
-
-/* Feeds the workers seeds and reads their answers until every worker has
- * closed its output: all runs done, or a stop (signal, time limit, a
- * worker that died) that let the queued runs finish. */
-static void xp_loop(xp_ctx *x)
-{
-  for (;;) {
-    if (xp_stop && !x->stopping) {
-      x->stopping = true;
-      x->status = "interrupted";
-    }
-    if (x->o->time_limit_s && !x->stopping &&
-        xp_secs_since(&x->t0) >= (double)x->o->time_limit_s) {
-      x->stopping = true;
-      x->status = "time limit";
-    }
-    struct pollfd pf[256];
-    int np = 0, map[256];
-    for (int i = 0; i < x->nw; i++) {
-      xp_feed(x, &x->w[i], x->stopping);
-      if (x->w[i].out_fd >= 0) {
-        pf[np].fd = x->w[i].out_fd;
-        pf[np].events = POLLIN;
-        map[np++] = i;
-      }
-    }
-    if (np == 0)
-      break;
-    if (xp_stop && x->stopping && strcmp(x->status, "interrupted") == 0) {
-      /* Interrupted: the running children are told to stop too. */
-      for (int i = 0; i < x->nw; i++)
-        if (x->w[i].pid > 0)
-          kill(x->w[i].pid, SIGTERM);
-    }
-    int r = poll(pf, (nfds_t)np, 100);
-    if (r < 0 && errno != EINTR)
-      break;
-    for (int i = 0; r > 0 && i < np; i++)
-      if ((pf[i].revents & (POLLIN | POLLHUP | POLLERR)) &&
-          !xp_read(x, &x->w[map[i]]))
-        xp_worker_ended(x, &x->w[map[i]]);
-    xp_progress(x, false);
-  }
-}
-
-/* Closes what is left of the workers' pipes and waits for them. */
-static void xp_reap(xp_ctx *x)
-{
-  for (int i = 0; i < x->nw; i++) {
-    xp_worker *w = &x->w[i];
-    if (w->in_fd >= 0)
-      close(w->in_fd);
-    if (w->out_fd >= 0)
-      close(w->out_fd);
-    if (xp_stop)
-      kill(w->pid, SIGTERM);
-    int st;
-    cli_spawn_wait(w->pid, &st);
-    close(w->err_fd);
-  }
-}
-
 /* ------------------------------------------------------------------ */
 /* the summary                                                         */
 
@@ -848,10 +670,10 @@ static void xp_print_counts(const xp_ctx *x, double wall)
 {
   const proto_opts *o = x->o;
   const char *where = o->scn->name;
-  if (xp_stop)
+  if (x->pool.signal)
     printf("explore %s/%s: interrupted by signal %d after %llu of %llu runs "
            "(%llu failures)\n",
-           where, o->var->name, (int)xp_stop, (unsigned long long)x->done,
+           where, o->var->name, x->pool.signal, (unsigned long long)x->done,
            (unsigned long long)x->runs, (unsigned long long)xp_failures(x));
   printf("explore %s/%s: %llu runs, policy %s, seeds %llu..%llu", where,
          o->var->name, (unsigned long long)x->done,
@@ -861,13 +683,13 @@ static void xp_print_counts(const xp_ctx *x, double wall)
     printf(" (shard %llu/%llu)", (unsigned long long)o->shard_index,
            (unsigned long long)o->shard_count);
   printf(", %.1f s wall, %.0f runs/s, %d jobs\n", wall,
-         wall > 0 ? (double)x->done / wall : 0.0, x->nw);
-  if (strcmp(x->status, "time limit") == 0)
+         wall > 0 ? (double)x->done / wall : 0.0, x->pool.nw);
+  if (strcmp(x->pool.status, "time limit") == 0)
     printf("stopped by --time-limit %llu s after %llu of %llu runs\n",
            (unsigned long long)o->time_limit_s, (unsigned long long)x->done,
            (unsigned long long)x->runs);
-  if (x->died[0])
-    printf("fault: %s\n", x->died);
+  if (x->pool.died[0])
+    printf("fault: %s\n", x->pool.died);
   if (o->policy == SIM_POLICY_PCT) {
     double p, r;
     xp_bound(x, &p, &r);
@@ -909,7 +731,7 @@ static void xp_print_failures(xp_ctx *x)
     printf("failure %d: %s in %llu runs, first seed %llu: %s\nreplay: %s\n",
            i + 1, sim_verdict_name(c->verdict), (unsigned long long)c->count,
            (unsigned long long)c->seed, c->message, replay);
-    if (i >= XP_SHRINK_MAX || xp_stop || o->no_shrink)
+    if (i >= XP_SHRINK_MAX || x->pool.signal || o->no_shrink)
       continue;
     if (x->tty)
       fprintf(stderr, "explore: shrinking the schedule of failure %d...\r",
@@ -957,7 +779,7 @@ static int xp_prepare(xp_ctx *x)
 int cli_explore(const proto_opts *o)
 {
   xp_ctx *x = calloc(1, sizeof *x);
-  xp_worker *w = calloc((size_t)o->jobs, sizeof *w);
+  cli_worker *w = calloc((size_t)o->jobs, sizeof *w);
   if (!x || !w) {
     fprintf(stderr, "lwipsim: out of memory\n");
     free(x);
@@ -965,48 +787,53 @@ int cli_explore(const proto_opts *o)
     return PROTO_EXIT_FAULT;
   }
   x->o = o;
-  x->w = w;
   x->runs = o->runs;
   x->first = o->seed + (o->shard_count ? (o->shard_index - 1) * o->runs : 0);
   x->tty = isatty(STDERR_FILENO);
   x->d = o->pct_depth ? o->pct_depth : 3;
-  x->status = "complete";
+  cli_pool *pool = &x->pool;
+  pool->status = "complete";
   int rc = xp_prepare(x);
   if (rc != PROTO_EXIT_OK) {
     free(x);
     free(w);
     return rc;
   }
-  struct sigaction sa, old_int, old_term;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = xp_on_signal; /* no SA_RESTART: poll() wakes */
-  xp_stop = 0;
-  sigaction(SIGINT, &sa, &old_int);
-  sigaction(SIGTERM, &sa, &old_term);
-  signal(SIGPIPE, SIG_IGN);
-  rc = xp_start_all(x);
-  x->stopping = rc != PROTO_EXIT_OK;
-  xp_loop(x);
-  xp_reap(x);
-  sigaction(SIGINT, &old_int, NULL);
-  sigaction(SIGTERM, &old_term, NULL);
-  xp_progress(x, true);
+  pool->ctx = x;
+  pool->next = xp_next;
+  pool->result = xp_result;
+  pool->progress = xp_progress;
+  pool->time_limit_s = (unsigned)o->time_limit_s;
+  pool->t0 = &x->t0;
+  pool->line_max = XP_LINE_MAX;
+  pool->w = w;
+  /* Up to --jobs workers, no more than there are runs. */
+  char engine[PATH_MAX], bufs[4][24], err[600];
+  char *argv[24];
+  int n = (uint64_t)o->jobs < o->runs ? o->jobs : (int)o->runs;
+  if (xp_engine_argv(x, engine, argv, bufs, true, false, err, sizeof err) !=
+          0 ||
+      cli_pool_start(pool, n, argv, err, sizeof err) != 0) {
+    fprintf(stderr, "lwipsim: %s\n", err);
+    rc = PROTO_EXIT_USAGE;
+    pool->stopping = true;
+  }
+  cli_pool_run(pool);
   double wall = xp_secs_since(&x->t0);
   xp_print_counts(x, wall);
   xp_print_failures(x);
-  char err[600];
   if (o->explore_json &&
-      xp_write_json(x, xp_stop ? "interrupted" : x->status, wall, err,
-                    sizeof err) != 0) {
+      xp_write_json(x, pool->status, wall, err, sizeof err) != 0) {
     fprintf(stderr, "lwipsim: %s\n", err);
     rc = PROTO_EXIT_USAGE;
   }
   if (rc == PROTO_EXIT_OK) {
-    if (xp_stop || x->worker_died || x->faults)
+    if (pool->signal || pool->died[0] || x->faults)
       rc = PROTO_EXIT_FAULT;
     else if (x->counts[o->expect.expected] != x->done)
       rc = PROTO_EXIT_MISMATCH;
   }
+  cli_pool_free(pool);
   free(x);
   free(w);
   return rc;

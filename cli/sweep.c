@@ -51,8 +51,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "pool.h"
 
-#define SW_QUEUE 8           /* runs in flight per worker */
 #define SW_LINE_MAX 65536
 #define SW_MAX_POOLS 64
 #define SW_MAX_GROUPS 512
@@ -85,15 +85,6 @@ typedef struct {
 } sw_group;
 
 typedef struct {
-  pid_t pid;
-  int in_fd, out_fd, err_fd;
-  uint64_t queue[SW_QUEUE]; /* run numbers in flight, oldest first */
-  int qhead, inflight;
-  char *buf;
-  size_t len;
-} sw_worker;
-
-typedef struct {
   const proto_opts *o;
   char engine[PATH_MAX], build[24], lwip[32];
   sw_pool pools[SW_MAX_POOLS + 1];
@@ -106,20 +97,10 @@ typedef struct {
   sw_group *groups;
   int ngroups;
   uint64_t dropped;
-  sw_worker *w;
-  int nw;
-  bool tty, stopping;
-  const char *status;
-  char died[512];
+  bool tty;
   struct timespec t0, last_progress;
+  cli_pool pool;              /* the workers; status, signal, a dead one */
 } sw_ctx;
-
-static volatile sig_atomic_t sw_stop;
-
-static void sw_on_signal(int sig)
-{
-  sw_stop = sig;
-}
 
 static double sw_secs_since(const struct timespec *t0)
 {
@@ -328,54 +309,20 @@ static void sw_spec(const char *pool, uint64_t n, char *out, size_t len)
 /* ------------------------------------------------------------------ */
 /* the workers                                                         */
 
-static int sw_start(sw_ctx *x, sw_worker *w, int slot, char *err,
-                    size_t errlen)
+/* The pool's next job: run r of the sweep, "SEED memp:POOL@N". */
+static bool sw_next(void *ctx, char *line, size_t len, uint64_t *tag)
 {
-  char *argv[16], bufs[2][24];
-  sw_argv(x, argv, bufs, true);
-  int in[2], out[2];
-  w->buf = malloc(SW_LINE_MAX);
-  w->err_fd = memfd_create("lwipsim-worker-err", MFD_CLOEXEC);
-  if (!w->buf || w->err_fd < 0 || pipe2(in, O_CLOEXEC) != 0 ||
-      pipe2(out, O_CLOEXEC) != 0) {
-    snprintf(err, errlen, "cannot start a worker: %s", strerror(errno));
-    return -1;
-  }
-  cli_spawn_io io = {in[0], out[1], w->err_fd, slot, true};
-  pid_t pid = cli_spawn(argv, &io);
-  if (pid < 0) {
-    snprintf(err, errlen, "cannot start a worker: %s", strerror(errno));
-    return -1;
-  }
-  close(in[0]);
-  close(out[1]);
-  w->pid = pid;
-  w->in_fd = in[1];
-  w->out_fd = out[0];
-  return 0;
-}
-
-static void sw_feed(sw_ctx *x, sw_worker *w)
-{
-  while (!x->stopping && w->in_fd >= 0 && w->inflight < SW_QUEUE &&
-         x->first + x->next <= x->last) {
-    uint64_t r = x->first + x->next, n;
-    int pool;
-    sw_run_of(x, r, &pool, &n);
-    char spec[96], line[160];
-    sw_spec(x->pools[pool].name, n, spec, sizeof spec);
-    int len = snprintf(line, sizeof line, "%llu %s\n",
-                       (unsigned long long)x->o->seed, spec);
-    if (write(w->in_fd, line, (size_t)len) != len)
-      break;
-    w->queue[(w->qhead + w->inflight) % SW_QUEUE] = r;
-    w->inflight++;
-    x->next++;
-  }
-  if ((x->stopping || x->first + x->next > x->last) && w->in_fd >= 0) {
-    close(w->in_fd);
-    w->in_fd = -1;
-  }
+  sw_ctx *x = ctx;
+  if (x->first + x->next > x->last)
+    return false;
+  uint64_t r = x->first + x->next++, n;
+  int pool;
+  sw_run_of(x, r, &pool, &n);
+  char spec[96];
+  sw_spec(x->pools[pool].name, n, spec, sizeof spec);
+  snprintf(line, len, "%llu %s\n", (unsigned long long)x->o->seed, spec);
+  *tag = r;
+  return true;
 }
 
 /* ------------------------------------------------------------------ */
@@ -430,8 +377,9 @@ static void sw_group_add(sw_ctx *x, sw_class cls, int pool, const char *raw,
   }
 }
 
-static void sw_result(sw_ctx *x, uint64_t r, const char *line)
+static void sw_result(void *ctx, uint64_t r, const char *line)
 {
+  sw_ctx *x = ctx;
   int pool;
   uint64_t n;
   sw_run_of(x, r, &pool, &n);
@@ -486,41 +434,14 @@ static void sw_result(sw_ctx *x, uint64_t r, const char *line)
   json_decref(doc);
 }
 
-/* Reads what a worker wrote; false once it has closed its output. */
-static bool sw_read(sw_ctx *x, sw_worker *w)
-{
-  ssize_t n = read(w->out_fd, w->buf + w->len, SW_LINE_MAX - 1 - w->len);
-  if (n < 0 && errno == EINTR)
-    return true;
-  if (n <= 0)
-    return false;
-  w->len += (size_t)n;
-  w->buf[w->len] = 0;
-  char *p = w->buf, *nl;
-  while ((nl = strchr(p, '\n'))) {
-    *nl = 0;
-    if (*p && w->inflight > 0) {
-      uint64_t r = w->queue[w->qhead];
-      w->qhead = (w->qhead + 1) % SW_QUEUE;
-      w->inflight--;
-      sw_result(x, r, p);
-    }
-    p = nl + 1;
-  }
-  w->len = (size_t)(w->buf + w->len - p);
-  memmove(w->buf, p, w->len);
-  if (w->len == SW_LINE_MAX - 1)
-    w->len = 0;
-  return true;
-}
-
 static uint64_t sw_failures(const sw_ctx *x)
 {
   return x->done - x->counts[SW_HANDLED];
 }
 
-static void sw_progress(sw_ctx *x, bool last)
+static void sw_progress(void *ctx, bool last)
 {
+  sw_ctx *x = ctx;
   if (!x->tty || (!last && sw_secs_since(&x->last_progress) < 0.1))
     return;
   clock_gettime(CLOCK_MONOTONIC, &x->last_progress);
@@ -535,79 +456,6 @@ static void sw_progress(sw_ctx *x, bool last)
   if (last)
     fputc('\n', stderr);
   fflush(stderr);
-}
-
-static void sw_worker_ended(sw_ctx *x, sw_worker *wk)
-{
-  close(wk->out_fd);
-  wk->out_fd = -1;
-  if (wk->inflight <= 0 || sw_stop || x->died[0])
-    return;
-  char *e = NULL;
-  off_t sz = lseek(wk->err_fd, 0, SEEK_END);
-  if (sz > 0 && (e = calloc(1, (size_t)sz + 1)))
-    (void)pread(wk->err_fd, e, (size_t)sz, 0);
-  if (e)
-    e[strcspn(e, "\n")] = 0;
-  snprintf(x->died, sizeof x->died, "a worker ended with %d runs queued%s%s",
-           wk->inflight, e && *e ? ": " : "", e ? e : "");
-  free(e);
-  x->stopping = true;
-  x->status = "worker failed";
-}
-
-static void sw_loop(sw_ctx *x)
-{
-  for (;;) {
-    if (sw_stop && !x->stopping) {
-      x->stopping = true;
-      x->status = "interrupted";
-      for (int i = 0; i < x->nw; i++)
-        kill(x->w[i].pid, SIGTERM);
-    }
-    if (x->o->time_limit_s && !x->stopping &&
-        sw_secs_since(&x->t0) >= (double)x->o->time_limit_s) {
-      x->stopping = true;
-      x->status = "time limit";
-    }
-    struct pollfd pf[256];
-    int np = 0, map[256];
-    for (int i = 0; i < x->nw; i++) {
-      sw_feed(x, &x->w[i]);
-      if (x->w[i].out_fd >= 0) {
-        pf[np].fd = x->w[i].out_fd;
-        pf[np].events = POLLIN;
-        map[np++] = i;
-      }
-    }
-    if (np == 0)
-      break;
-    int r = poll(pf, (nfds_t)np, 100);
-    if (r < 0 && errno != EINTR)
-      break;
-    for (int i = 0; r > 0 && i < np; i++)
-      if ((pf[i].revents & (POLLIN | POLLHUP | POLLERR)) &&
-          !sw_read(x, &x->w[map[i]]))
-        sw_worker_ended(x, &x->w[map[i]]);
-    sw_progress(x, false);
-  }
-}
-
-static void sw_reap(sw_ctx *x)
-{
-  for (int i = 0; i < x->nw; i++) {
-    sw_worker *w = &x->w[i];
-    if (w->in_fd >= 0)
-      close(w->in_fd);
-    if (w->out_fd >= 0)
-      close(w->out_fd);
-    if (sw_stop)
-      kill(w->pid, SIGTERM);
-    int st;
-    cli_spawn_wait(w->pid, &st);
-    close(w->err_fd);
-    free(w->buf);
-  }
 }
 
 /* ------------------------------------------------------------------ */
@@ -917,7 +765,7 @@ static json_t *sw_summary(sw_ctx *x, double wall)
       (json_int_t)x->total, "first_run", (json_int_t)x->first, "last_run",
       (json_int_t)x->last, "shard", (json_int_t)o->shard_index, "shards",
       (json_int_t)o->shard_count, "runs_done", (json_int_t)x->done, "status",
-      x->status, "wall_s", wall, "jobs", x->nw, "counts", counts,
+      x->pool.status, "wall_s", wall, "jobs", x->pool.nw, "counts", counts,
       "app_errors", (json_int_t)x->app_errors, "unfired",
       (json_int_t)x->unfired, "dropped", (json_int_t)x->dropped, "groups",
       groups);
@@ -1151,7 +999,7 @@ static int sw_prepare(sw_ctx *x)
 int cli_sweep(const proto_opts *o)
 {
   sw_ctx *x = calloc(1, sizeof *x);
-  sw_worker *w = calloc((size_t)o->jobs, sizeof *w);
+  cli_worker *w = calloc((size_t)o->jobs, sizeof *w);
   sw_group *groups = calloc(SW_MAX_GROUPS, sizeof *groups);
   if (!x || !w || !groups) {
     fprintf(stderr, "lwipsim: out of memory\n");
@@ -1161,9 +1009,8 @@ int cli_sweep(const proto_opts *o)
     return PROTO_EXIT_FAULT;
   }
   x->o = o;
-  x->w = w;
   x->groups = groups;
-  x->status = "complete";
+  x->pool.status = "complete";
   x->tty = isatty(STDERR_FILENO);
   clock_gettime(CLOCK_MONOTONIC, &x->t0);
   x->last_progress = x->t0;
@@ -1184,29 +1031,25 @@ int cli_sweep(const proto_opts *o)
       setenv(names[i], v, 1);
     }
   }
-  struct sigaction sa, old_int, old_term;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = sw_on_signal;
-  sw_stop = 0;
-  sigaction(SIGINT, &sa, &old_int);
-  sigaction(SIGTERM, &sa, &old_term);
-  signal(SIGPIPE, SIG_IGN);
+  cli_pool *pool = &x->pool;
+  pool->ctx = x;
+  pool->next = sw_next;
+  pool->result = sw_result;
+  pool->progress = sw_progress;
+  pool->time_limit_s = (unsigned)o->time_limit_s;
+  pool->t0 = &x->t0;
+  pool->line_max = SW_LINE_MAX;
+  pool->w = w;
   char err[600];
+  char *argv[16], bufs[2][24];
+  sw_argv(x, argv, bufs, true);
   uint64_t runs = x->last >= x->first ? x->last + 1 - x->first : 0;
-  for (; x->nw < o->jobs && (uint64_t)x->nw < runs; x->nw++)
-    if (sw_start(x, &x->w[x->nw], x->nw, err, sizeof err) != 0) {
-      fprintf(stderr, "lwipsim: %s\n", err);
-      rc = PROTO_EXIT_USAGE;
-      x->stopping = true;
-      break;
-    }
-  sw_loop(x);
-  sw_reap(x);
-  sigaction(SIGINT, &old_int, NULL);
-  sigaction(SIGTERM, &old_term, NULL);
-  sw_progress(x, true);
-  if (sw_stop)
-    x->status = "interrupted";
+  int n = (uint64_t)o->jobs < runs ? o->jobs : (int)runs;
+  if (cli_pool_start(pool, n, argv, err, sizeof err) != 0) {
+    fprintf(stderr, "lwipsim: %s\n", err);
+    rc = PROTO_EXIT_USAGE;
+  }
+  cli_pool_run(pool);
   double wall = sw_secs_since(&x->t0);
   json_t *s = sw_summary(x, wall);
   if (!s) {
@@ -1216,27 +1059,28 @@ int cli_sweep(const proto_opts *o)
   }
   char how[160];
   snprintf(how, sizeof how, ", %.1f s wall, %.0f runs/s, %d jobs%s", wall,
-           wall > 0 ? (double)x->done / wall : 0.0, x->nw,
+           wall > 0 ? (double)x->done / wall : 0.0, x->pool.nw,
            o->asan ? ", ASan" : "");
   if (o->shard_count)
     snprintf(how + strlen(how), sizeof how - strlen(how), " (shard %llu/%llu)",
              (unsigned long long)o->shard_index,
              (unsigned long long)o->shard_count);
   cli_sweep_print(s, how);
-  if (x->died[0])
-    printf("fault: %s\n", x->died);
+  if (x->pool.died[0])
+    printf("fault: %s\n", x->pool.died);
   if (o->explore_json && cli_summary_write(s, o->explore_json) != 0)
     rc = PROTO_EXIT_USAGE;
   if (o->junit_path && cli_sweep_junit(s, o->junit_path) != 0)
     rc = PROTO_EXIT_USAGE;
   json_decref(s);
   if (rc == PROTO_EXIT_OK) {
-    if (sw_stop || x->died[0])
+    if (x->pool.signal || x->pool.died[0])
       rc = PROTO_EXIT_FAULT;
     else if (sw_failures(x) || x->done != runs)
       rc = PROTO_EXIT_MISMATCH;
   }
 out:
+  cli_pool_free(&x->pool);
   free(x);
   free(w);
   free(groups);
