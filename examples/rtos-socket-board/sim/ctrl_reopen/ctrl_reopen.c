@@ -167,12 +167,16 @@ static void cr_main(scn_run *run)
   gw_config.ctrl_reopen_by_owner = scn_variant_is(run, "fw-3.3");
   scn_board_up_user(run, &cr.board, NULL, NULL, 3);
 
-  /* Label the control socket's receive mailbox, as a debugger would. */
+  /* The entry starts the control link after the netif is up: wait for
+   * its socket, then label the socket's receive mailbox, as a debugger
+   * would. */
+  for (int i = 0; i < 100 && ctrl_sock < 0; i++)
+    sim_sleep_us(1000);
   cr.first_fd = ctrl_sock;
   struct lwip_sock *sk = lwip_socket_dbg_get_socket(cr.first_fd);
   if (!sk || !sk->conn || !sys_mbox_valid(&sk->conn->recvmbox))
     sim_sched_finish(SIM_END_FAULT, "the firmware opened no control socket "
-                     "(ctrl_sock %d)", cr.first_fd);
+                     "within 100 ms (ctrl_sock %d)", cr.first_fd);
   sim_mbox_set_name(sk->conn->recvmbox, CR_MBOX_NAME);
   cr.named = true;
 
