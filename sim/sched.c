@@ -437,7 +437,9 @@ static sim_thread *sched_policy_pick(sim_thread *cur, bool cur_ok)
     sim_thread *best = cur_ok ? cur : NULL;
     for (int i = 0; i < S.nthreads; i++) {
       sim_thread *t = S.threads[i];
-      if (t != cur && sched_runnable(t) &&
+      /* `cur` gave up the token (cur_ok false) but may be ready again:
+       * its own timed wait expired while nothing else could run. */
+      if ((t != cur || !cur_ok) && sched_runnable(t) &&
           (!best || t->pct_prio > best->pct_prio))
         best = t;
     }

@@ -247,6 +247,43 @@ static uint64_t rnd_run(ts *st, uint64_t seed, char *log, size_t len)
   return digest;
 }
 
+/* PCT: a thread whose own timed wait expires while it is the last one
+ * to have run (nothing else ready) runs at its deadline, not at the next
+ * timer of another thread. */
+static void pct_sleeper(void *arg)
+{
+  ts *st = arg;
+  sim_sleep_us(1000000); /* a timer far away, as lwIP's */
+  sim_sem_give(st->done);
+}
+
+static void pct_timeout_main(void *arg)
+{
+  ts *st = arg;
+  st->done = sim_sem_new(0);
+  sim_thread_create("far", 1, pct_sleeper, st);
+  sim_sem *never = sim_sem_new(0);
+  (void)sim_sem_take(never, 100);
+  note(st, "woke@%llu", now());
+  sim_sleep_us(50);
+  note(st, "slept@%llu", now());
+  wait_done(st, 1);
+}
+
+static void test_pct_own_timeout_runs_at_deadline(void **state)
+{
+  ts *st = *state;
+  for (uint64_t seed = 1; seed <= 5; seed++) {
+    reset_log(st);
+    st->cfg.policy = SIM_POLICY_PCT;
+    st->cfg.seed = seed;
+    run_main(st, pct_timeout_main, 2);
+    assert_normal_end(st);
+    assert_string_equal(st->log, "woke@100 slept@150");
+    stop(st);
+  }
+}
+
 static void test_random_policy_reproducible_per_seed(void **state)
 {
   ts *st = *state;
@@ -1677,6 +1714,7 @@ int main(void)
       HARNESS_TEST(test_give_to_lower_waiter_does_not_switch),
       HARNESS_TEST(test_create_higher_priority_preempts),
       HARNESS_TEST(test_random_policy_reproducible_per_seed),
+      HARNESS_TEST(test_pct_own_timeout_runs_at_deadline),
       HARNESS_TEST(test_timeouts_fire_at_exact_virtual_time),
       HARNESS_TEST(test_equal_deadlines_fire_in_creation_order),
       HARNESS_TEST(test_virtual_time_jumps),
