@@ -241,6 +241,8 @@ $(4): $(3) $$(BE_$(1)_$(2))/opts/lwipopts.h
 endef
 
 ifneq ($(strip $(BOARD)),)
+# Simply expanded, so that += appends each board's name, not $(BN).
+BOARD_NAMES :=
 $(foreach d,$(BOARD),$(eval $(call BOARD_read,$(abspath $(d)))))
 $(foreach n,$(BOARD_NAMES),$(eval $(call BOARD_template,$(n))))
 all: $(BOARD_FRONTENDS)

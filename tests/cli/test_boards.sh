@@ -36,6 +36,17 @@ board_make "$TMP/tiny" tiny-board >"$TMP/out" 2>"$TMP/err" || rc=$?
   [ -x "$B/boards/tiny-board/engines/default/lwipsim-engine" ] ||
   fail "no front end or engine under $B/boards/tiny-board/"
 ok "make BOARD=DIR builds $B/boards/tiny-board/ ($((SECONDS - t0)) s)"
+# Two boards in one make (a dry run: what it would build names both).
+cp -a "$FIX" "$TMP/tiny2"
+sed -i "s/^BOARD_NAME := .*/BOARD_NAME := tiny-two/" "$TMP/tiny2/board.mk"
+rc=0
+make --no-print-directory -n B="$B" "${SAN[@]}" BOARD="$TMP/tiny $TMP/tiny2" \
+  "$B/boards/tiny-board/lwipsim" "$B/boards/tiny-two/lwipsim" >"$TMP/two" 2>"$TMP/err" || rc=$?
+rm -rf "$B/boards/tiny-two"
+[ "$rc" = 0 ] || fail "make BOARD=\"two boards\": exit $rc: $(cat "$TMP/err")"
+grep -q 'boards/tiny-two/engines/default/lwipsim-engine' "$TMP/two" ||
+  fail "make BOARD=\"two boards\" would not build the second board"
+ok "make BOARD=\"DIR1 DIR2\" takes both boards"
 # The unhonourable settings: one line each (when the wrapper was made now).
 if grep -q 'CHECKSUM' "$TMP/err"; then
   grep -qx 'lwipsim: board tiny-board profile default: CHECKSUM_GEN_IP 0 is not honoured: the MAC device inserts no checksums, lwIP computes them' \
