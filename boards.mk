@@ -15,6 +15,24 @@ $(B)/tests/test_macdev.o: tests/unit/test_macdev.c
 $(B)/tests/test_macdev: $(B)/tests/test_macdev.o $(MACDEV_OBJS) $(LIBSIM)
 	$(call say,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka -lpcap $(LIBS)
 
+# A NO_SYS=1 super-loop's wait for interrupt (sys_arch_wfi): the port
+# under NO_SYS=1 with lwIP's timeouts alone (tests/unit/nosys_config/).
+WFI_DIR := $(B)/tests/nosys
+WFI_INC := -Isim -Icontrib_port/include -Itests/unit/nosys_config -I$(LWIP)/src/include
+WFI_OBJS := $(patsubst %,$(WFI_DIR)/lwip/%.o,timeouts memp mem stats) \
+  $(patsubst %,$(WFI_DIR)/%.o,sys_arch sys_arch_mem)
+$(WFI_DIR)/lwip/%.o: $(LWIP)/src/core/%.c tests/unit/nosys_config/lwipopts.h $(LWIP_TREE_STAMP) | $(LWIP_FETCH)
+	@mkdir -p $(@D)
+	$(call say,CC,$@)$(CC) $(LWIP_CFLAGS) $(WFI_INC) -c $< -o $@
+$(WFI_DIR)/%.o: contrib_port/%.c tests/unit/nosys_config/lwipopts.h $(LWIP_TREE_STAMP) | $(LWIP_FETCH)
+	@mkdir -p $(@D)
+	$(call say,CC,$@)$(CC) $(OUR_CFLAGS) $(WFI_INC) -c $< -o $@
+$(B)/tests/test_wfi.o: tests/unit/test_wfi.c tests/unit/nosys_config/lwipopts.h $(LWIP_TREE_STAMP) | $(LWIP_FETCH)
+	@mkdir -p $(@D)
+	$(call say,CC,$@)$(CC) $(TEST_CFLAGS) $(WFI_INC) $(TEST_INC) -c $< -o $@
+$(B)/tests/test_wfi: $(B)/tests/test_wfi.o $(WFI_OBJS) $(LIBSIM)
+	$(call say,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ -lcmocka $(LIBS)
+
 # ------------------------------------------------------------------
 # Board projects: make BOARD=DIR (several: BOARD="DIR1 DIR2").
 #
@@ -137,7 +155,7 @@ define BOARD_ENGINE_template
 BE_$(1)_$(2) := $$(BB_$(1))/engines/$(2)
 BOPTS_$(1)_$(2) := $$(abspath $(BD_$(1)_DIR)/$(3))
 binc_$(1)_$(2) := -Isim -Icontrib_port/include -I$$(BE_$(1)_$(2))/opts -I$$(BOPTS_$(1)_$(2)) -I$(LWIP)/src/include
-bscn_inc_$(1)_$(2) := $$(binc_$(1)_$(2)) -Itapif -Ipeers/frame -Iscenarios/lib
+bscn_inc_$(1)_$(2) := $$(binc_$(1)_$(2)) -Itapif -Ipeers/frame -Iscenarios/lib -Ipeers/lwip
 # The user's code: their includes first (after the wrapper), their flags.
 buser_inc_$(1)_$(2) := -I$$(BE_$(1)_$(2))/opts $$(addprefix -I,$(BD_$(1)_INCLUDES)) $$(bscn_inc_$(1)_$(2))
 
@@ -228,16 +246,20 @@ BENGINE_LINK_$(1)_$(2) := \
   $$(patsubst peers/%.c,$$(BE_$(1)_$(2))/peers/%.o,$(PEERS_SRCS)) \
   $$(BE_$(1)_$(2))/libtapif.a \
   $$(patsubst contrib_port/%.c,$$(BE_$(1)_$(2))/port/%.o,$(PORT_SRCS)) \
-  $$(BE_$(1)_$(2))/liblwip.a $(LIBPROTO) $(LIBSIM)
+  $$(BE_$(1)_$(2))/liblwip.a $(PEER_OBJ) $(LIBPROTO) $(LIBSIM)
 
 $$(BE_$(1)_$(2))/lwipsim-engine: $$(BENGINE_LINK_$(1)_$(2))
 	$$(call say,LD,$$@)$(CC) $(LDFLAGS_ALL) -o $$@.tmp $$^ $(LIBS) -lpcap && mv $$@.tmp $$@
 endef
 
+# A NO_SYS=1 profile (the wrapper says so, from the user's lwipopts.h)
+# gives the user's code sys_arch_nosys.h: __WFI() and friends.
 define BOARD_USER_template
 $(4): $(3) $$(BE_$(1)_$(2))/opts/lwipopts.h
 	@mkdir -p $$(@D)
-	$$(call say,CC,$$@)$(CC) -std=gnu11 $(OPT) -MMD -MP $(SANFLAGS) $$(buser_inc_$(1)_$(2)) $(BD_$(1)_CFLAGS) -c $$< -o $$@ $$(call board_cc_fail,$(1),$$<)
+	$$(call say,CC,$$@)$(CC) -std=gnu11 $(OPT) -MMD -MP $(SANFLAGS) $$(buser_inc_$(1)_$(2)) \
+	  $$$$(grep -q '^#define LWIPSIM_BOARD_NO_SYS 1' $$(BE_$(1)_$(2))/opts/lwipopts.h && echo -include sys_arch_nosys.h) \
+	  $(BD_$(1)_CFLAGS) -c $$< -o $$@ $$(call board_cc_fail,$(1),$$<)
 endef
 
 ifneq ($(strip $(BOARD)),)

@@ -1,6 +1,11 @@
 /*
- * sys_arch.c - lwIP's sys_arch API (NO_SYS=0) on the deterministic
- * scheduler.
+ * sys_arch.c - lwIP's sys_arch API on the deterministic scheduler.
+ *
+ * NO_SYS=1 (a bare-metal super-loop board) takes only what lwIP calls
+ * there: sys_now(), protection, the core-lock check (no lwIP call from an
+ * interrupt handler), randomness, diagnostics and assertions, plus the
+ * super-loop's wait for interrupt (sys_arch_wfi, sys_arch_nosys.h).  The
+ * semaphores, mutexes, mailboxes and threads below are NO_SYS=0 only.
  *
  * Each call first passes a named scheduling point ("sys_arch_sem_wait",
  * "sys_mbox_post", ...) where the policy may switch threads and pending
@@ -27,6 +32,10 @@
 #include "sim_sync.h"
 #include "sim_trace.h"
 #include "sys_arch_sim.h"
+#if NO_SYS
+#include "lwip/timeouts.h"
+#include "sys_arch_nosys.h"
+#endif
 
 #define SYS_ARCH_TLS_NETCONN_SEM 0
 
@@ -38,6 +47,7 @@ void sys_arch_set_verbose(int on)
   sys_arch_verbose = on != 0;
 }
 
+#if !NO_SYS
 static uint64_t sys_arch_timeout_us(u32_t timeout_ms)
 {
   return timeout_ms == 0 ? SIM_FOREVER : (uint64_t)timeout_ms * 1000u;
@@ -53,6 +63,7 @@ void sys_init(void)
 {
   sys_arch_tcpip = NULL;
 }
+#endif
 
 u32_t sys_now(void)
 {
@@ -64,6 +75,7 @@ u32_t sys_jiffies(void)
   return sim_clock_now_ms();
 }
 
+#if !NO_SYS
 /* ------------------------------------------------------------------ */
 /* semaphores                                                          */
 
@@ -333,6 +345,8 @@ void sys_arch_netconn_sem_free(void)
   }
 }
 
+#endif /* !NO_SYS */
+
 /* ------------------------------------------------------------------ */
 /* protection = interrupt masking                                      */
 
@@ -351,6 +365,47 @@ void sys_arch_unprotect(sys_prot_t pval)
   sim_point_silent(SYS_ARCH_POINT_UNPROTECT);
 }
 
+#if NO_SYS
+/* ------------------------------------------------------------------ */
+/* a super-loop's interrupt masking and wait for interrupt (NO_SYS=1)  */
+
+void sys_arch_irq_disable(void)
+{
+  sim_irq_mask();
+}
+
+void sys_arch_irq_enable(void)
+{
+  sim_irq_unmask(); /* pending interrupts run here */
+  sim_point_silent(SYS_ARCH_POINT_IRQ_ENABLE);
+}
+
+/* As a Cortex-M's WFI with the SysTick's place taken by lwIP's next
+ * timeout: the loop sleeps until an interrupt line ran its handler or
+ * the next timeout is due.  With interrupts masked (the loop's
+ * "__disable_irq(); if (!work) __WFI(); __enable_irq();", which loses no
+ * wake-up) an interrupt pending or arriving ends the wait; here its
+ * handler runs before WFI returns, on the core after __enable_irq: the
+ * same for a handler that sets the loop's flags. */
+void sys_arch_wfi(void)
+{
+  if (sim_in_isr())
+    sim_sched_finish(SIM_END_FAULT, "__WFI() in an interrupt handler");
+  u32_t ms = sys_timeouts_sleeptime();
+  if (ms == 0)
+    return; /* a timeout is due: sys_check_timeouts() has work */
+  uint64_t us = ms == 0xffffffffu ? SIM_FOREVER : (uint64_t)ms * 1000u;
+  unsigned depth = sim_irq_mask_depth();
+  uint64_t wakes = sim_wfi_wakes();
+  for (unsigned i = 0; i < depth; i++)
+    sim_irq_unmask();
+  if (sim_wfi_wakes() == wakes) /* none ran while masked */
+    sim_wfi(us);
+  for (unsigned i = 0; i < depth; i++)
+    sim_irq_mask();
+}
+#endif /* NO_SYS */
+
 /* ------------------------------------------------------------------ */
 /* core locking checks (lwIP 2.1+)                                     */
 
@@ -364,6 +419,7 @@ void sys_check_core_locking(void)
   if (sim_in_isr())
     sys_arch_assert("Function called from interrupt context", __FILE__,
                     __LINE__);
+#if !NO_SYS
   if (!sys_arch_tcpip)
     return; /* before tcpip_init(): lwIP is being set up single-threaded */
 #if LWIP_TCPIP_CORE_LOCKING
@@ -374,6 +430,7 @@ void sys_check_core_locking(void)
   if (sim_thread_self() != sys_arch_tcpip)
     sys_arch_assert("Function called from wrong thread", __FILE__, __LINE__);
 #endif
+#endif /* !NO_SYS: a super-loop has one thread; only ISRs are wrong */
 }
 
 /* ------------------------------------------------------------------ */

@@ -26,6 +26,9 @@
  * lets the interrupted thread resume).  The check that ends an ISR's
  * operation inside a thread's sees the thread's operation half done, so
  * what it reports there is that unfinished state.
+ *
+ * NO_SYS=1.  A super-loop board has one thread: no semaphore; an ISR's
+ * operation inside the loop's is found as a re-entry the same way.
  */
 #include "sys_arch_heap.h"
 
@@ -64,7 +67,9 @@ typedef struct {
 
 static struct {
   bool ready;
+#if !NO_SYS
   sys_sem_t sem;
+#endif
   uint32_t head; /* the first free block */
   bool held;     /* a thread is inside an operation */
   char holder[32];
@@ -89,8 +94,10 @@ static void heap_init(void)
   h->size = HEAP_BYTES;
   h->next = HEAP_NONE;
   H.head = 0;
+#if !NO_SYS
   if (!sim_in_isr())
     sys_sem_new(&H.sem, 1);
+#endif
   H.ready = true;
 }
 
@@ -204,7 +211,9 @@ static void heap_enter(heap_guard *g, const char *op)
     }
     return; /* an ISR cannot wait for the semaphore */
   }
+#if !NO_SYS
   sys_arch_sem_wait(&H.sem, 0);
+#endif
   H.held = true;
   sim_thread *t = sim_thread_self();
   snprintf(H.holder, sizeof H.holder, "%s", t ? sim_thread_name(t) : "?");
@@ -241,7 +250,9 @@ static void heap_leave(heap_guard *g)
   if (!g->isr) {
     H.held = false;
     H.holder_point = NULL;
+#if !NO_SYS
     sys_sem_signal(&H.sem);
+#endif
   }
 }
 

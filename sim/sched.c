@@ -434,12 +434,17 @@ static sim_thread *sched_pick(sim_thread *cur, bool cur_ok)
 static sim_thread *sched_policy_pick(sim_thread *cur, bool cur_ok)
 {
   if (S.cfg.policy == SIM_POLICY_PCT) {
+    /* cur itself is a candidate too once woken while it waited for the
+     * idle loop on its own stack (an ISR gave its semaphore); at a point
+     * it is running, not ready, and comes in through cur_ok alone. */
     sim_thread *best = cur_ok ? cur : NULL;
     for (int i = 0; i < S.nthreads; i++) {
       sim_thread *t = S.threads[i];
-      /* `cur` gave up the token (cur_ok false) but may be ready again:
-       * its own timed wait expired while nothing else could run. */
-      if ((t != cur || !cur_ok) && sched_runnable(t) &&
+      /* cur again too: it gave up the token (cur_ok false) but may be
+       * ready again, its own timed wait expired while nothing else could
+       * run; with cur_ok it is `best` already and stays (strictly
+       * greater). */
+      if (sched_runnable(t) &&
           (!best || t->pct_prio > best->pct_prio))
         best = t;
     }

@@ -236,6 +236,9 @@ void sim_model_unlock(void);
  * `timeout_us` (SIM_FOREVER: no limit).  True if woken by an interrupt. */
 bool sim_wfi(uint64_t timeout_us);
 void sim_wfi_wake(void);
+/* How many wakes there were so far, with a waiter or not: a loop that
+ * masked interrupts around its check sees whether one ran meanwhile. */
+uint64_t sim_wfi_wakes(void);
 
 /* --- external events: `fn` runs at virtual time t, outside any thread, in
  * interrupt context (it may give semaphores or raise IRQs, never block). */

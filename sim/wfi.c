@@ -14,6 +14,7 @@
 #include "sim_sync.h"
 
 static sim_sem *sim_wfi_sem;
+static uint64_t sim_wfi_nwakes; /* every wake, waited for or not */
 
 bool sim_wfi(uint64_t timeout_us)
 {
@@ -30,6 +31,12 @@ bool sim_wfi(uint64_t timeout_us)
 
 void sim_wfi_wake(void)
 {
+  sim_wfi_nwakes++;
   if (sim_wfi_sem && sim_sem_count(sim_wfi_sem) == 0)
     sim_sem_give(sim_wfi_sem);
+}
+
+uint64_t sim_wfi_wakes(void)
+{
+  return sim_wfi_nwakes;
 }

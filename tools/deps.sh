@@ -31,7 +31,7 @@ set -eu
 PACKAGES="gcc make pkgconf libpcap-dev libcmocka-dev xz-utils libxxhash-dev \
 libjansson-dev dpkg-dev tshark iputils-ping iproute2 iperf \
 libclang-rt-14-dev clang hyperfine jq time libxml2-utils binutils \
-python3 chromium"
+python3 chromium curl"
 
 # Full list, whitespace normalised.
 # shellcheck disable=SC2116

@@ -23,6 +23,7 @@ void sys_arch_set_isn_source(uint32_t (*fn)(void));
 #define SYS_ARCH_POINT_SEM_WAIT "sys_arch_sem_wait"
 #define SYS_ARCH_POINT_SEM_WAIT_DONE "sys_arch_sem_wait:done"
 #define SYS_ARCH_POINT_UNPROTECT "sys_arch_unprotect"
+#define SYS_ARCH_POINT_IRQ_ENABLE "sys_arch_irq_enable" /* NO_SYS */
 /* The per-thread semaphore lookup (LWIP_NETCONN_THREAD_SEM_GET, with
  * LWIP_NETCONN_SEM_PER_THREAD=1).  Both pass the scheduling point
  * SYS_ARCH_SEM_LOOKUP_POINT between finding the current thread and reading

@@ -1,5 +1,7 @@
 /*
- * scn_lwip.c - starting lwIP and checking its pools for scenarios.
+ * scn_lwip.c - starting lwIP and checking its pools for scenarios.  A
+ * NO_SYS=1 board (a super-loop that starts lwIP itself) has the pool
+ * checks only.
  */
 #include "scn_lwip.h"
 
@@ -20,6 +22,7 @@ static const char *const scn_pool_names[] = {
 #include "lwip/priv/memp_std.h"
 };
 
+#if !NO_SYS
 static void scn_lwip_init_done(void *arg)
 {
   sys_sem_signal((sys_sem_t *)arg);
@@ -55,6 +58,7 @@ int scn_lwip_socket_loopback(int type, unsigned port, char *err,
   }
   return s;
 }
+#endif /* !NO_SYS */
 
 void scn_pools_snapshot(scn_pools *p)
 {

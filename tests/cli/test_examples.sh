@@ -2,7 +2,7 @@
 # tests/cli/test_examples.sh BUILD
 #
 # The board projects under examples/ as a firmware team would use them:
-# each is copied to a temporary directory outside the repository and built
+# each is copied to a directory outside the repository and built
 # with `make BOARD=DIR` into BUILD/boards/<name>/; then `list`, `suite`
 # three times (every verdict as expected, digests equal between the runs),
 # and for each variant whose expected verdict is `reproduced`: `explore
@@ -22,6 +22,11 @@ PLAIN=${B%/asan}
 REPEAT=3
 [ "$PLAIN" = "$B" ] || REPEAT=1
 EXPLORE_RUNS=${EXPLORE_RUNS:-300}
+# The copies live in one place per checkout outside the repository (not
+# $TMP), so that test_board_tap.sh's build of the same example and this
+# one are one build, not two from scratch.
+EXD=${TMPDIR:-/tmp}/lwipsim-examples-$(printf '%s' "$PWD" | cksum | cut -d' ' -f1)
+mkdir -p "$EXD"
 
 mapfile -t dirs < <(for d in ${EXAMPLES:-examples/*/}; do
   [ -f "$d/board.mk" ] && echo "${d%/}"; done)
@@ -29,17 +34,18 @@ mapfile -t dirs < <(for d in ${EXAMPLES:-examples/*/}; do
 
 for src in "${dirs[@]}"; do
   ex=$(basename "$src")
-  cp -a "$src" "$TMP/$ex"
-  name=$(sed -n 's/^BOARD_NAME *:\?= *//p' "$TMP/$ex/board.mk" | tail -1)
+  rm -rf "${EXD:?}/$ex"
+  cp -a "$src" "$EXD/$ex"
+  name=$(sed -n 's/^BOARD_NAME *:\?= *//p' "$EXD/$ex/board.mk" | tail -1)
   name=${name:-$ex}
   t0=$SECONDS
   rc=0
-  make --no-print-directory -j2 B="$B" "${SAN[@]}" BOARD="$TMP/$ex" \
+  make --no-print-directory -j2 B="$B" "${SAN[@]}" BOARD="$EXD/$ex" \
     "$B/boards/$name/lwipsim" >"$TMP/make.out" 2>"$TMP/make.err" || rc=$?
   [ "$rc" = 0 ] || { cat "$TMP/make.err" >&2; fail "$ex: make BOARD=DIR: exit $rc"; }
   ok "$ex: make BOARD=DIR builds $B/boards/$name/ from a copy outside the tree ($((SECONDS - t0)) s)"
 
-  "$LWIPSIM" --board "$TMP/$ex" list --names >"$TMP/list" ||
+  "$LWIPSIM" --board "$EXD/$ex" list --names >"$TMP/list" ||
     fail "$ex: list --board failed"
   [ -s "$TMP/list" ] || fail "$ex: list --board names no scenario"
   ok "$ex: list: $(awk '{print $1 "/" $2 "=" $3}' "$TMP/list" | paste -sd' ')"
