@@ -12,8 +12,9 @@
 # the ARP exchange and the HTTP session.  Needs root, /dev/net/tun and
 # curl; skips otherwise.
 . "$(dirname "$0")/lib.sh"
-SAN=()
-case "$B" in */asan) SAN=(SAN=asan "OPT=-O1 -g") ;; esac
+# As test_examples.sh builds it (-O0): the same build serves both.
+SAN=("OPT=-O0")
+case "$B" in */asan) SAN=(SAN=asan "OPT=-O0 -g") ;; esac
 if [ "$(id -u)" != 0 ]; then
   echo "skip $TEST: needs root (CI runs as root)"; exit 0
 fi
@@ -24,15 +25,20 @@ if ! command -v curl >/dev/null; then
   echo "skip $TEST: curl not installed (make deps installs it)"; exit 0
 fi
 NS=lwipsim-btap-$$
+ex=nosys-httpd-board
+EXD=
 SERVE=
 cleanup() {
   [ -n "$SERVE" ] && kill -TERM "$SERVE" 2>/dev/null && wait "$SERVE" 2>/dev/null
   ip netns del "$NS" 2>/dev/null || true
+  # The copy goes; its build stays in $B/boards/, keyed on this path, and
+  # test_examples.sh's copy (same path, same times) needs no rebuild.
+  [ -z "${EXD:-}" ] || { rm -rf "${EXD:?}/$ex"; rmdir "$EXD" 2>/dev/null; }
+  true
 }
 fail() { echo "FAIL: $TEST: $*" >&2; [ -f "$TMP/serve.out" ] && cat "$TMP/serve.out" >&2; exit 1; }
 in_ns() { ip netns exec "$NS" "$@"; }
 
-ex=nosys-httpd-board
 # Where test_examples.sh copies it too: one build for both tests.
 EXD=${TMPDIR:-/tmp}/lwipsim-examples-$(printf '%s' "$PWD" | cksum | cut -d' ' -f1)
 mkdir -p "$EXD"

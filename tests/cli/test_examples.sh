@@ -27,6 +27,8 @@ EXPLORE_RUNS=${EXPLORE_RUNS:-300}
 # one are one build, not two from scratch.
 EXD=${TMPDIR:-/tmp}/lwipsim-examples-$(printf '%s' "$PWD" | cksum | cut -d' ' -f1)
 mkdir -p "$EXD"
+# Nothing is left in it (the builds stay in $B/boards/).
+cleanup() { rm -rf "${EXD:?}"; }
 
 mapfile -t dirs < <(for d in ${EXAMPLES:-examples/*/}; do
   [ -f "$d/board.mk" ] && echo "${d%/}"; done)
