@@ -3,7 +3,7 @@
  * its driver, its tasks: src/app.c) under the load of lwipsim's scripted
  * peers for FL_LOAD_US of virtual time: 2000-byte pings every 2 ms and a
  * 64 KiB TFTP download (scn_load.h), and two UDP senders, to app_ctl's
- * port 7 every 5 ms and app_data's port 9000 every 1 ms.
+ * port 7 every 1.037 ms and app_data's port 9000 every 1 ms.
  *
  * Every scheduling point costs FL_POINT_COST_NS of virtual CPU, so the
  * MAC's interrupts land between any two points of whichever task runs.
@@ -46,6 +46,9 @@
 
 #define FL_LOAD_US 1000000ull
 #define FL_ARM_US 200000ull
+/* Not a multiple of app_data's 1 ms: app_ctl's datagrams sweep across
+ * app_data's echo cycle, so some land inside its lookup. */
+#define FL_CTL_INTERVAL_US 1037
 #define FL_GRACE_MS 1500
 #define FL_POINT_COST_NS 1000
 #define FL_LOOKUP_POINT "pvTaskGetThreadLocalStoragePointer"
@@ -134,7 +137,7 @@ static void fl_main(scn_run *run)
   ethernetif_tx_free_in_isr = scn_variant_is(run, "isr-free");
   scn_board_up_user(run, &fl.board, NULL, NULL, 3);
   scn_load_start(run, &fl.load, &fl.board, FL_LOAD_US);
-  fl.ctl = fl_udp(30, "udp_ctl", APP_CTL_PORT, 5000, 100);
+  fl.ctl = fl_udp(30, "udp_ctl", APP_CTL_PORT, FL_CTL_INTERVAL_US, 100);
   fl.data = fl_udp(31, "udp_data", APP_DATA_PORT, 1000, 512);
   if (!fl_unpinned(run)) {
     /* Armed right after one of app_ctl's echoes, when it waits in
