@@ -184,10 +184,18 @@ static void fl_main(scn_run *run)
     scn_verdict(run, SIM_VERDICT_FAULT, "the application's %s failed; %s",
                 app_stats.failed, not_defect);
   else if (rd->received == 0 || rc->received == 0 ||
-           rd->received + 10 < rd->sent)
+           rd->received + 10 < rd->sent) {
+    /* Where app_data is (a task on its own semaphore is not evidence:
+     * who took its signal is not known here). */
+    char what[200] = "not blocked";
+    const sim_thread *t = sim_thread_find("app_data");
+    uint64_t since = 0;
+    if (t)
+      (void)sim_thread_wait_info(t, what, sizeof what, &since);
     scn_verdict(run, SIM_VERDICT_FAULT, "echoes: data %u of %u, control "
-                "%u of %u; %s", rd->received, rd->sent, rc->received,
-                rc->sent, not_defect);
+                "%u of %u; app_data: %s; %s", rd->received, rd->sent,
+                rc->received, rc->sent, what, not_defect);
+  }
   else if (ethernetif_tx_released != ethernetif_tx_frames)
     scn_verdict(run, SIM_VERDICT_FAULT, "%lu of %lu sent frames released; "
                 "%s", ethernetif_tx_released, ethernetif_tx_frames,
