@@ -20,7 +20,7 @@ $(B)/tests/test_macdev: $(B)/tests/test_macdev.o $(MACDEV_OBJS) $(LIBSIM)
 WFI_DIR := $(B)/tests/nosys
 WFI_INC := -Isim -Icontrib_port/include -Itests/unit/nosys_config -I$(LWIP)/src/include
 WFI_OBJS := $(patsubst %,$(WFI_DIR)/lwip/%.o,timeouts memp mem stats) \
-  $(patsubst %,$(WFI_DIR)/%.o,sys_arch sys_arch_mem)
+  $(patsubst %,$(WFI_DIR)/%.o,sys_arch sys_arch_glue sys_arch_mem)
 $(WFI_DIR)/lwip/%.o: $(LWIP)/src/core/%.c tests/unit/nosys_config/lwipopts.h $(LWIP_TREE_STAMP) | $(LWIP_FETCH)
 	@mkdir -p $(@D)
 	$(call say,CC,$@)$(CC) $(LWIP_CFLAGS) $(WFI_INC) -c $< -o $@
@@ -48,6 +48,16 @@ $(B)/tests/test_wfi: $(B)/tests/test_wfi.o $(WFI_OBJS) $(LIBSIM)
 #                   hardware init (default: board_main)
 #   BOARD_SCENARIOS scenario folders, each a desc.c and code, as
 #                   scenarios/<name>/ in this tree
+#   BOARD_RTOS      the RTOS API the user's code calls: freertos, or
+#                   cmsis_rtos2 (CMSIS-RTOS2 on the FreeRTOS layer); both
+#                   compile against the board's own FreeRTOSConfig.h, found
+#                   on BOARD_INCLUDES, unmodified (docs/rtos-apis.md).
+#                   Default: none (the user's code calls lwIP's sys_* API)
+#   BOARD_PORT      lwipsim (default): lwIP's port is lwipsim's
+#                   (contrib_port/sys_arch.c, arch/cc.h, arch/sys_arch.h);
+#                   own: the board's own port replaces exactly those three:
+#                   its sys_arch.c is in BOARD_SRCS and its arch/ on
+#                   BOARD_INCLUDES (docs/your-firmware.md)
 # Everything goes to $(B)/boards/<name>/: the board's front end `lwipsim`
 # (what `lwipsim --board` runs) and engines/<profile>/lwipsim-engine.
 # A bad project stops with one line "lwipsim: ..." and exit 2 before
@@ -55,7 +65,7 @@ $(B)/tests/test_wfi: $(B)/tests/test_wfi.o $(WFI_OBJS) $(LIBSIM)
 
 BSCNLIB_SRCS := $(filter-out scenarios/lib/scn_serve.c,$(SCN_LIB_SRCS)) \
   $(wildcard scenarios/lib/board/*.c)
-BOARD_VARS := NAME PROFILES SRCS INCLUDES CFLAGS ENTRY SCENARIOS
+BOARD_VARS := NAME PROFILES SRCS INCLUDES CFLAGS ENTRY SCENARIOS RTOS PORT
 board_fail = $(error lwipsim: $(1))
 # The C compiler's errors go out as they are, then one line of ours.
 # (the command stays outside the call: flags such as -fsanitize=a,b hold
@@ -77,6 +87,10 @@ BD_$$(BN)_INCLUDES := $$(abspath $$(addprefix $(1)/,$$(BOARD_INCLUDES)))
 BD_$$(BN)_CFLAGS := $$(BOARD_CFLAGS)
 BD_$$(BN)_ENTRY := $$(if $$(strip $$(BOARD_ENTRY)),$$(strip $$(BOARD_ENTRY)),board_main)
 BD_$$(BN)_SCENARIOS := $$(abspath $$(addprefix $(1)/,$$(BOARD_SCENARIOS)))
+BD_$$(BN)_RTOS := $$(strip $$(BOARD_RTOS))
+BD_$$(BN)_PORT := $$(if $$(strip $$(BOARD_PORT)),$$(strip $$(BOARD_PORT)),lwipsim)
+BD_$$(BN)_RTOS_CFG := $$(call BD_RTOS_CFG,$$(BN))
+BD_$$(BN)_ARCH := $$(patsubst %/arch/sys_arch.h,%,$$(call BD_ARCH,$$(BN)))
 $$(eval $$(call BOARD_check,$$(BN)))
 endef
 
@@ -90,7 +104,14 @@ $(foreach s,$(sort $(notdir $(BD_$(1)_SCENARIOS))),\
   $(if $(word 2,$(filter %/$(s),$(BD_$(1)_SCENARIOS))),\
     $(call board_fail,board $(1): scenario name '$(s)' used twice ($(filter %/$(s),$(BD_$(1)_SCENARIOS))))))
 $(if $(BD_$(1)_SCENARIOS),,$(call board_fail,board $(1): no scenario (board.mk: BOARD_SCENARIOS)))
+$(if $(filter-out freertos cmsis_rtos2,$(BD_$(1)_RTOS)),$(call board_fail,board $(1): BOARD_RTOS '$(BD_$(1)_RTOS)': freertos or cmsis_rtos2))
+$(if $(BD_$(1)_RTOS),$(if $(BD_$(1)_RTOS_CFG),,$(call board_fail,board $(1): BOARD_RTOS $(BD_$(1)_RTOS): no FreeRTOSConfig.h on BOARD_INCLUDES)))
+$(if $(filter-out lwipsim own,$(BD_$(1)_PORT)),$(call board_fail,board $(1): BOARD_PORT '$(BD_$(1)_PORT)': lwipsim or own))
+$(if $(filter own,$(BD_$(1)_PORT)),$(if $(BD_$(1)_ARCH),,$(call board_fail,board $(1): BOARD_PORT own: no arch/cc.h and arch/sys_arch.h in one BOARD_INCLUDES directory)))
 endef
+# The board's FreeRTOSConfig.h and its own port's arch/ directory.
+BD_RTOS_CFG = $(firstword $(foreach d,$(BD_$(1)_INCLUDES),$(wildcard $(d)/FreeRTOSConfig.h)))
+BD_ARCH = $(firstword $(foreach d,$(BD_$(1)_INCLUDES),$(if $(wildcard $(d)/arch/cc.h),$(wildcard $(d)/arch/sys_arch.h))))
 
 # Compiles and links one board: front end, descriptors, engines.
 define BOARD_template
@@ -104,6 +125,14 @@ BD_$(1)_PNAMES := $$(foreach p,$$(BD_$(1)_PROFILES),$$(word 1,$$(subst :, ,$$(p)
 BD_$(1)_SCNS := $$(notdir $$(BD_$(1)_SCENARIOS))
 BD_$(1)_DESC_OBJS := $$(patsubst %,$$(BB_$(1))/desc/%.o,$$(BD_$(1)_SCNS)) $$(BB_$(1))/desc/catalog.o
 BOARD_FRONTENDS += $$(BB_$(1))/lwipsim
+# BOARD_RTOS: the FreeRTOS layer (and CMSIS-RTOS2 on it) compiled with the
+# board's FreeRTOSConfig.h, once per board.
+BD_$(1)_RTOS_SRCS := $(if $(BD_$(1)_RTOS),$(RTOS_FR_SRCS) $(if $(filter cmsis_rtos2,$(BD_$(1)_RTOS)),$(RTOS_CMSIS_SRCS)))
+BD_$(1)_RTOS_OBJS := $$(patsubst rtos/%.c,$$(BB_$(1))/rtos/%.o,$$(BD_$(1)_RTOS_SRCS))
+BD_$(1)_RTOS_INC := $(if $(BD_$(1)_RTOS)$(filter own,$(BD_$(1)_PORT)),-Irtos/freertos -Irtos/cmsis_rtos2)
+$$(BB_$(1))/rtos/%.o: rtos/%.c $(BD_$(1)_RTOS_CFG)
+	@mkdir -p $$(@D)
+	$$(call say,CC,$$@)$(CC) $(OUR_CFLAGS) -Isim -Irtos/freertos -Irtos/cmsis_rtos2 $(addprefix -I,$(BD_$(1)_INCLUDES)) -c $$< -o $$@ $$(call board_cc_fail,$(1),$$<)
 
 $$(BB_$(1))/gen/catalog.c:
 	@mkdir -p $$(@D)
@@ -154,17 +183,23 @@ endef
 define BOARD_ENGINE_template
 BE_$(1)_$(2) := $$(BB_$(1))/engines/$(2)
 BOPTS_$(1)_$(2) := $$(abspath $(BD_$(1)_DIR)/$(3))
-binc_$(1)_$(2) := -Isim -Icontrib_port/include -I$$(BE_$(1)_$(2))/opts -I$$(BOPTS_$(1)_$(2)) -I$(LWIP)/src/include
+# BOARD_PORT own: the wrapper's directory (its arch/ shims of the board's
+# arch/ headers) before lwipsim's arch/; the board's RTOS headers last.
+binc_$(1)_$(2) := -Isim $(if $(filter own,$(BD_$(1)_PORT)),-I$$(BE_$(1)_$(2))/opts) -Icontrib_port/include -I$$(BE_$(1)_$(2))/opts -I$$(BOPTS_$(1)_$(2)) -I$(LWIP)/src/include \
+  $$(if $$(BD_$(1)_RTOS_INC),$$(BD_$(1)_RTOS_INC) $$(addprefix -I,$(BD_$(1)_INCLUDES)))
 bscn_inc_$(1)_$(2) := $$(binc_$(1)_$(2)) -Itapif -Ipeers/frame -Iscenarios/lib -Ipeers/lwip
 # The user's code: their includes first (after the wrapper), their flags.
-buser_inc_$(1)_$(2) := -I$$(BE_$(1)_$(2))/opts $$(addprefix -I,$(BD_$(1)_INCLUDES)) $$(bscn_inc_$(1)_$(2))
+buser_inc_$(1)_$(2) := -I$$(BE_$(1)_$(2))/opts $$(BD_$(1)_RTOS_INC) $$(addprefix -I,$(BD_$(1)_INCLUDES)) $$(bscn_inc_$(1)_$(2))
 
 BUSER_OBJS_$(1)_$(2) := $$(foreach f,$(BD_$(1)_SRCS),$$(BE_$(1)_$(2))/user/$$(notdir $$(basename $$(f)))-$$(shell printf '%s' '$$(f)' | cksum | cut -c1-6).o)
 
-$$(BE_$(1)_$(2))/opts/lwipopts.h: $$(BOPTS_$(1)_$(2))/lwipopts.h contrib_port/board-lwipopts.sh
+$$(BE_$(1)_$(2))/opts/lwipopts.h: $$(BOPTS_$(1)_$(2))/lwipopts.h contrib_port/board-lwipopts.sh \
+    $(if $(filter own,$(BD_$(1)_PORT)),contrib_port/board-arch.sh $(BD_$(1)_ARCH)/arch/cc.h)
 	@mkdir -p $$(@D)
 	$$(call say,GEN,$$@)contrib_port/board-lwipopts.sh $(1) $(2) $$< $$@ $(CC) \
-	  $$(addprefix -I,$(BD_$(1)_INCLUDES)) -I$$(BOPTS_$(1)_$(2)) -Icontrib_port/include -Isim -I$(LWIP)/src/include
+	  $$(BD_$(1)_RTOS_INC) $$(addprefix -I,$(BD_$(1)_INCLUDES)) -I$$(BOPTS_$(1)_$(2)) -Icontrib_port/include -Isim -I$(LWIP)/src/include
+	@$(if $(filter own,$(BD_$(1)_PORT)),contrib_port/board-arch.sh $(1) $(2) $(BD_$(1)_ARCH)/arch $$(@D)/arch $(CC) \
+	  -I$$(@D) $$(BD_$(1)_RTOS_INC) $$(addprefix -I,$(BD_$(1)_INCLUDES)) -Icontrib_port/include -Isim -I$(LWIP)/src/include)
 
 BLWIP_OBJS_$(1)_$(2) := $$(patsubst $(LWIP)/src/%.c,$$(BE_$(1)_$(2))/lwip/%.o,$(LWIP_SRCS))
 # After the user's sources (order only): their compile errors come first.
@@ -245,8 +280,8 @@ BENGINE_LINK_$(1)_$(2) := \
   $$(BE_$(1)_$(2))/libscn.a \
   $$(patsubst peers/%.c,$$(BE_$(1)_$(2))/peers/%.o,$(PEERS_SRCS)) \
   $$(BE_$(1)_$(2))/libtapif.a \
-  $$(patsubst contrib_port/%.c,$$(BE_$(1)_$(2))/port/%.o,$(PORT_SRCS)) \
-  $$(BE_$(1)_$(2))/liblwip.a $(PEER_OBJ) $(LIBPROTO) $(LIBSIM)
+  $$(patsubst contrib_port/%.c,$$(BE_$(1)_$(2))/port/%.o,$(filter-out $(if $(filter own,$(BD_$(1)_PORT)),contrib_port/sys_arch.c),$(PORT_SRCS))) \
+  $$(BE_$(1)_$(2))/liblwip.a $$(BD_$(1)_RTOS_OBJS) $(PEER_OBJ) $(LIBPROTO) $(LIBSIM)
 
 $$(BE_$(1)_$(2))/lwipsim-engine: $$(BENGINE_LINK_$(1)_$(2))
 	$$(call say,LD,$$@)$(CC) $(LDFLAGS_ALL) -o $$@.tmp $$^ $(LIBS) -lpcap && mv $$@.tmp $$@

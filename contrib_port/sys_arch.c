@@ -32,20 +32,13 @@
 #include "sim_sync.h"
 #include "sim_trace.h"
 #include "sys_arch_sim.h"
+#include "sys_arch_glue.h"
 #if NO_SYS
 #include "lwip/timeouts.h"
 #include "sys_arch_nosys.h"
 #endif
 
 #define SYS_ARCH_TLS_NETCONN_SEM 0
-
-static bool sys_arch_verbose;
-static sim_thread *sys_arch_tcpip;
-
-void sys_arch_set_verbose(int on)
-{
-  sys_arch_verbose = on != 0;
-}
 
 #if !NO_SYS
 static uint64_t sys_arch_timeout_us(u32_t timeout_ms)
@@ -61,7 +54,7 @@ static u32_t sys_arch_waited_ms(uint64_t since_us)
 
 void sys_init(void)
 {
-  sys_arch_tcpip = NULL;
+  sys_arch_glue_reset();
 }
 #endif
 
@@ -405,91 +398,3 @@ void sys_arch_wfi(void)
     sim_irq_mask();
 }
 #endif /* NO_SYS */
-
-/* ------------------------------------------------------------------ */
-/* core locking checks (lwIP 2.1+)                                     */
-
-void sys_mark_tcpip_thread(void)
-{
-  sys_arch_tcpip = sim_thread_self();
-}
-
-void sys_check_core_locking(void)
-{
-  if (sim_in_isr())
-    sys_arch_assert("Function called from interrupt context", __FILE__,
-                    __LINE__);
-#if !NO_SYS
-  if (!sys_arch_tcpip)
-    return; /* before tcpip_init(): lwIP is being set up single-threaded */
-#if LWIP_TCPIP_CORE_LOCKING
-  if (!sys_mutex_held(&lock_tcpip_core) &&
-      sim_thread_self() != sys_arch_tcpip)
-    sys_arch_assert("Function called without core lock", __FILE__, __LINE__);
-#else
-  if (sim_thread_self() != sys_arch_tcpip)
-    sys_arch_assert("Function called from wrong thread", __FILE__, __LINE__);
-#endif
-#endif /* !NO_SYS: a super-loop has one thread; only ISRs are wrong */
-}
-
-/* ------------------------------------------------------------------ */
-/* randomness, diagnostics, assertions                                 */
-
-static uint32_t (*sys_arch_isn_fn)(void);
-
-void sys_arch_set_isn_source(uint32_t (*fn)(void))
-{
-  sys_arch_isn_fn = fn;
-}
-
-uint32_t sys_arch_tcp_isn(void)
-{
-  return sys_arch_isn_fn ? sys_arch_isn_fn() : sim_rand_u32();
-}
-
-/* Who receives diagnostic lines besides stderr (sys_arch_set_diag_hook). */
-static void (*sys_arch_diag_fn)(const char *line);
-
-void sys_arch_set_diag_hook(void (*fn)(const char *line))
-{
-  sys_arch_diag_fn = fn;
-}
-
-void sys_arch_diag(const char *fmt, ...)
-{
-  if (!sys_arch_verbose && !sys_arch_diag_fn)
-    return;
-  char line[512];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(line, sizeof line, fmt, ap);
-  va_end(ap);
-  if (sys_arch_verbose)
-    fputs(line, stderr);
-  if (sys_arch_diag_fn)
-    sys_arch_diag_fn(line);
-}
-
-/* "/anywhere/lwip-2.1.3/src/api/sockets.c" -> "src/api/sockets.c": the
- * reported file must not depend on where the tree lives. */
-const char *sys_arch_short_path(const char *file)
-{
-  const char *best = NULL;
-  for (const char *p = strstr(file, "/src/"); p; p = strstr(p + 1, "/src/"))
-    best = p + 1;
-  if (best)
-    return best;
-  const char *slash = strrchr(file, '/');
-  return slash ? slash + 1 : file;
-}
-
-void sys_arch_assert(const char *msg, const char *file, int line)
-{
-  const char *f = sys_arch_short_path(file);
-  if (!sim_sched_running()) {
-    fprintf(stderr, "lwipsim: lwip assert: %s at %s:%d\n", msg, f, line);
-    abort();
-  }
-  sim_sched_finish(SIM_END_ASSERT, "lwip assert: %s at %s:%d", msg, f, line);
-}

@@ -6,7 +6,7 @@
 # (tcp_input, lwip_stats, sys_now...), so the peer's are renamed:
 #
 #   1. compile the peer's lwIP (core, ipv4, api, netif/ethernet.c), its own
-#      copy of the port (contrib_port/sys_arch.c) and the node with its
+#      copy of the port (contrib_port/sys_arch.c, sys_arch_glue.c) and the node with its
 #      apps (peers/lwip/*.c), all with -fno-common (a COMMON symbol
 #      would silently merge with the board's) and -fno-lto (objcopy cannot
 #      rename in LTO objects);
@@ -40,7 +40,7 @@ PEER_INC := -Isim -Icontrib_port/include -I$(PEER_SRC) -I$(LWIP)/src/include
 PEER_FLAGS := -fno-common -fno-lto
 
 PEER_OBJS := $(patsubst $(LWIP)/src/%.c,$(PB)/lwip/%.o,$(PEER_LWIP_SRCS)) \
-  $(PB)/port/sys_arch.o \
+  $(PB)/port/sys_arch.o $(PB)/port/sys_arch_glue.o \
   $(patsubst $(PEER_SRC)/%.c,$(PB)/node/%.o,$(wildcard $(PEER_SRC)/*.c))
 
 $(PB)/lwip/%.o: $(LWIP)/src/%.c $(LWIP_TREE_STAMP) | $(LWIP_FETCH)

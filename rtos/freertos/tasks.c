@@ -540,9 +540,15 @@ void vTaskSetThreadLocalStoragePointer(TaskHandle_t xTaskToSet,
   fr_task_or_self(xTaskToSet)->tls[xIndex] = pvValue;
 }
 
+/* Reading a task's slot is a scheduling point of its own, named after the
+ * call: an interrupt may land there,
+ * as at any instruction on a board, so a port that finds the current task
+ * first and reads its slot after can be preempted in between (the
+ * per-thread semaphore lookup of an lwIP port).  Not in an ISR. */
 void *pvTaskGetThreadLocalStoragePointer(TaskHandle_t xTaskToQuery,
                                          BaseType_t xIndex)
 {
+  sim_point_silent("pvTaskGetThreadLocalStoragePointer");
   if (xIndex < 0 || xIndex >= configNUM_THREAD_LOCAL_STORAGE_POINTERS)
     return NULL;
   return fr_task_or_self(xTaskToQuery)->tls[xIndex];

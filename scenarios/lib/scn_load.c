@@ -16,6 +16,7 @@
 #include "lwip/init.h"
 #include "lwip/memp.h"
 #include "lwip/stats.h"
+#include "lwip/priv/tcpip_priv.h"
 #include "lwip/tcpip.h"
 
 #include "emac.h"
@@ -99,6 +100,14 @@ static const struct tftp_context scn_load_tftp_ctx = {
     .write = scn_load_tftp_write,
 };
 
+#if !LWIP_TCPIP_CORE_LOCKING
+static err_t scn_load_tftp_start_fn(struct tcpip_api_call_data *call)
+{
+  (void)call;
+  return SCN_LOAD_TFTP_START(&scn_load_tftp_ctx);
+}
+#endif
+
 static void scn_load_free_peer(void *arg)
 {
   peers_free(arg);
@@ -109,9 +118,15 @@ void scn_load_start(scn_run *run, scn_load *l, scn_board *b, uint64_t run_us)
   memset(l, 0, sizeof *l);
   memset(&scn_load_file, 0, sizeof scn_load_file);
   scn_load_file.l = l;
+#if LWIP_TCPIP_CORE_LOCKING
   LOCK_TCPIP_CORE();
   err_t te = SCN_LOAD_TFTP_START(&scn_load_tftp_ctx);
   UNLOCK_TCPIP_CORE();
+#else /* a board project without core locking: in tcpip_thread */
+  struct tcpip_api_call_data call;
+  memset(&call, 0, sizeof call);
+  err_t te = tcpip_api_call(scn_load_tftp_start_fn, &call);
+#endif
   if (te != ERR_OK)
     sim_sched_finish(SIM_END_FAULT, "tftp_init failed (%d)", (int)te);
 

@@ -44,6 +44,22 @@ for call in 'vTaskList(NULL)' 'xTimerPendFunctionCall(NULL, NULL, 0, 0)' \
   ok "$name stops the build naming it"
 done
 
+# Event groups, stream and message buffers: their headers exist, every
+# call stops the build naming it.
+for hc in 'event_groups.h|xEventGroupCreate()' \
+          'stream_buffer.h|xStreamBufferCreate(64, 1)' \
+          'message_buffer.h|xMessageBufferCreate(64)'; do
+  hdr=${hc%%|*} call=${hc#*|} name=${call%%(*}
+  printf '#include "FreeRTOS.h"\n#include "%s"\nvoid f(void) { (void)%s; }\n' \
+    "$hdr" "$call" >"$TMP/ni.c"
+  if "$CC" -std=gnu11 -O0 "${INC[@]}" -I$CFG -c "$TMP/ni.c" -o "$TMP/ni.o" 2>"$TMP/err"; then
+    fail "$name compiled although it is not implemented"
+  fi
+  grep -q "$name is not implemented by lwipsim's FreeRTOS layer" "$TMP/err" ||
+    fail "$name: not named: $(head -3 "$TMP/err")"
+  ok "$name ($hdr) stops the build naming it"
+done
+
 printf '#include "cmsis_os2.h"\nvoid f(void) { (void)osMemoryPoolNew(4, 16, NULL); }\n' >"$TMP/cm.c"
 if "$CC" -std=gnu11 -O0 "${INC[@]}" -c "$TMP/cm.c" -o "$TMP/cm.o" 2>"$TMP/err"; then
   fail "osMemoryPoolNew compiled although it is not implemented"
@@ -51,3 +67,19 @@ fi
 grep -q "osMemoryPoolNew is not implemented by lwipsim's CMSIS-RTOS2 layer" "$TMP/err" ||
   fail "osMemoryPoolNew: not named: $(head -3 "$TMP/err")"
 ok "osMemoryPoolNew stops the build naming it"
+
+# board.mk: BOARD_RTOS and BOARD_PORT are checked before anything builds.
+for bad in 'BOARD_RTOS := ucos|BOARD_RTOS '"'"'ucos'"'"': freertos or cmsis_rtos2' \
+           'BOARD_RTOS := freertos|BOARD_RTOS freertos: no FreeRTOSConfig.h on BOARD_INCLUDES' \
+           'BOARD_PORT := own|BOARD_PORT own: no arch/cc.h and arch/sys_arch.h'; do
+  line=${bad%%|*} want=${bad#*|}
+  rm -rf "$TMP/board"
+  cp -a tests/cli/board-fixture "$TMP/board"
+  echo "$line" >>"$TMP/board/board.mk"
+  if make --no-print-directory -n B="$TMP/b" BOARD="$TMP/board" >"$TMP/out" 2>&1; then
+    fail "board.mk with '$line' was accepted"
+  fi
+  grep -q "lwipsim: board tiny-board: $want" "$TMP/out" ||
+    fail "board.mk with '$line': $(grep lwipsim: "$TMP/out" | head -2)"
+  ok "board.mk with '$line': $(grep -o "lwipsim: board .*" "$TMP/out" | head -1 | sed 's/\.  Stop\.$//')"
+done

@@ -1,0 +1,24 @@
+/* arch/cc.h of the freertos-board's lwIP port (GCC, newlib). */
+#ifndef FRB_ARCH_CC_H
+#define FRB_ARCH_CC_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/time.h>
+
+#define LWIP_TIMEVAL_PRIVATE 0
+#define LWIP_ERRNO_STDINCLUDE 1
+
+#define LWIP_PLATFORM_DIAG(x) \
+  do {                        \
+    printf x;                 \
+  } while (0)
+#define LWIP_PLATFORM_ASSERT(x)                                      \
+  do {                                                               \
+    printf("Assertion \"%s\" failed at line %d in %s\n", x, __LINE__, \
+           __FILE__);                                                \
+    for (;;)                                                         \
+      ;                                                              \
+  } while (0)
+
+#endif
