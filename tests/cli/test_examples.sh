@@ -21,7 +21,7 @@ case "$B" in */asan) SAN=(SAN=asan "OPT=-O0 -g") ;; esac
 PLAIN=${B%/asan}
 REPEAT=3
 [ "$PLAIN" = "$B" ] || REPEAT=1
-EXPLORE_RUNS=${EXPLORE_RUNS:-300}
+EXPLORE_RUNS=${EXPLORE_RUNS:-40}
 # The copies live in one place per checkout outside the repository (not
 # $TMP), so that test_board_tap.sh's build of the same example and this
 # one are one build, not two from scratch.
@@ -87,11 +87,13 @@ for src in "${dirs[@]}"; do
     rc=0
     "$LWIPSIM" explore "$scn" --board "$name" --variant "$var" --policy pct \
       --runs "$EXPLORE_RUNS" --no-shrink --jobs 2 >"$TMP/exp" 2>&1 || rc=$?
-    cmd=$(sed -n 's/^replay: //p' "$TMP/exp" | head -1)
+    # the replay line of the first failure whose verdict is `reproduced`
+    cmd=$(awk '/^failure [0-9]+: reproduced /{f = 1; next}
+               f && /^replay: /{sub(/^replay: /, ""); print; exit}' "$TMP/exp")
     [ -n "$cmd" ] || fail "$ex: explore $scn/$var found nothing in $EXPLORE_RUNS runs (exit $rc): $(tail -3 "$TMP/exp")"
     $cmd >"$TMP/rep" 2>&1 || true
     grep -q '^verdict: reproduced' "$TMP/rep" ||
       fail "$ex: '$cmd' does not reproduce: $(tail -2 "$TMP/rep")"
-    ok "$ex: explore --policy pct finds $scn/$var ($(sed -n 's/^  reproduced *//p' "$TMP/exp" | head -1)/$EXPLORE_RUNS runs); its replay command reproduces"
+    ok "$ex: explore --policy pct finds $scn/$var ($(sed -n 's/^  reproduced *//p' "$TMP/exp" | head -1)/$EXPLORE_RUNS runs$(sed -n 's/^  fault *\([0-9]*\)/, \1 faults/p' "$TMP/exp")); its replay command reproduces"
   done <"$TMP/list"
 done
