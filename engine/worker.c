@@ -106,6 +106,14 @@ static int engine_worker_snapshot(proto_opts *o, const scn_impl *impl)
     return code;
   sim_outcome snap;
   engine_run_go(&snap);
+  if (snap.parked)
+    fprintf(stderr, "lwipsim: worker: each run forked from %s's start "
+            "point (t=%llu us, after %llu scheduling points)\n",
+            o->scn->name, (unsigned long long)snap.end_us,
+            (unsigned long long)snap.points);
+  else
+    fprintf(stderr, "lwipsim: worker: %s ended before its start point; "
+            "each seed gives that end\n", o->scn->name);
   /* The worker itself dies of a signal, as without a snapshot; each
    * child takes the run's handlers again. */
   signal(SIGINT, SIG_DFL);
@@ -137,6 +145,14 @@ int engine_worker(proto_opts *o, const scn_impl *impl)
   mallopt(M_ARENA_MAX, 1);
   if (engine_worker_snapshots(o, impl))
     return engine_worker_snapshot(o, impl);
+  if (impl->start_point)
+    fprintf(stderr, "lwipsim: worker: %s has a start point, but each run "
+            "starts from the beginning: %s\n", o->scn->name,
+            !sim_sched_can_park()
+                ? "the pthread backend cannot keep threads across fork()"
+            : o->sweep_report || o->nfails
+                ? "injected failures count allocations from the first"
+                : "a run with output files");
   while (fgets(line, sizeof line, stdin)) {
     uint64_t seed;
     line[strcspn(line, "\n")] = 0;
