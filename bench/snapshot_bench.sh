@@ -37,7 +37,8 @@ xp() {
     --no-shrink >"$TMP/x" 2>/dev/null || true
   local rate cpu
   rate=$(sed -n 's/.*, \([0-9]*\) runs\/s, .*/\1/p' "$TMP/x")
-  cpu=$(awk -v n="$RUNS" '{ printf "%.2f", ($1 + $2) * 1000 / n }' "$TMP/t")
+  # (GNU time puts "Command exited with non-zero status N" first.)
+  cpu=$(tail -1 "$TMP/t" | awk -v n="$RUNS" '{ printf "%.2f", ($1 + $2) * 1000 / n }')
   echo "$rate $cpu"
 }
 
