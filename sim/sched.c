@@ -1411,8 +1411,8 @@ int sim_sched_init(const sim_config *cfg, char *err, size_t errlen)
   if (cfg->park_at_start && (!cfg->start_point || !sim__sw_can_park)) {
     snprintf(err, errlen, "%s", !cfg->start_point
              ? "a run without a start point cannot be parked"
-             : "the pthread backend cannot park a run (fork() keeps one "
-               "thread): runs start from the beginning");
+             : "the pthread backend cannot park a run (a copy of the "
+               "process keeps one thread): runs start from the beginning");
     memset(&S, 0, sizeof S);
     return -1;
   }
@@ -1559,7 +1559,8 @@ void sim_sched_start_point(void)
                cur->name);
   if (S.cfg.park_at_start) {
     /* The snapshot: the process's own thread wakes, stops the carrier
-     * and may fork; each sim_sched_resume() comes back here. */
+     * and may copy the process; each sim_sched_resume() comes back
+     * here. */
     S.parked = true;
     sem_post(&S.done);
     sim__ctx_suspend(cur->ctx);

@@ -299,9 +299,9 @@ bool sim__sw_stop(sim_ctx *const *all, int n, sim_ctx *wedged)
 
 /* Snapshots.  The fiber that parks the run saves its registers like any
  * switch and returns to the carrier's base, which ends the carrier; the
- * fibers are then only memory (stacks and saved stack pointers), which
- * fork() copies.  A new carrier, in whichever process, switches back
- * into the parked fiber. */
+ * fibers are then only memory (stacks and saved stack pointers), which a
+ * copy of the process keeps.  A new carrier, in whichever process,
+ * switches back into the parked fiber. */
 const bool sim__sw_can_park = true;
 
 void sim__ctx_suspend(sim_ctx *self)

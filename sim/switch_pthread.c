@@ -141,9 +141,9 @@ void sim__ctx_free(sim_ctx *c)
   free(c);
 }
 
-/* A fork keeps only the thread that calls it, so pthreads cannot be kept
- * in a snapshot: the scheduler never asks this backend to park
- * (sim_sched_init refuses park_at_start). */
+/* A copy of the process keeps only the thread that makes it, so pthreads
+ * cannot be kept in a snapshot: the scheduler never asks this backend to
+ * park (sim_sched_init refuses park_at_start). */
 const bool sim__sw_can_park = false;
 
 void sim__ctx_suspend(sim_ctx *self)
