@@ -559,6 +559,16 @@ asan:
 tsan:
 	@$(MAKE) --no-print-directory -j$(JOBS) B=$(B)/tsan SAN=tsan OPT="-O1 -g" all unit-tests
 
+# The unit tests built with TSan and run, one line each (not in `make
+# test`: a third sanitizer build; docs/testing.md says when it last ran).
+.PHONY: tsan-unit
+tsan-unit:
+	@$(MAKE) --no-print-directory -j$(JOBS) B=$(B)/tsan SAN=tsan OPT="-O1 -g" unit-tests
+	@for t in $(patsubst $(B)/%,$(B)/tsan/%,$(UNIT_TESTS)); do \
+	  if $$t >$$t.log 2>&1; then echo "ok   tsan: $${t##*/}"; \
+	  else tail -40 $$t.log; echo "FAIL: tsan: $${t##*/} (log $$t.log)"; exit 1; fi; \
+	done
+
 # The scheduler benchmark on the other switch backend (bench/switch_bench.sh).
 $(B)/bench/sched_bench-$(SIM_SWITCH_ALT): bench/sched_bench.c $(LIBSIM_ALT)
 	@mkdir -p $(@D)

@@ -15,6 +15,8 @@
 #      explore, suite and memory (bench/explore_bench.sh), sweep
 #      throughput and sizes (bench/sweep_bench.sh) and the narrow
 #      windows, sim against free-running threads (bench/narrow_windows.sh);
+#      the switch backends and the snapshots, before/after
+#      (bench/switch_bench.sh, bench/snapshot_bench.sh);
 #   6. TCP throughput over TAP into lwiperf against a plain TAP read loop
 #      (bench/tap_bench.sh; root only).
 # Every scenario run must end with its expected verdict (exit code 0), or
@@ -145,6 +147,9 @@ bench/sweep_bench.sh "$B"
 
 section "switch backends: fibers against pthreads (and BEFORE=DIR, a build of the commit before)"
 bench/switch_bench.sh "$B" ${BEFORE:-}
+
+section "snapshots: explore and fuzz_rx forked from a start point (and BEFORE=DIR)"
+bench/snapshot_bench.sh "$B" ${BEFORE:-}
 
 # ------------------------------------------------------------------
 section "P1 narrow windows: runs to the first reproduction, sim vs free-running"

@@ -23,6 +23,17 @@
 /* One run of the scenario variant in `o` with the scenario's code `impl`;
  * returns the exit code (a wedged run leaves with _exit()). */
 int engine_run(const proto_opts *o, const scn_impl *impl);
+/* engine_run in parts, for the worker's snapshots: the set-up and the
+ * outputs (`park`: the run stops at the scenario's start point), the run
+ * from the beginning (until it ends or parks), the run from its start
+ * point with `seed` (after a park, in a forked child), and the verdict,
+ * files and result of the run that ended (exit code; `o` names the seed).
+ * engine_run_signals() installs the run's SIGINT/SIGTERM handlers. */
+int engine_run_begin(const proto_opts *o, const scn_impl *impl, bool park);
+void engine_run_go(sim_outcome *out);
+void engine_run_resume(uint64_t seed, sim_outcome *out);
+int engine_run_end(const proto_opts *o, const sim_outcome *out);
+void engine_run_signals(void);
 /* serve: the board live over TAP (or a recorded session again) until
  * SIGINT/SIGTERM; returns the exit code. */
 int engine_serve(const proto_opts *o);

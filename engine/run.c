@@ -5,7 +5,14 @@
  * result (result.c).
  *
  * The run's identity opens the trace; the capture's section comment holds
- * everything `lwipsim replay` needs to run it again.  A run the watchdog
+ * everything `lwipsim replay` needs to run it again.
+ *
+ * A scenario with a start point (scn_impl.start_point) runs its set-up
+ * with the prelude's seed under rtos, and its seed and policy take over
+ * at the start point, where the scheduler's "start" record names them:
+ * the trace up to there is the same for every seed, so explore's worker
+ * can fork every run from one snapshot (engine_run_begin with `park`)
+ * and a plain run of the same seed gives the same digest.  A run the watchdog
  * ended while a thread still runs in lwIP ("wedged") gets no teardown: its
  * files are completed and the process leaves with _exit().
  */
@@ -27,6 +34,14 @@
 
 static const scn_impl *engine_impl;
 
+/* The run between engine_run_begin() and engine_run_end(). */
+static struct {
+  scn_run run;
+  sim_config cfg;
+  engine_outputs outs;
+  struct timespec t0;
+} E;
+
 static void engine_main_thread(void *arg)
 {
   engine_impl->main(arg);
@@ -35,6 +50,15 @@ static void engine_main_thread(void *arg)
 /* The verdict of a run, from the scenario's oracle or from how it ended. */
 static void engine_decide(scn_run *run, const sim_outcome *out)
 {
+  if (engine_impl->start_point && !out->started &&
+      out->end == SIM_END_NORMAL && run->has_verdict &&
+      run->verdict != SIM_VERDICT_FAULT) {
+    scn_verdict(run, SIM_VERDICT_FAULT,
+                "%s declares a start point, but its main returned without "
+                "reaching it (the seed and policy never took over)",
+                run->scenario->name);
+    return;
+  }
   if (out->end != SIM_END_NORMAL) {
     run->has_verdict = false;
     if (engine_impl->on_end)
@@ -148,7 +172,8 @@ static int engine_run_setup(const proto_opts *o, scn_run *run,
   memset(run, 0, sizeof *run);
   run->scenario = o->scn;
   run->variant = o->var;
-  run->seed = o->seed;
+  /* Before a start point the run's seed does not exist yet. */
+  run->seed = engine_impl->start_point ? SIM_PRELUDE_SEED : o->seed;
   run->policy = o->policy;
   run->link_mbps = o->link_mbps;
   run->schedule = o->schedule_path; /* before configure: the scenario
@@ -160,7 +185,8 @@ static int engine_run_setup(const proto_opts *o, scn_run *run,
                       .pin_cpu = true,
                       .pct_depth = o->pct_depth,
                       .pct_steps = o->pct_steps,
-                      .watchdog_ms = o->watchdog_ms};
+                      .watchdog_ms = o->watchdog_ms,
+                      .start_point = engine_impl->start_point};
   /* `suite` and `explore` spread parallel engines over the CPUs. */
   const char *cpu = getenv("LWIPSIM_CPU");
   if (cpu)
@@ -208,10 +234,22 @@ static int engine_run_start(const proto_opts *o, scn_run *run,
     return PROTO_EXIT_FAULT;
   }
   /* No build id here: the digest must not differ between a plain and a
-   * sanitizer build. */
-  sim_trace_eventf("run", "%s %s seed %llu policy %s lwip %s",
-                   o->scn->name, o->var->name, (unsigned long long)o->seed,
-                   sim_policy_name(o->policy), sys_arch_lwip_version());
+   * sanitizer build.  With a start point, the seed and policy come in the
+   * scheduler's "start" record. */
+  if (engine_impl->start_point)
+    sim_trace_eventf("run", "%s %s lwip %s, set-up under rtos with seed %u "
+                     "until the start point", o->scn->name, o->var->name,
+                     sys_arch_lwip_version(), SIM_PRELUDE_SEED);
+  else
+    sim_trace_eventf("run", "%s %s seed %llu policy %s lwip %s",
+                     o->scn->name, o->var->name, (unsigned long long)o->seed,
+                     sim_policy_name(o->policy), sys_arch_lwip_version());
+  engine_run_signals();
+  return PROTO_EXIT_OK;
+}
+
+void engine_run_signals(void)
+{
   /* SIGINT/SIGTERM end the run at its next point; the trace and capture
    * are then completed like after any other end. */
   struct sigaction sa;
@@ -219,7 +257,6 @@ static int engine_run_start(const proto_opts *o, scn_run *run,
   sa.sa_handler = sim_sched_interrupt;
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
-  return PROTO_EXIT_OK;
 }
 
 /* Completes the files and writes a recorded schedule: 0, or -1 (said). */
@@ -259,51 +296,73 @@ static void engine_run_print(FILE *res, const proto_opts *o,
     engine_result_text(res, &r, divergence);
 }
 
+int engine_run_begin(const proto_opts *o, const scn_impl *impl, bool park)
+{
+  engine_impl = impl;
+  int code = engine_run_setup(o, &E.run, &E.cfg);
+  E.cfg.park_at_start = park;
+  if (code == PROTO_EXIT_OK)
+    code = engine_run_start(o, &E.run, &E.cfg, &E.outs);
+  clock_gettime(CLOCK_MONOTONIC, &E.t0);
+  return code;
+}
+
+void engine_run_go(sim_outcome *out)
+{
+  sim_sched_run(engine_main_thread, &E.run,
+                engine_impl->main_prio ? engine_impl->main_prio : 1, out);
+}
+
+void engine_run_resume(uint64_t seed, sim_outcome *out)
+{
+  clock_gettime(CLOCK_MONOTONIC, &E.t0);
+  sim_sched_resume(seed, out);
+}
+
 int engine_run(const proto_opts *o, const scn_impl *impl)
 {
-  scn_run run;
-  sim_config cfg;
-  engine_outputs outs;
-  engine_impl = impl;
-  int code = engine_run_setup(o, &run, &cfg);
-  if (code == PROTO_EXIT_OK)
-    code = engine_run_start(o, &run, &cfg, &outs);
+  int code = engine_run_begin(o, impl, false);
   if (code != PROTO_EXIT_OK)
     return code;
-  struct timespec t0;
-  clock_gettime(CLOCK_MONOTONIC, &t0);
   sim_outcome out;
-  sim_sched_run(engine_main_thread, &run, impl->main_prio ? impl->main_prio
-                                                          : 1, &out);
-  engine_decide(&run, &out);
-  sim_trace_emit(out.end_us, "sim", "verdict", run.message);
+  engine_run_go(&out);
+  return engine_run_end(o, &out);
+}
+
+int engine_run_end(const proto_opts *o, const sim_outcome *outcome)
+{
+  scn_run *run = &E.run;
+  engine_outputs *outs = &E.outs;
+  sim_outcome out = *outcome;
+  engine_decide(run, &out);
+  sim_trace_emit(out.end_us, "sim", "verdict", run->message);
   uint64_t digest = sim_trace_digest();
   if (!out.wedged)
     engine_result_take_stacks();
-  engine_outputs_finish(&outs, &run, digest, out.end_us);
+  engine_outputs_finish(outs, run, digest, out.end_us);
   /* A worker's child leaves like a wedged run: its process ends right
    * after the result line, and joining the threads would only cost
    * time. */
   engine_fail_capture = NULL;
   if (!out.wedged && !o->worker) {
     sim_sched_fini();
-    for (int i = run.ncleanups - 1; i >= 0; i--)
-      run.cleanups[i].fn(run.cleanups[i].arg);
+    for (int i = run->ncleanups - 1; i >= 0; i--)
+      run->cleanups[i].fn(run->cleanups[i].arg);
   }
-  double wall_ms = engine_wall_ms(&t0);
-  if (engine_run_close(o, &run, &out, &outs, digest) != 0)
+  double wall_ms = engine_wall_ms(&E.t0);
+  if (engine_run_close(o, run, &out, outs, digest) != 0)
     return PROTO_EXIT_USAGE;
-  if (run.mirror_fd >= 0) {
-    fprintf(stderr, "lwipsim: mirrored %llu frames to %s\n", run.mirrored,
+  if (run->mirror_fd >= 0) {
+    fprintf(stderr, "lwipsim: mirrored %llu frames to %s\n", run->mirrored,
             o->mirror_tap);
-    close(run.mirror_fd);
+    close(run->mirror_fd);
   }
-  code = proto_exit_code(run.verdict, o->expect.expected);
+  int code = proto_exit_code(run->verdict, o->expect.expected);
   if (o->verbose && out.end != SIM_END_NORMAL)
     fprintf(stderr, "lwipsim: run ended (%s): %s\n", sim_end_name(out.end),
             out.message);
-  engine_run_print(outs.res, o, &run, &out, digest, wall_ms, code,
-                   outs.divergence);
+  engine_run_print(outs->res, o, run, &out, digest, wall_ms, code,
+                   outs->divergence);
   if (out.wedged) {
     fflush(NULL);
     _exit(code);

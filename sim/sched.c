@@ -169,6 +169,11 @@ static struct {
   uint64_t pct_at[SIM_PCT_MAX_DEPTH];
   unsigned pct_nchanges;
   uint64_t cost_ns;         /* cfg.point_cost_ns not yet a whole µs */
+  /* start points (sim_sched_start_point) */
+  bool prelude;             /* before the start point: rtos, prelude seed */
+  bool parked;              /* stopped at it for a snapshot */
+  bool started;             /* passed it */
+  uint64_t start_points;    /* S.points there */
 } S;
 
 /* Watchdog heartbeat, written by the token holder, read by the process's
@@ -408,7 +413,7 @@ static const sim_choice *sched_choice(const sim_thread *cur, uint64_t d)
  * where the thread named is ready, and rtos's everywhere else. */
 static sim_thread *sched_pick(sim_thread *cur, bool cur_ok)
 {
-  if (cur && (S.cfg.record || S.nchoices)) {
+  if (cur && ((S.cfg.record && !S.prelude) || S.nchoices)) {
     uint64_t d = ++cur->decisions;
     const sim_choice *c = S.nchoices ? sched_choice(cur, d) : NULL;
     if (c) {
@@ -431,9 +436,16 @@ static sim_thread *sched_pick(sim_thread *cur, bool cur_ok)
   return sched_policy_pick(cur, cur_ok);
 }
 
+/* The policy deciding now: rtos before a start point. */
+static sim_policy sched_policy_now(void)
+{
+  return S.prelude ? SIM_POLICY_RTOS : S.cfg.policy;
+}
+
 static sim_thread *sched_policy_pick(sim_thread *cur, bool cur_ok)
 {
-  if (S.cfg.policy == SIM_POLICY_PCT) {
+  sim_policy policy = sched_policy_now();
+  if (policy == SIM_POLICY_PCT) {
     /* cur itself is a candidate too once woken while it waited for the
      * idle loop on its own stack (an ISR gave its semaphore); at a point
      * it is running, not ready, and comes in through cur_ok alone. */
@@ -450,7 +462,7 @@ static sim_thread *sched_policy_pick(sim_thread *cur, bool cur_ok)
     }
     return best;
   }
-  if (S.cfg.policy == SIM_POLICY_RANDOM) {
+  if (policy == SIM_POLICY_RANDOM) {
     sim_thread *cand[256];
     int n = 0;
     if (cur_ok)
@@ -890,7 +902,7 @@ static void sched_check_signal(sim_thread *cur)
 static void sched_pct_change(sim_thread *cur)
 {
   for (unsigned i = 0; i < S.pct_nchanges; i++)
-    if (S.pct_at[i] == S.points) {
+    if (S.pct_at[i] == S.points - S.start_points) {
       cur->pct_prio = S.cfg.pct_depth - 1 - i;
       sched_trace("pct", "change point %u at point %llu: %s to priority %llu",
                   i + 1, (unsigned long long)S.points, cur->name,
@@ -1121,7 +1133,7 @@ sim_thread *sim_thread_create_stack(const char *name, int prio,
   t->ready_seq = ++S.ready_counter;
   t->last_point = "created";
   t->heap_idx = SIZE_MAX;
-  if (S.cfg.policy == SIM_POLICY_PCT)
+  if (S.cfg.policy == SIM_POLICY_PCT && !S.prelude)
     t->pct_prio = SIM_PCT_BASE + sim_prng_below(&S.prng, SIM_PCT_BASE);
   S.threads = sched_grow(S.threads, &S.cap_threads,
                          (size_t)S.nthreads + 1, sizeof *S.threads);
@@ -1335,6 +1347,42 @@ static void sched_catch_overflow(void)
   sigaction(SIGSEGV, &sa, &sched_old_segv);
 }
 
+/* What the run's seed and policy decide, from the start of the run or
+ * (`start`: the thread there) from its start point: the scheduler's and
+ * the application's streams, PCT's change points and priorities, the
+ * script's steps and a schedule's choices.  The order of the draws is
+ * that of a run without a start point. */
+static void sched_arm(sim_thread *start)
+{
+  sim_prng_seed(&S.prng, S.cfg.seed, SIM_STREAM_SCHED);
+  S.nchoices = S.cfg.choices ? S.cfg.nchoices : 0;
+  if (S.cfg.policy == SIM_POLICY_PCT) {
+    S.pct_nchanges = S.cfg.pct_depth - 1;
+    for (unsigned i = 0; i < S.pct_nchanges; i++)
+      S.pct_at[i] = 1 + sim_prng_below(&S.prng, S.cfg.pct_steps);
+  }
+  sim__prng_app_seed(S.cfg.seed);
+  if (S.cfg.policy == SIM_POLICY_SCRIPT)
+    for (size_t i = 0; i < S.cfg.script_len; i++) {
+      S.matches = sched_grow(S.matches, &S.cap_matches, S.nmatches + 1,
+                             sizeof *S.matches);
+      sim_match *m = &S.matches[S.nmatches++];
+      memset(m, 0, sizeof *m);
+      m->step = S.cfg.script[i];
+      if (!m->step.nth)
+        m->step.nth = 1;
+      m->irq = -1;
+    }
+  if (!start)
+    return;
+  /* The threads of the set-up get their PCT priorities in creation
+   * order, as if created now. */
+  if (S.cfg.policy == SIM_POLICY_PCT)
+    for (int i = 0; i < S.nthreads; i++)
+      S.threads[i]->pct_prio =
+          SIM_PCT_BASE + sim_prng_below(&S.prng, SIM_PCT_BASE);
+}
+
 int sim_sched_init(const sim_config *cfg, char *err, size_t errlen)
 {
   if (S.inited) {
@@ -1355,8 +1403,6 @@ int sim_sched_init(const sim_config *cfg, char *err, size_t errlen)
     S.live_t0_us = 0;
     S.live_t0_us = sim_live_now_us();
   }
-  sim_prng_seed(&S.prng, cfg->seed, SIM_STREAM_SCHED);
-  S.nchoices = cfg->choices ? cfg->nchoices : 0;
   if (cfg->policy == SIM_POLICY_PCT) {
     if (!S.cfg.pct_depth)
       S.cfg.pct_depth = 3;
@@ -1368,27 +1414,27 @@ int sim_sched_init(const sim_config *cfg, char *err, size_t errlen)
       memset(&S, 0, sizeof S);
       return -1;
     }
-    S.pct_nchanges = S.cfg.pct_depth - 1;
-    for (unsigned i = 0; i < S.pct_nchanges; i++)
-      S.pct_at[i] = 1 + sim_prng_below(&S.prng, S.cfg.pct_steps);
   }
-  sim__prng_app_seed(cfg->seed);
+  if (cfg->park_at_start && (!cfg->start_point || !sim__sw_can_park)) {
+    snprintf(err, errlen, "%s", !cfg->start_point
+             ? "a run without a start point cannot be parked"
+             : "the pthread backend cannot park a run (a copy of the "
+               "process keeps one thread): runs start from the beginning");
+    memset(&S, 0, sizeof S);
+    return -1;
+  }
+  S.prelude = cfg->start_point;
+  if (S.prelude) {
+    sim_prng_seed(&S.prng, SIM_PRELUDE_SEED, SIM_STREAM_SCHED);
+    sim__prng_app_seed(SIM_PRELUDE_SEED);
+  } else {
+    sched_arm(NULL);
+  }
   sim__clock_set(0);
   sem_init(&S.done, 0, 0);
   sched_catch_overflow();
   S.isr_label = "isr";
   S.sleep_obj.kind = "sleep";
-  if (cfg->policy == SIM_POLICY_SCRIPT)
-    for (size_t i = 0; i < cfg->script_len; i++) {
-      S.matches = sched_grow(S.matches, &S.cap_matches, S.nmatches + 1,
-                             sizeof *S.matches);
-      sim_match *m = &S.matches[S.nmatches++];
-      memset(m, 0, sizeof *m);
-      m->step = cfg->script[i];
-      if (!m->step.nth)
-        m->step.nth = 1;
-      m->irq = -1;
-    }
   if (cfg->pin_cpu && sched_getaffinity(0, sizeof S.saved_cpus,
                                         &S.saved_cpus) == 0) {
     /* One CPU for all sim threads: a token handoff then never crosses
@@ -1421,6 +1467,27 @@ static uint64_t sched_wall_ms(void)
 }
 
 /* Waits for the end of the run, watching the heartbeat (see the top). */
+static void sched_watch(void);
+
+/* The process's own thread: waits for the end of the run, or for its
+ * start point when it parks there, and fills *out. */
+static void sched_collect(sim_outcome *out)
+{
+  sched_watch();
+  if (S.parked && S.end == SIM_END_NONE) {
+    sim__sw_pause();
+    S.out.parked = true;
+  }
+  S.out.end = S.end;
+  S.out.end_us = sim_clock_now_us();
+  S.out.points = S.points - S.start_points;
+  S.out.switches = S.switches;
+  S.out.irqs = S.irq.runs;
+  S.out.threads = (uint64_t)S.nthreads;
+  S.out.started = S.started;
+  *out = S.out;
+}
+
 static void sched_watch(void)
 {
   uint64_t limit = S.cfg.watchdog_ms ? S.cfg.watchdog_ms
@@ -1483,14 +1550,60 @@ void sim_sched_run(sim_thread_fn main_fn, void *arg, int prio,
   atomic_store_explicit(&sched_wedged, false, memory_order_relaxed);
   sched_heartbeat();
   sim__sw_start(m->ctx);
-  sched_watch();
-  S.out.end = S.end;
-  S.out.end_us = sim_clock_now_us();
-  S.out.points = S.points;
-  S.out.switches = S.switches;
-  S.out.irqs = S.irq.runs;
-  S.out.threads = (uint64_t)S.nthreads;
-  *out = S.out;
+  sched_collect(out);
+}
+
+void sim_sched_start_point(void)
+{
+  sim_thread *cur = S.current;
+  if (!cur || cur->state != TS_RUNNING || S.in_isr)
+    sim__fault("start point outside a sim thread");
+  if (!S.cfg.start_point)
+    sim__fault("thread %s reached a start point, but the run declares "
+               "none", cur->name);
+  if (!S.prelude)
+    sim__fault("thread %s reached the start point a second time",
+               cur->name);
+  if (S.cfg.park_at_start) {
+    /* The snapshot: the process's own thread wakes, stops the carrier
+     * and may copy the process; each sim_sched_resume() comes back
+     * here. */
+    S.parked = true;
+    sem_post(&S.done);
+    sim__ctx_suspend(cur->ctx);
+    S.parked = false;
+  }
+  S.prelude = false;
+  S.started = true;
+  S.start_points = S.points;
+  sched_arm(cur);
+  sched_trace("start", "seed %llu policy %s",
+              (unsigned long long)S.cfg.seed, sim_policy_name(S.cfg.policy));
+}
+
+bool sim_sched_can_park(void)
+{
+  return sim__sw_can_park;
+}
+
+void sim_sched_resume(uint64_t seed, sim_outcome *out)
+{
+  if (!S.parked) {
+    fprintf(stderr, "lwipsim: sim_sched_resume: the run is not parked\n");
+    abort();
+  }
+  S.cfg.seed = seed;
+  S.out.parked = false;
+  atomic_store_explicit(&sched_beat_thread, S.current,
+                        memory_order_release);
+  sched_heartbeat();
+  sim__sw_start(S.current->ctx);
+  sched_collect(out);
+}
+
+uint64_t sim_sched_seed(void)
+{
+  return S.prelude ? SIM_PRELUDE_SEED : S.cfg.seed;
 }
 
 void sim_sched_fini(void)

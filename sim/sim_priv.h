@@ -252,6 +252,15 @@ void sim__ctx_park(sim_ctx *self) __attribute__((noreturn));
 bool sim__sw_stop(sim_ctx *const *all, int n, sim_ctx *wedged);
 /* After a true sim__sw_stop. */
 void sim__ctx_free(sim_ctx *c);
+/* Snapshots, where sim__sw_can_park (fibers; a fork cannot keep
+ * pthreads).  From `self`, running: every context stops where it is and
+ * the OS thread under them ends; returns when sim__sw_start(self) runs
+ * it again, in this process or in a child forked meanwhile. */
+extern const bool sim__sw_can_park;
+void sim__ctx_suspend(sim_ctx *self);
+/* The process's own thread, after a sim__ctx_suspend: waits until that
+ * OS thread has ended (the process is then one thread again). */
+void sim__sw_pause(void);
 
 /* ------------------------------------------------------------------ */
 /* clock.c, prng.c: set by sim_sched_init() */

@@ -124,6 +124,14 @@ typedef struct {
                                     without a scheduling point ends the run
                                     as a fault; 0: SIM_DEFAULT_WATCHDOG_MS,
                                     SIM_WATCHDOG_OFF: never */
+  bool start_point;              /* the run has a start point
+                                    (sim_sched_start_point, below): the
+                                    part before it does not depend on
+                                    `seed` or `policy` */
+  bool park_at_start;            /* with start_point: sim_sched_run()
+                                    returns at the start point with the
+                                    run parked (a snapshot to fork from;
+                                    sim_sched_can_park()) */
 } sim_config;
 
 #define SIM_DEFAULT_WATCHDOG_MS 10000u
@@ -144,6 +152,10 @@ typedef struct {
   bool wedged;         /* the watchdog ended the run and the thread still
                           runs: complete the files, then _exit() without
                           clean-ups (lwIP's state is in use) */
+  bool parked;         /* cfg.park_at_start: the run stands at its start
+                          point (end is SIM_END_NONE); sim_sched_resume()
+                          goes on */
+  bool started;        /* the run has passed its start point */
 } sim_outcome;
 
 /* --- life cycle (called from the process's own thread, not a sim thread) */
@@ -154,6 +166,34 @@ void sim_sched_run(sim_thread_fn main_fn, void *arg, int prio,
                    sim_outcome *out);
 /* Stops and joins every sim thread and frees the scheduler's memory. */
 void sim_sched_fini(void);
+
+/* --- start points and snapshots
+ * A run may have a start point: the place, after its set-up (lwIP and the
+ * board initialised, the link up), from which its seed and policy
+ * matter.  Declared with cfg.start_point, reached by one sim thread
+ * calling sim_sched_start_point() once.  Until then the scheduler takes
+ * the rtos policy's decisions, records and replays no schedule, arms no
+ * script step, and seeds its streams (and the application's, and what
+ * sim_sched_seed() gives) with SIM_PRELUDE_SEED; there it draws from
+ * cfg.seed, and cfg.policy, the script, the schedule and PCT (its change
+ * points counted from there) take over.  So the part before is the same
+ * for every seed and policy, and a snapshot taken at the start point
+ * serves every run: with cfg.park_at_start, sim_sched_run() returns there
+ * with out->parked, no thread running and none joined (fibers on one OS
+ * thread, which is stopped); the caller may fork(), and in any process
+ * sim_sched_resume() continues the run with a seed of its own.  The
+ * outcome's `points` count from the start point. */
+#define SIM_PRELUDE_SEED 0u
+void sim_sched_start_point(void);
+/* True if the switch backend can park a run for fork() (fibers; a fork
+ * cannot keep pthreads). */
+bool sim_sched_can_park(void);
+/* Continues a parked run from its start point with `seed` (in place of
+ * cfg.seed) until it ends; fills *out as sim_sched_run(). */
+void sim_sched_resume(uint64_t seed, sim_outcome *out);
+/* The seed the run draws from now: cfg.seed, or SIM_PRELUDE_SEED before
+ * the start point of a run that has one. */
+uint64_t sim_sched_seed(void);
 
 /* --- threads (from sim threads) */
 sim_thread *sim_thread_create(const char *name, int prio, sim_thread_fn fn,

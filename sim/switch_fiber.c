@@ -297,6 +297,29 @@ bool sim__sw_stop(sim_ctx *const *all, int n, sim_ctx *wedged)
   return true;
 }
 
+/* Snapshots.  The fiber that parks the run saves its registers like any
+ * switch and returns to the carrier's base, which ends the carrier; the
+ * fibers are then only memory (stacks and saved stack pointers), which a
+ * copy of the process keeps.  A new carrier, in whichever process,
+ * switches back into the parked fiber. */
+const bool sim__sw_can_park = true;
+
+void sim__ctx_suspend(sim_ctx *self)
+{
+  F.first = self;
+  fiber_swap(self, &F.base, false);
+}
+
+void sim__sw_pause(void)
+{
+  if (!F.running)
+    return;
+  F.running = false;
+  pthread_join(F.pt, NULL);
+  sim__altstack_free(F.altstack);
+  F.altstack = NULL;
+}
+
 void sim__ctx_free(sim_ctx *c)
 {
 #ifdef FIBER_TSAN

@@ -140,3 +140,21 @@ void sim__ctx_free(sim_ctx *c)
   sim__altstack_free(c->altstack);
   free(c);
 }
+
+/* A copy of the process keeps only the thread that makes it, so pthreads
+ * cannot be kept in a snapshot: the scheduler never asks this backend to
+ * park (sim_sched_init refuses park_at_start). */
+const bool sim__sw_can_park = false;
+
+void sim__ctx_suspend(sim_ctx *self)
+{
+  (void)self;
+  fprintf(stderr, "lwipsim: the pthread backend cannot park a run\n");
+  abort();
+}
+
+void sim__sw_pause(void)
+{
+  fprintf(stderr, "lwipsim: the pthread backend cannot park a run\n");
+  abort();
+}

@@ -46,6 +46,12 @@ void scn_at_end(scn_run *run, void (*fn)(void *arg), void *arg)
   run->ncleanups++;
 }
 
+void scn_start_point(scn_run *run)
+{
+  sim_sched_start_point();
+  run->seed = sim_sched_seed();
+}
+
 bool scn_variant_is(const scn_run *run, const char *name)
 {
   return strcmp(run->variant->name, name) == 0;

@@ -68,6 +68,11 @@ typedef struct {
    * `serve --config SCENARIO:VARIANT` (the live board runs serve's
    * services, not the scenario's main).  Before the run starts. */
   void (*serve_setup)(const sim_variant *v);
+  /* The scenario has a start point: its main (or a thread of it) calls
+   * scn_start_point() once, after the set-up, which then does not depend
+   * on the run's seed or policy.  explore and sweep fork their runs from
+   * there (a snapshot) instead of starting each from the beginning. */
+  bool start_point;
 } scn_impl;
 
 /* A scenario's implementation, named after its folder as the Makefile's
@@ -84,6 +89,14 @@ void scn_counter(scn_run *run, const char *name, long long value);
 /* `fn(arg)` runs after the run, once every sim thread is stopped (to free
  * what threads may still point at: wires, EMACs). */
 void scn_at_end(scn_run *run, void (*fn)(void *arg), void *arg);
+/* The start point the scenario declares (scn_impl.start_point), reached
+ * once, after its set-up: lwIP and the board initialised, before the part
+ * the seed and policy should explore.  Before it the run is the same for
+ * every seed and policy (the rtos policy, run->seed SIM_PRELUDE_SEED);
+ * from here run->seed is the run's own, and the policy, a schedule and
+ * the scenario's script steps take over (sim_sched_start_point).  In a
+ * worker (explore) each run is forked here from one initialised engine. */
+void scn_start_point(scn_run *run);
 /* True if the variant is called `name`. */
 bool scn_variant_is(const scn_run *run, const char *name);
 

@@ -276,6 +276,8 @@ static void scr_main(scn_run *run)
   if (diag < 0)
     sim_sched_finish(SIM_END_FAULT, "diagnostics socket: %s", err);
   int in_use = 1;
+  /* lwIP up and the listener open: what every seed shares. */
+  scn_start_point(run);
 
   sys_thread_new("closer", scr_closer, NULL, 0, scr.cfg->closer_prio);
   sys_thread_new("selector", scr_selector, NULL, 0, scr.cfg->selector_prio);
@@ -393,4 +395,5 @@ static void scr_on_end(scn_run *run, const sim_outcome *out)
 }
 
 SCN_IMPL(select_close_race, .main_prio = 1, .main = scr_main,
-         .configure = scr_configure, .on_end = scr_on_end);
+         .configure = scr_configure, .on_end = scr_on_end,
+         .start_point = true);

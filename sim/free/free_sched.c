@@ -798,6 +798,10 @@ int sim_sched_init(const sim_config *cfg, char *err, size_t errlen)
     snprintf(err, errlen, "scheduler already initialised");
     return -1;
   }
+  if (cfg->park_at_start) {
+    snprintf(err, errlen, "the free-running backend cannot park a run");
+    return -1;
+  }
   memset(&F, 0, sizeof F);
   F.inited = true;
   F.cfg = *cfg;
@@ -937,6 +941,35 @@ void sim_sched_fini(void)
   pthread_mutex_destroy(&F.lock);
   pthread_mutex_destroy(&F.mask_mu);
   memset(&F, 0, sizeof F);
+}
+
+/* ------------------------------------------------------------------ */
+/* start points: free-running threads decide nothing by a seed, so the  */
+/* start point only marks the place; a run cannot be parked.           */
+
+void sim_sched_start_point(void)
+{
+  pthread_mutex_lock(&F.lock);
+  F.out.started = true;
+  pthread_mutex_unlock(&F.lock);
+}
+
+bool sim_sched_can_park(void)
+{
+  return false;
+}
+
+void sim_sched_resume(uint64_t seed, sim_outcome *out)
+{
+  (void)seed;
+  (void)out;
+  fprintf(stderr, "lwipsim: the free-running backend cannot park a run\n");
+  abort();
+}
+
+uint64_t sim_sched_seed(void)
+{
+  return F.cfg.seed;
 }
 
 /* ------------------------------------------------------------------ */

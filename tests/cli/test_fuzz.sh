@@ -29,11 +29,15 @@ LWIPSIM_FUZZ_VERBOSE=1 "$F" "$TMP/seeds/seed-0" >"$TMP/echo.log" 2>&1 ||
 # One thread when the child is forked: libFuzzer's RSS watcher, started
 # before the first input, once held ASan's allocator lock at that fork
 # and the child hung on it.
-th=$(sed -n 's/^fuzz_rx: threads_at_fork=//p' "$TMP/echo.log")
+# Each input is forked from the snapshot of the initialised board
+# (snapshot=1): the fibers parked at its start point, their OS thread gone.
+th=$(sed -n 's/^fuzz_rx: threads_at_fork=\([0-9]*\).*/\1/p' "$TMP/echo.log")
 [ "$th" = 1 ] || fail "${th:-no} threads at fork, want 1"
+grep -q '^fuzz_rx: threads_at_fork=1 snapshot=1$' "$TMP/echo.log" ||
+  fail "the input was not forked from the board's snapshot"
 bytes=$(sed -n 's/^fuzz_rx: tcp_echo_bytes=//p' "$TMP/echo.log")
 [ "${bytes:-0}" -gt 10000 ] || fail "echo seed echoed ${bytes:-0} bytes"
-ok "the echo seed opens a session on the board: $bytes bytes echoed, one thread at fork"
+ok "the echo seed opens a session on the board forked from its snapshot: $bytes bytes echoed, one thread at fork"
 
 # A 0-byte frame, a 1600-byte frame, then one valid ARP request.
 python3 - "$TMP/odd" <<'PY'

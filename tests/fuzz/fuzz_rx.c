@@ -5,13 +5,23 @@
  * services: TCP echo on 7, httpd on 80, lwiperf on 5001, as `lwipsim
  * serve`) handles them for a few virtual seconds, timers included.
  *
- * A fresh stack per input: lwIP has no de-init, so every input runs in a
- * child forked from this process, which never starts a sim thread (fork()
- * copies only the calling thread; the child starts lwIP and its threads).
+ * A fresh board per input, forked from a snapshot: lwIP has no de-init,
+ * so a fork server, forked from libFuzzer's process in
+ * LLVMFuzzerInitialize (before libFuzzer starts a thread or fills its
+ * corpus: the server stays small, and its forks cost libFuzzer's process
+ * no copy-on-write faults), starts the board once (lwIP, the EMAC, the
+ * services, the link up by FZ_T0_US) and parks it at its start point
+ * (sim_sched_start_point: every sim thread is a fiber, kept in memory;
+ * the OS thread under them has ended).  For each input, passed in shared
+ * memory with a byte on a pipe, the server forks a child from that
+ * state: the child puts the input's frames on the wire and resumes the
+ * board (sim_sched_resume); the server answers with how the child ended.
+ * Under the pthread backend (a fork keeps one thread) it cannot park, and
+ * says so: each child then starts the board from the beginning.
  * libFuzzer reads coverage from its counters after the callback returns,
  * so the child copies its counters (the __sancov_cntrs section: they are
- * per input, libFuzzer clears them before each call) into shared memory
- * and the parent copies them back.  A child that ends in an lwIP
+ * per input, libFuzzer clears them before each call; the server clears
+ * the set-up's) into shared memory and the callback copies them back.  A child that ends in an lwIP
  * assertion, a simulator fault or a deadlock aborts with the message; a
  * child that crashes (an ASan/UBSan report) fails the same way: the parent
  * then aborts too, so libFuzzer keeps the input.  (Comparison feedback
@@ -19,7 +29,8 @@
  *
  * Input: records of a 2-byte big-endian length and that many bytes (the
  * last record takes what is left), at most FZ_MAX_FRAMES frames, delivered
- * FZ_GAP_US apart from FZ_T0_US on.  Lengths of 0 or over 1518 reach the
+ * FZ_GAP_US apart from FZ_T0_US on (on the harness's own wire: the frames
+ * reach the EMAC as they are, and what the board sends goes nowhere).  Lengths of 0 or over 1518 reach the
  * EMAC as they are (it drops and counts them).
  *
  * The fork needs a process of one thread: a child inherits every lock
@@ -47,7 +58,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -60,9 +73,10 @@
 #include "wire.h"
 
 #define FZ_MAX_FRAMES 64
-#define FZ_T0_US 100000u   /* the link is up by then */
+#define FZ_T0_US 100000u   /* the link is up by then: the start point */
 #define FZ_GAP_US 300u
-#define FZ_END_US 3000000u /* ARP, reassembly and TCP timers get to run */
+#define FZ_END_US 3000000u /* after FZ_T0_US: ARP, reassembly and TCP
+                              timers get to run */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -88,8 +102,68 @@ static uint32_t fz_next_isn(void)
   return fz_isn(fz_nconns++);
 }
 
-static size_t fz_split(const uint8_t *data, size_t size, tapif_frame *frames)
+/* The harness's wire: the board alone on it; an input's frames are put
+ * on it as events at their virtual times (after the snapshot, so the
+ * replay wire, whose frames are fixed when the board attaches, does not
+ * serve). */
+typedef struct {
+  tapif_wire base;
+  tapif_rx_fn rx;
+  void *node;
+} fz_wire;
+
+static int fz_wire_attach(tapif_wire *base, const char *name, tapif_rx_fn rx,
+                          void *node)
 {
+  fz_wire *w = (fz_wire *)base;
+  (void)name;
+  if (w->rx)
+    return -1;
+  w->rx = rx;
+  w->node = node;
+  return 0;
+}
+
+static int fz_wire_send(tapif_wire *base, int port, const uint8_t *frame,
+                        size_t len, const char *note)
+{
+  if (port != 0)
+    return -1;
+  base->frames_sent++;
+  tapif_wire_record(base, PCAPIO_OUT, frame, len, note);
+  return 0;
+}
+
+static void fz_wire_destroy(tapif_wire *base)
+{
+  free(base);
+}
+
+static const tapif_wire_ops fz_wire_ops = {
+    .kind = "fuzz",
+    .attach = fz_wire_attach,
+    .send = fz_wire_send,
+    .destroy = fz_wire_destroy,
+};
+
+static fz_wire *fz_the_wire;
+
+/* An input frame reaches the board (event context). */
+static void fz_deliver(void *arg)
+{
+  tapif_frame *f = arg;
+  fz_wire *w = fz_the_wire;
+  w->base.frames_delivered++;
+  const char *note = w->rx(w->node, f->data, f->len);
+  tapif_wire_record(&w->base, PCAPIO_IN, f->data, f->len, note);
+}
+
+/* Splits the input into frames, each an event from `t0` on. */
+static size_t fz_split(const uint8_t *data, size_t size, uint64_t t0)
+{
+  tapif_frame *frames = calloc(FZ_MAX_FRAMES, sizeof *frames);
+  if (!frames)
+    abort();
   size_t n = 0, off = 0;
   while (off < size && n < FZ_MAX_FRAMES) {
     size_t len = (size_t)data[off] << 8;
@@ -98,19 +172,23 @@ static size_t fz_split(const uint8_t *data, size_t size, tapif_frame *frames)
     off = off + 2 > size ? size : off + 2;
     if (len > size - off)
       len = size - off;
-    frames[n].t_us = FZ_T0_US + n * FZ_GAP_US;
+    frames[n].t_us = t0 + n * FZ_GAP_US;
     frames[n].len = len;
     frames[n].data = malloc(len ? len : 1);
     if (!frames[n].data)
       abort();
     memcpy(frames[n].data, data + off, len);
     off += len;
+    sim_call_at(frames[n].t_us, fz_deliver, &frames[n]);
     n++;
   }
   return n;
 }
 
 static scn_serve_config fz_cfg;
+static scn_run fz_run;
+static sim_outcome fz_snap; /* how the set-up ended: parked, normally */
+static bool fz_parked;      /* the snapshot exists (fibers) */
 
 static void fz_board(void *arg)
 {
@@ -120,55 +198,74 @@ static void fz_board(void *arg)
 static void fz_main(void *arg)
 {
   sim_thread_create("board", 2, fz_board, arg);
+  sim_sleep_us(FZ_T0_US);
+  sim_sched_start_point();
   sim_sleep_us(FZ_END_US);
   sim_sched_finish(SIM_END_NORMAL, "input done");
 }
 
-static void fz_child(const uint8_t *data, size_t size)
+/* The board up to its start point; with `park`, parked there (the
+ * snapshot), else in a child that goes on. */
+static void fz_start(bool park)
 {
-  if (getenv("LWIPSIM_FUZZ_SELFTEST_ABORT")) /* tests/cli/test_fuzz.sh */
+  fz_the_wire = calloc(1, sizeof *fz_the_wire);
+  if (!fz_the_wire)
     abort();
-  tapif_frame *frames = calloc(FZ_MAX_FRAMES, sizeof *frames);
-  if (!frames)
-    abort();
-  size_t n = fz_split(data, size, frames);
-  fz_cfg.wire = tapif_replay_new_frames(frames, n);
-  if (!fz_cfg.wire)
-    abort();
+  fz_the_wire->base.ops = &fz_wire_ops;
+  fz_the_wire->base.board_port = 0;
+  fz_the_wire->base.mirror_fd = -1;
+  fz_cfg.wire = &fz_the_wire->base;
   static const uint8_t ip[4] = {192, 0, 2, 1};
   memcpy(fz_cfg.ip, ip, 4);
   fz_cfg.prefix = 24;
   fz_cfg.quiet = true;
   static const sim_scenario scn = {.name = "fuzz_rx"};
   static const sim_variant var = {.name = "default", .profile = "board"};
-  scn_run run;
-  memset(&run, 0, sizeof run);
-  run.scenario = &scn;
-  run.variant = &var;
-  run.seed = 1;
-  run.mirror_fd = -1;
+  memset(&fz_run, 0, sizeof fz_run);
+  fz_run.scenario = &scn;
+  fz_run.variant = &var;
+  fz_run.seed = 1;
+  fz_run.mirror_fd = -1;
   char err[256];
   sim_config cfg = {.policy = SIM_POLICY_RTOS,
                     .seed = 1,
-                    .time_limit_us = 2 * FZ_END_US};
+                    .time_limit_us = FZ_T0_US + 2 * FZ_END_US,
+                    .start_point = true,
+                    .park_at_start = park};
   if (sim_trace_open(NULL, err, sizeof err) != 0 ||
       sim_sched_init(&cfg, err, sizeof err) != 0) {
     fprintf(stderr, "fuzz_rx: %s\n", err);
     abort();
   }
   sys_arch_set_isn_source(fz_next_isn);
+  if (park)
+    sim_sched_run(fz_main, &fz_run, 1, &fz_snap);
+}
+
+/* One input, in a child: the frames, then the board from its start
+ * point (resumed from the snapshot, or run from the beginning). */
+static void fz_child(const uint8_t *data, size_t size)
+{
+  if (getenv("LWIPSIM_FUZZ_SELFTEST_ABORT")) /* tests/cli/test_fuzz.sh */
+    abort();
+  if (!fz_parked)
+    fz_start(false);
+  (void)fz_split(data, size, FZ_T0_US);
   sim_outcome out;
-  sim_sched_run(fz_main, &run, 1, &out);
+  if (fz_parked)
+    sim_sched_resume(1, &out);
+  else
+    sim_sched_run(fz_main, &fz_run, 1, &out);
   if (out.end != SIM_END_NORMAL) {
     fprintf(stderr, "fuzz_rx: the board ended in %s: %s\n",
             sim_end_name(out.end), out.message);
     abort();
   }
   if (getenv("LWIPSIM_FUZZ_VERBOSE")) {
-    scn_serve_counters(&run);
-    for (int i = 0; i < run.ncounters; i++)
-      fprintf(stderr, "fuzz_rx: %s=%lld\n", run.counters[i].name,
-              run.counters[i].value);
+    scn_serve_counters(&fz_run);
+    for (int i = 0; i < fz_run.ncounters; i++)
+      fprintf(stderr, "fuzz_rx: %s=%lld\n", fz_run.counters[i].name,
+              fz_run.counters[i].value);
   }
   if (fz_shared)
     memcpy(fz_shared, fz_cntrs, fz_ncntrs);
@@ -298,7 +395,7 @@ static int fz_make_seeds(const char *from, const char *dir)
   return rc;
 }
 
-/* --- libFuzzer ------------------------------------------------------- */
+/* --- the fork server ------------------------------------------------ */
 
 /* This process's thread count (/proc/self/status), or -1. */
 static int fz_threads(void)
@@ -314,6 +411,75 @@ static int fz_threads(void)
   fclose(f);
   return n;
 }
+
+/* What libFuzzer's process shares with the server: the input, the
+ * child's counters, and how the child ended. */
+#define FZ_MAX_INPUT (1u << 20)
+typedef struct {
+  size_t size;
+  int status;        /* waitpid's */
+  uint8_t data[FZ_MAX_INPUT];
+} fz_shm;
+
+static fz_shm *fz_io;
+static int fz_req = -1, fz_rsp = -1; /* pipes to and from the server */
+
+/* The server: the board up to its start point once, then one child per
+ * request, forked from there.  It never returns. */
+static void fz_serve(int req, int rsp) __attribute__((noreturn));
+static void fz_serve(int req, int rsp)
+{
+  prctl(PR_SET_PDEATHSIG, SIGKILL); /* libFuzzer's end is the server's */
+  if (sim_sched_can_park()) {
+    fz_start(true);
+    if (!fz_snap.parked) {
+      fprintf(stderr, "fuzz_rx: the board ended before its start point "
+              "(%s: %s)\n", sim_end_name(fz_snap.end), fz_snap.message);
+      _exit(2);
+    }
+    fz_parked = true;
+  } else {
+    fprintf(stderr, "fuzz_rx: the pthread backend cannot keep the board "
+            "across fork(): every input starts it from the beginning\n");
+  }
+  /* The set-up's coverage is every input's: only what comes after the
+   * start point reaches libFuzzer. */
+  if (fz_cntrs)
+    memset(fz_cntrs, 0, fz_ncntrs);
+  char c;
+  while (read(req, &c, 1) == 1) {
+    int nthreads = fz_threads();
+    if (nthreads > 1) {
+      fprintf(stderr,
+              "fuzz_rx: %d threads at fork: a child could inherit a lock "
+              "another thread holds (see tests/fuzz/fuzz_rx.c)\n",
+              nthreads);
+      _exit(2);
+    }
+    if (getenv("LWIPSIM_FUZZ_VERBOSE"))
+      fprintf(stderr, "fuzz_rx: threads_at_fork=%d snapshot=%d\n",
+              nthreads, fz_parked);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+      perror("fuzz_rx: fork");
+      _exit(2);
+    }
+    if (pid == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      fz_child(fz_io->data, fz_io->size);
+    }
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+      ;
+    fz_io->status = st;
+    if (write(rsp, &c, 1) != 1)
+      _exit(2);
+  }
+  _exit(0);
+}
+
+/* --- libFuzzer ------------------------------------------------------- */
 
 /* argv with -rss_limit_mb=0 last (see the top); it lives as long as the
  * process, as libFuzzer keeps pointers into it. */
@@ -339,34 +505,49 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     if (fz_shared == MAP_FAILED)
       fz_shared = NULL;
   }
+  fz_io = mmap(NULL, sizeof *fz_io, PROT_READ | PROT_WRITE,
+               MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  int req[2], rsp[2];
+  if (fz_io == MAP_FAILED || pipe(req) != 0 || pipe(rsp) != 0) {
+    perror("fuzz_rx: fork server");
+    exit(2);
+  }
+  /* Forked before libFuzzer starts any thread or fills its corpus: the
+   * server stays small, and forking it costs libFuzzer's process
+   * nothing. */
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid < 0) {
+    perror("fuzz_rx: fork server");
+    exit(2);
+  }
+  if (pid == 0) {
+    close(req[1]);
+    close(rsp[0]);
+    fz_serve(req[0], rsp[1]);
+  }
+  close(req[0]);
+  close(rsp[1]);
+  fz_req = req[1];
+  fz_rsp = rsp[0];
   return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+  if (size > FZ_MAX_INPUT)
+    size = FZ_MAX_INPUT;
+  memcpy(fz_io->data, data, size);
+  fz_io->size = size;
+  fz_io->status = -1;
   if (fz_shared)
     memset(fz_shared, 0, fz_ncntrs);
-  int nthreads = fz_threads();
-  if (nthreads > 1) {
-    fprintf(stderr,
-            "fuzz_rx: %d threads at fork: a child could inherit a lock "
-            "another thread holds (see tests/fuzz/fuzz_rx.c)\n",
-            nthreads);
-    exit(2);
-  }
-  if (getenv("LWIPSIM_FUZZ_VERBOSE"))
-    fprintf(stderr, "fuzz_rx: threads_at_fork=%d\n", nthreads);
-  fflush(NULL);
-  pid_t pid = fork();
-  if (pid < 0) {
-    perror("fuzz_rx: fork");
+  char c = 'r';
+  if (write(fz_req, &c, 1) != 1 || read(fz_rsp, &c, 1) != 1) {
+    fprintf(stderr, "fuzz_rx: the fork server died\n");
     abort();
   }
-  if (pid == 0)
-    fz_child(data, size);
-  int st;
-  while (waitpid(pid, &st, 0) < 0)
-    ;
+  int st = fz_io->status;
   if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
     fprintf(stderr, "fuzz_rx: the child %s %d\n",
             WIFSIGNALED(st) ? "died of signal" : "exited with",
