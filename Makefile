@@ -523,10 +523,13 @@ test:
 
 # The second version's build runs at the lowest priority during the ASan
 # pass's tests (tests/overlap.sh), on the CPU time they leave idle.
+# Each build's wall time is printed as a `time` line (not a check).
 test-passes:
-	@$(MAKE) --no-print-directory -j$(JOBS) all unit-tests
+	@s=$$(date +%s); $(MAKE) --no-print-directory -j$(JOBS) all unit-tests && \
+	  echo "time build: $$(($$(date +%s) - s)) s"
 	@tests/run.sh $(B)
-	@$(MAKE) --no-print-directory asan
+	@s=$$(date +%s); $(MAKE) --no-print-directory asan && \
+	  echo "time asan build: $$(($$(date +%s) - s)) s"
 	@$(MAKE) --no-print-directory LWIP_VERSION=$(SECOND_LWIP) lwip
 	@tests/overlap.sh build/lwip-$(SECOND_LWIP).log "build of lwIP $(SECOND_LWIP)" \
 	  "$(MAKE) --no-print-directory LWIP_VERSION=$(SECOND_LWIP) OPT=-O0 -j$(JOBS) all" \

@@ -497,6 +497,16 @@ static int proto_check_config(const sim_catalog *cat, proto_opts *o,
   return 0;
 }
 
+static bool proto_catalog_has_profile(const sim_catalog *cat,
+                                      const char *profile)
+{
+  for (size_t i = 0; i < cat->n; i++)
+    for (size_t j = 0; j < cat->scenarios[i]->nvariants; j++)
+      if (strcmp(cat->scenarios[i]->variants[j].profile, profile) == 0)
+        return true;
+  return false;
+}
+
 static int proto_check_serve(int argc, char **argv, const sim_catalog *cat,
                              proto_opts *o, const proto_text *t, char *err,
                              size_t errlen)
@@ -517,6 +527,14 @@ static int proto_check_serve(int argc, char **argv, const sim_catalog *cat,
   o->profile = "board";
   if (t->config && proto_check_config(cat, o, t->config, err, errlen) != 0)
     return -1;
+  /* A board project's front end has no profile `board`: without --config
+   * its firmware gets the first variant of its first scenario. */
+  if (!t->config && !proto_catalog_has_profile(cat, "board") && cat->n > 0 &&
+      cat->scenarios[0]->nvariants > 0) {
+    o->scn = cat->scenarios[0];
+    o->var = &o->scn->variants[0];
+    o->profile = o->var->profile;
+  }
   if (o->pcap_path && !*o->pcap_path) {
     snprintf(err, errlen, "--pcap needs a file name (or - for stdout)");
     return -1;

@@ -37,7 +37,9 @@ done
 # background lane's whole process group is stopped, so nothing is left.
 BG="tests/cli/test_scenarios.sh tests/cli/test_suite.sh"
 LANE=$(mktemp /tmp/lwipsim-lane.XXXXXX)
-setsid bash -c 'for t in $1; do "$t" "$2" || exit 1; done' _ "$BG" "$B" \
+setsid bash -c 'for t in $1; do s=$SECONDS; "$t" "$2" || exit 1
+                  echo "time $3$(basename "$t" .sh): $((SECONDS - s)) s"; done' \
+  _ "$BG" "$B" "$label" \
   >"$LANE" 2>&1 &
 lane=$!
 stop_lane() { kill -TERM -- "-$lane" 2>/dev/null || true; wait "$lane" 2>/dev/null || true
@@ -45,7 +47,10 @@ stop_lane() { kill -TERM -- "-$lane" 2>/dev/null || true; wait "$lane" 2>/dev/nu
 trap stop_lane EXIT
 for t in tests/cli/test_*.sh; do
   case " $BG " in *" $t "*) continue ;; esac
+  s=$SECONDS
   "$t" "$B"
+  # not a check (tests/tally.sh counts ok/FAIL/skip lines only)
+  echo "time ${label}$(basename "$t" .sh): $((SECONDS - s)) s"
 done
 rc=0
 wait "$lane" || rc=$?

@@ -11,7 +11,10 @@
 #   TMP      a private directory, removed when the test exits, after the
 #            test's own `cleanup` function if it defines one;
 #   fail MSG print "FAIL: TEST: MSG" on stderr and exit 1;
-#   ok MSG   print "ok   TEST: MSG" (tests/tally.sh counts these lines).
+#   ok MSG   print "ok   TEST: MSG" (tests/tally.sh counts these lines);
+#   serve_stop SIG  stop the `lwipsim serve` whose PID is in $SERVE with
+#            signal SIG, wait for it (5 s at most) and fail unless it
+#            ended with exit 0; $SERVE is emptied.
 # Not executable and not named test_*: tests/run.sh does not run it.
 # shellcheck shell=bash disable=SC2034 # what it defines is the tests'
 set -euo pipefail
@@ -32,3 +35,13 @@ trap lib_exit EXIT
 
 fail() { echo "FAIL: $TEST: $*" >&2; exit 1; }
 ok() { echo "ok   $TEST: $*"; }
+
+serve_stop() {
+  kill -"$1" "$SERVE"
+  local rc=0 i
+  for i in $(seq 100); do kill -0 "$SERVE" 2>/dev/null || break; sleep 0.05; done
+  kill -0 "$SERVE" 2>/dev/null && fail "serve still running 5 s after SIG$1"
+  wait "$SERVE" || rc=$?
+  SERVE=
+  [ "$rc" = 0 ] || fail "serve exit $rc after SIG$1"
+}

@@ -4,7 +4,8 @@
 # A board project's own firmware live on a TAP device: the NO_SYS=1
 # super-loop board of examples/nosys-httpd-board/, copied outside the
 # tree (where test_examples.sh copies it) and built with `make
-# BOARD=DIR`, runs under `lwipsim serve --board ... --tap` inside a
+# BOARD=DIR`, runs under `lwipsim serve --board ... --tap` (no --config:
+# a board's first scenario's first variant) inside a
 # network namespace this test creates and always removes (trap;
 # 192.0.2.0/24).  curl gets 200 and the page for / from
 # the board's httpd (lwIP's, through the board's own driver and its
@@ -53,7 +54,7 @@ ok "make BOARD=DIR builds $ex from a copy outside the tree ($((SECONDS - t0)) s)
 
 ip netns add "$NS"
 in_ns ip link set lo up
-ip netns exec "$NS" "$LWIPSIM" serve --board "$ex" --config page_burst:tuned --tap lwb0 \
+ip netns exec "$NS" "$LWIPSIM" serve --board "$ex" --tap lwb0 \
   --pcap "$TMP/s.pcapng" >"$TMP/serve.out" 2>&1 &
 SERVE=$!
 for _ in $(seq 100); do in_ns ip link show lwb0 >/dev/null 2>&1 && break; sleep 0.05; done
@@ -71,13 +72,7 @@ code=$(in_ns curl -s -m 10 -o "$TMP/style.css" -w '%{http_code}' http://192.0.2.
 [ "$code" = 200 ] || fail "curl /style.css: HTTP $code"
 ok "and a resource of the page: 200"
 
-kill -TERM "$SERVE"
-rc=0
-for _ in $(seq 100); do kill -0 "$SERVE" 2>/dev/null || break; sleep 0.05; done
-kill -0 "$SERVE" 2>/dev/null && fail "serve still running 5 s after SIGTERM"
-wait "$SERVE" || rc=$?
-SERVE=
-[ "$rc" = 0 ] || fail "serve exit $rc after SIGTERM"
+serve_stop TERM
 grep -Eq '^digest: 0x[0-9a-f]{16}$' "$TMP/serve.out" || fail "serve digest"
 in_ns ip link show lwb0 >/dev/null 2>&1 && fail "TAP device still there after the end"
 ok "SIGTERM stops serve --board (exit 0, digest); the TAP device is gone"

@@ -83,13 +83,7 @@ else
   echo "skip tap: iperf into lwiperf: iperf not installed (make deps installs it)"
 fi
 
-kill -INT "$SERVE"
-rc=0
-for _ in $(seq 100); do kill -0 "$SERVE" 2>/dev/null || break; sleep 0.05; done
-kill -0 "$SERVE" 2>/dev/null && fail "serve still running 5 s after SIGINT"
-wait "$SERVE" || rc=$?
-SERVE=
-[ "$rc" = 0 ] || fail "serve exit $rc after SIGINT"
+serve_stop INT
 grep -q '^serve: normal after .*: stopped' "$TMP/serve.out" || fail "serve summary"
 grep -Eq '^digest: 0x[0-9a-f]{16}$' "$TMP/serve.out" || fail "serve digest"
 in_ns ip link show lwt0 >/dev/null 2>&1 && fail "TAP device still there after the end"
