@@ -6,8 +6,8 @@
  * Workers.  Each job is one engine process started with --worker: a fork
  * server that reads seeds on a pipe and runs each in a child forked from
  * its initialised state (engine/worker.c), answering with one JSON line.
- * The front end keeps a few seeds queued per worker, reads the answers with
- * poll(), and never depends on the order they arrive in: counts are sums,
+ * The front end's pool of workers (pool.c, shared with sweep) keeps a few
+ * seeds queued per worker, reads the answers as they come, and never depends on the order they arrive in: counts are sums,
  * and each failure is reported with its lowest seed, so `--jobs 2` gives
  * the summary of `--jobs 1` (but for wall times).
  *
@@ -29,12 +29,9 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
 #include <math.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
