@@ -234,6 +234,34 @@ static void sched_trace(const char *kind, const char *fmt, ...)
   sim_trace_event(kind, detail);
 }
 
+/* A record's detail put together by hand for the records of every
+ * handoff (block, wake, switch): the same text as the printf formats they
+ * replace, truncated the same way (at cap - 1, NUL-terminated). */
+typedef struct {
+  char *buf;
+  size_t cap, len;
+} sched_detail;
+
+static void sched_put_n(sched_detail *d, const char *s, size_t n)
+{
+  if (d->len + n > d->cap - 1)
+    n = d->cap - 1 - d->len;
+  memcpy(d->buf + d->len, s, n);
+  d->len += n;
+  d->buf[d->len] = '\0';
+}
+
+static void sched_put(sched_detail *d, const char *s)
+{
+  sched_put_n(d, s, strlen(s));
+}
+
+static void sched_put_u64(sched_detail *d, uint64_t v)
+{
+  char num[20];
+  sched_put_n(d, num, sim_trace_put_u64(num, v));
+}
+
 /* ------------------------------------------------------------------ */
 /* timer heap                                                          */
 
@@ -344,8 +372,14 @@ static void sched_switch(sim_thread *cur, sim_thread *next, const char *why)
    * point (thread_start), or priority order would switch straight back. */
   if (next == S.run_next && next->started)
     S.run_next = NULL;
+  /* "NEXT (WHY)" cut at 79 characters, as snprintf into 80 did, but
+   * without printf: a switch is the hottest record of all. */
   char detail[80];
-  snprintf(detail, sizeof detail, "%s (%s)", next->name, why);
+  sched_detail d = {detail, sizeof detail, 0};
+  sched_put(&d, next->name);
+  sched_put(&d, " (");
+  sched_put(&d, why);
+  sched_put(&d, ")");
   sim_trace_emit(sim_clock_now_us(), cur->name, "switch", detail);
   next->state = TS_RUNNING;
   S.current = next;
@@ -668,7 +702,7 @@ void sim__resched(void)
 
 static void sched_run_isr(sim_irq *q)
 {
-  sched_trace("irq", "%s", q->name);
+  sim_trace_event("irq", q->name);
   bool was = S.in_isr;
   const char *was_label = S.isr_label;
   S.in_isr = true;
@@ -991,10 +1025,19 @@ int sim__block(sim_obj *o, sim_waitq *q, const char *what,
   if (S.lock_depth)
     sim__fault("thread %s blocks (%s %s#%u) with the scheduler locked",
                cur->name, what, o->kind, o->seq);
-  if (o->seq)
-    sched_trace("block", "%s %s#%u", what, o->kind, o->seq);
-  else
-    sched_trace("block", "%s %llu us", what, (unsigned long long)timeout_us);
+  char detail[512];
+  sched_detail d = {detail, sizeof detail, 0};
+  sched_put(&d, what);
+  sched_put(&d, " ");
+  if (o->seq) {
+    sched_put(&d, o->kind);
+    sched_put(&d, "#");
+    sched_put_u64(&d, o->seq);
+  } else {
+    sched_put_u64(&d, timeout_us);
+    sched_put(&d, " us");
+  }
+  sim_trace_event("block", detail);
   cur->state = TS_BLOCKED;
   cur->wait_obj = o;
   cur->wait_q = q;
@@ -1044,7 +1087,7 @@ sim_thread *sim__wake_one(sim_waitq *q)
   best->timer_gen++;
   timer_cancel(best);
   best->wake_rc = 0;
-  sched_trace("wake", "%s", best->name);
+  sim_trace_event("wake", best->name);
   return best;
 }
 

@@ -33,6 +33,9 @@ void sim_trace_eventf(const char *kind, const char *fmt, ...)
 /* The thread label records get now: the running sim thread's name, the
  * interrupt's while a handler runs, "sim" outside the run. */
 const char *sim_trace_label(void);
+/* Writes v in decimal at buf (at most 20 characters, no NUL); returns
+ * how many.  The hot records are put together with it, not printf. */
+size_t sim_trace_put_u64(char *buf, uint64_t v);
 /* Low level: explicit time and thread label. */
 void sim_trace_emit(uint64_t t_us, const char *thread, const char *kind,
                     const char *detail);

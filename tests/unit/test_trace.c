@@ -78,6 +78,22 @@ static void test_jsonl_file_appears_complete(void **state)
   assert_int_equal(rmdir(sc.dir), 0);
 }
 
+/* The decimal writer behind every record's header: the same digits as
+ * printf's %llu, from 0 to UINT64_MAX. */
+static void test_put_u64_matches_printf(void **state)
+{
+  (void)state;
+  const uint64_t vs[] = {0, 1, 9, 10, 99, 100, 1000000, 4294967296ull,
+                         UINT64_MAX - 1, UINT64_MAX};
+  for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++) {
+    char got[24], want[24];
+    size_t n = sim_trace_put_u64(got, vs[i]);
+    got[n] = '\0';
+    snprintf(want, sizeof want, "%llu", (unsigned long long)vs[i]);
+    assert_string_equal(got, want);
+  }
+}
+
 static void test_abandon_leaves_nothing(void **state)
 {
   (void)state;
@@ -138,6 +154,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_digest_is_stable_and_sensitive),
       cmocka_unit_test(test_jsonl_file_appears_complete),
+      cmocka_unit_test(test_put_u64_matches_printf),
       cmocka_unit_test(test_abandon_leaves_nothing),
       cmocka_unit_test(test_unwritable_trace_is_an_error),
       cmocka_unit_test(test_prng_repeats_per_seed_and_stream),
