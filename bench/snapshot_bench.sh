@@ -6,7 +6,8 @@
 #      random (--jobs 2): runs/s (wall) and CPU milliseconds per run
 #      (user+sys of the whole process tree);
 #   2. fuzz_rx (BUILD_DIR/fuzz/fuzz_rx, or FUZZ_AFTER, beside
-#      FUZZ_BEFORE if given): FUZZ_RUNS inputs from one small seed
+#      FUZZ_BEFORE if given, and the coverage-only FUZZ_FAST,
+#      BUILD_DIR/fuzz/fuzz_rx-fast, if built): FUZZ_RUNS inputs from one small seed
 #      (-max_len=64), inputs/s (wall) and CPU ms per input (perf stat
 #      task-clock of the process tree: the harness's fork server is not
 #      reaped, so rusage would miss it).
@@ -19,6 +20,7 @@ RUNS=${RUNS:-1000}
 FUZZ_RUNS=${FUZZ_RUNS:-300}
 REPEAT=${REPEAT:-3}
 FUZZ_AFTER=${FUZZ_AFTER:-$B/fuzz/fuzz_rx}
+FUZZ_FAST=${FUZZ_FAST:-$B/fuzz/fuzz_rx-fast}
 FUZZ_BEFORE=${FUZZ_BEFORE:-}
 # shellcheck source=bench/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -79,6 +81,7 @@ fz() { # HARNESS -> "inputs/s cpu_ms_per_input"
 harnesses=()
 [ -n "$FUZZ_BEFORE" ] && [ -x "$FUZZ_BEFORE" ] && harnesses+=("$FUZZ_BEFORE")
 [ -x "$FUZZ_AFTER" ] && harnesses+=("$FUZZ_AFTER")
+[ -x "$FUZZ_FAST" ] && harnesses+=("$FUZZ_FAST")
 for h in "${harnesses[@]}"; do : >"$TMP/f.${h//\//_}"; done
 for _ in $(seq "$REPEAT"); do
   for h in "${harnesses[@]}"; do fz "$h" >>"$TMP/f.${h//\//_}"; done

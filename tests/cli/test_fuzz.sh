@@ -80,3 +80,22 @@ set -e
 ls "$TMP"/crash-* >/dev/null 2>&1 || fail "no crash-* input kept"
 grep -q 'fuzz_rx: the child' "$TMP/crash.log" || fail "no child report"
 ok "a crashing child fails the run and keeps the input (exit $rc)"
+
+# The coverage-only build (make build/fuzz/fuzz_rx-fast: no sanitizers,
+# for inputs per second): the same snapshot, and coverage crosses its
+# fork too.
+make --no-print-directory build/fuzz/fuzz_rx-fast >"$TMP/build-fast.log" 2>&1 ||
+  { tail -20 "$TMP/build-fast.log" >&2; fail "cannot build fuzz_rx-fast"; }
+LWIPSIM_FUZZ_VERBOSE=1 build/fuzz/fuzz_rx-fast "$TMP/seeds/seed-0" >"$TMP/fast.log" 2>&1 ||
+  { cat "$TMP/fast.log" >&2; fail "fuzz_rx-fast: echo seed"; }
+grep -q '^fuzz_rx: threads_at_fork=1 snapshot=1$' "$TMP/fast.log" ||
+  fail "fuzz_rx-fast: the input was not forked from the board's snapshot"
+fb=$(sed -n 's/^fuzz_rx: tcp_echo_bytes=//p' "$TMP/fast.log")
+[ "${fb:-0}" = "$bytes" ] || fail "fuzz_rx-fast echoed ${fb:-0} bytes, the ASan build $bytes"
+mkdir "$TMP/c3"
+cp "$TMP/seeds/"* "$TMP/c3/"
+build/fuzz/fuzz_rx-fast "$TMP/c3" -runs=150 -seed=1 >"$TMP/run3.log" 2>&1 ||
+  { tail -20 "$TMP/run3.log" >&2; fail "fuzz_rx-fast: short fuzz run"; }
+n3=$(ls "$TMP/c3" | wc -l)
+[ "$n3" -gt 2 ] || fail "fuzz_rx-fast: no new corpus entries in 150 runs"
+ok "fuzz_rx-fast (coverage only): the echo seed gives the same $fb bytes from the snapshot, corpus 2 -> $n3 in 150 runs"
