@@ -138,6 +138,22 @@ static peers_node *fl_udp(scn_run *run, uint8_t host, const char *name,
   return fl_udp_for(run, host, name, port, interval_us, size, FL_LOAD_US);
 }
 
+/* lwIP's heap must be the FreeRTOS heap (lwipopts.h): each of app_log's
+ * buffers is one pvPortMalloc, so the heap counts at least as many
+ * allocations.  Else a fault (true: it is). */
+static bool fl_heap_is_lwips(scn_run *run)
+{
+  HeapStats_t hs;
+  vPortGetHeapStats(&hs);
+  if (hs.xNumberOfSuccessfulAllocations >= app_stats.log_buffers)
+    return true;
+  scn_verdict(run, SIM_VERDICT_FAULT, "lwIP's heap is not pvPortMalloc: "
+              "%zu allocations for %lu log buffers (MEM_LIBC_MALLOC with "
+              "2.1's mem_clib_* names on lwIP 2.2?)",
+              hs.xNumberOfSuccessfulAllocations, app_stats.log_buffers);
+  return false;
+}
+
 /* Names each app task's netconn semaphore in the queue registry, so that
  * what a task waits on says whose semaphore it is. */
 static void fl_name_sems(void)
@@ -341,6 +357,8 @@ static void fl_cable(scn_run *run)
     scn_verdict(run, SIM_VERDICT_FAULT, "%lu of %lu frames handed to the "
                 "MAC released", ethernetif_tx_released,
                 ethernetif_tx_frames);
+  else if (!fl_heap_is_lwips(run))
+    return;
   else if (ethernetif_tx_isr_in_heap == 0)
     scn_verdict(run, SIM_VERDICT_FAULT, "no TX-complete interrupt landed "
                 "while a task was inside the heap: the run did not put the "
@@ -441,6 +459,8 @@ static void fl_main(scn_run *run)
     scn_verdict(run, SIM_VERDICT_FAULT, "%lu of %lu sent frames released; "
                 "%s", ethernetif_tx_released, ethernetif_tx_frames,
                 not_defect);
+  else if (!fl_heap_is_lwips(run))
+    return;
   else
     scn_verdict(run, SIM_VERDICT_NOT_REPRODUCED,
                 "every task went on: data echo %u of %u, control echo %u "
