@@ -20,6 +20,11 @@
  *     arch/sys_arch.h, and named in the FreeRTOS queue registry): the
  *     port's lookup handed it that semaphore; the run ends as a deadlock
  *     naming both;
+ *   - or a task left waiting for good on its own netconn semaphore while
+ *     tcpip_thread waits on its empty mailbox: its call was completed and
+ *     its semaphore given, and the give taken by the other task, which
+ *     the lookup had handed this task's semaphore (fl_on_own_sem; found
+ *     by explore under pct, where either task may be the one preempted);
  *   - the FreeRTOS heap's own re-entry report: vPortFree from interrupt
  *     context while a task is inside pvPortMalloc, at the named point.
  * `not-reproduced`: no task stuck, no re-entry, the TFTP file exact, both
@@ -75,6 +80,9 @@
 #define FL_CTL_INTERVAL_US 1037
 #define FL_GRACE_MS 1500
 #define FL_POINT_COST_NS 1000
+/* app_ctl's select() timeout: the only timed wait of the firmware on a
+ * netconn semaphore (an API call waits for its completion for good). */
+#define FL_SELECT_TIMEOUT_US 1000000ull
 #define FL_LOOKUP_POINT "pvTaskGetThreadLocalStoragePointer"
 #define FL_HEAP_REENTRY "heap re-entered: vPortFree from interrupt context"
 
@@ -193,6 +201,42 @@ static bool fl_on_other_sem(const char *task, char *buf, size_t len)
            "%s %s's per-thread semaphore",
            task, what, (unsigned long long)(since / 1000000),
            (unsigned long long)(since % 1000000), task, owner);
+  return true;
+}
+
+/* What `task` waits on, if it waits for good on its own netconn semaphore
+ * while tcpip_thread waits on its empty mailbox (then true, with the line
+ * in buf).  lwIP has then completed every call posted to it, `task`'s
+ * included, and given `task`'s semaphore: the give went to another task
+ * that waited on the same semaphore, which only the port's lookup hands
+ * it.  (A give is never lost here: until the other task's wrong wait, the
+ * semaphore was `task`'s alone.)  `other` is the other task calling lwIP
+ * during the load. */
+static bool fl_on_own_sem(const char *task, const char *other, char *buf,
+                          size_t len)
+{
+  const sim_thread *t = sim_thread_find(task);
+  const sim_thread *tcpip = sim_thread_find(TCPIP_THREAD_NAME);
+  char what[200], tw[200];
+  uint64_t since = 0;
+  if (!t || !tcpip || !sim_thread_wait_info(t, what, sizeof what, &since) ||
+      !sim_thread_wait_info(tcpip, tw, sizeof tw, NULL))
+    return false;
+  const char *s = strstr(what, "netconn sem of ");
+  size_t n = strlen(task);
+  if (!s || strncmp(s + 15, task, n) != 0 || s[15 + n] != '\'' ||
+      sim_clock_now_us() - since <= FL_SELECT_TIMEOUT_US ||
+      strncmp(tw, "receive on queue", 16) != 0)
+    return false;
+  snprintf(buf, len,
+           "%s waits (%s) since t=%llu.%06llus, longer than any timed wait "
+           "on it, while %s waits on its empty mailbox: lwIP gave %s's "
+           "semaphore and %s, waiting on it too, took the give: the port's "
+           "LWIP_NETCONN_THREAD_SEM_GET (sys_arch_netconn_sem_get) had "
+           "handed %s %s's per-thread semaphore",
+           task, what, (unsigned long long)(since / 1000000),
+           (unsigned long long)(since % 1000000), TCPIP_THREAD_NAME, task,
+           other, other, task);
   return true;
 }
 
@@ -424,9 +468,13 @@ static void fl_main(scn_run *run)
   scn_counter(run, "tx_released", (long long)ethernetif_tx_released);
 
   fl_name_sems();
-  char stuck[2][400];
-  bool s_data = fl_on_other_sem("app_data", stuck[0], sizeof stuck[0]);
-  bool s_ctl = fl_on_other_sem("app_ctl", stuck[1], sizeof stuck[1]);
+  char stuck[2][600];
+  bool s_data = fl_on_other_sem("app_data", stuck[0], sizeof stuck[0]) ||
+                fl_on_own_sem("app_data", "app_ctl", stuck[0],
+                              sizeof stuck[0]);
+  bool s_ctl = fl_on_other_sem("app_ctl", stuck[1], sizeof stuck[1]) ||
+               fl_on_own_sem("app_ctl", "app_data", stuck[1],
+                             sizeof stuck[1]);
   if (s_data || s_ctl)
     sim_sched_finish(SIM_END_DEADLOCK,
                      "deadlock %d ms after the load ended: %s%s%s; data "
