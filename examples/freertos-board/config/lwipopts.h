@@ -1,6 +1,7 @@
-/* lwIP options of the freertos-board (lwIP 2.1): a FreeRTOS board with
- * sockets, no core locking (every API call waits on the calling task's
- * semaphore), lwIP's heap handed to FreeRTOS's pvPortMalloc. */
+/* lwIP options of the freertos-board (lwIP 2.1 and 2.2): a FreeRTOS
+ * board with sockets, no core locking (every API call waits on the
+ * calling task's semaphore), lwIP's heap handed to FreeRTOS's
+ * pvPortMalloc. */
 #ifndef FRB_LWIPOPTS_H
 #define FRB_LWIPOPTS_H
 
@@ -11,14 +12,27 @@
 #define LWIP_TCPIP_CORE_LOCKING 0
 #define LWIP_NETCONN_SEM_PER_THREAD 1
 
-/* lwIP's heap is the RTOS heap (heap_4 style). */
-#define MEM_LIBC_MALLOC 1
+/* lwIP's heap is the RTOS heap (heap_4 style).  lwIP 2.2 reads
+ * MEM_CUSTOM_* instead of 2.1's mem_clib_* (there MEM_LIBC_MALLOC=1 means
+ * libc's malloc), so the version decides.  lwip/init.h only adds its
+ * version macros here: opt.h, which includes this file, has already set
+ * its include guard. */
+#include "lwip/init.h"
 void *pvPortMalloc(size_t xWantedSize);
 void *pvPortCalloc(size_t xNum, size_t xSize);
 void vPortFree(void *pv);
+#if LWIP_VERSION_MAJOR > 2 || \
+    (LWIP_VERSION_MAJOR == 2 && LWIP_VERSION_MINOR >= 2)
+#define MEM_CUSTOM_ALLOCATOR 1
+#define MEM_CUSTOM_MALLOC pvPortMalloc
+#define MEM_CUSTOM_CALLOC pvPortCalloc
+#define MEM_CUSTOM_FREE vPortFree
+#else
+#define MEM_LIBC_MALLOC 1
 #define mem_clib_malloc pvPortMalloc
 #define mem_clib_calloc pvPortCalloc
 #define mem_clib_free vPortFree
+#endif
 #define MEM_ALIGNMENT 4
 
 #define MEMP_NUM_PBUF 16

@@ -9,6 +9,7 @@
  */
 #include <string.h>
 
+#include "lwip/netif.h"
 #include "lwip/pbuf.h"
 #include "lwip/sockets.h"
 
@@ -114,6 +115,14 @@ static void app_log_task(void *arg)
     pbuf_free(p);
     app_stats.log_buffers++;
   }
+}
+
+void app_link_changed(struct netif *netif)
+{
+  if (netif_is_link_up(netif))
+    app_stats.link_ups++;
+  else
+    app_stats.link_downs++;
 }
 
 void app_start(void)

@@ -9,10 +9,14 @@ typedef struct {
   unsigned long ctl_echoes, ctl_selects, ctl_empty_wakes;
   unsigned long data_echoes, send_failures;
   unsigned long log_buffers, log_failures;
+  unsigned long link_ups, link_downs; /* lwIP's netif link callbacks */
   const char *failed; /* the first call that failed */
 } app_stats_t;
 extern app_stats_t app_stats;
 
 /* Creates the application tasks (from the init task). */
 void app_start(void);
+/* The netif's link callback (tcpip_thread): counts the changes. */
+struct netif;
+void app_link_changed(struct netif *netif);
 #endif

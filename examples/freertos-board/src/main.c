@@ -1,7 +1,8 @@
 /*
  * main.c - the freertos-board's main after hardware init: one init task
- * brings lwIP up (tcpip_init, the netif with the board's driver) and
- * starts the application; then the scheduler starts.
+ * brings lwIP up (tcpip_init, the netif with the board's driver, the
+ * application's link callback) and starts the application; then the
+ * scheduler starts.
  */
 #include "lwip/netif.h"
 #include "lwip/netifapi.h"
@@ -21,6 +22,12 @@ static void tcpip_ready(void *arg)
   xSemaphoreGive((SemaphoreHandle_t)arg);
 }
 
+/* In tcpip_thread: netif_set_link_callback wants lwIP's core. */
+static void install_link_callback(void *arg)
+{
+  netif_set_link_callback((struct netif *)arg, app_link_changed);
+}
+
 static void init_task(void *arg)
 {
   (void)arg;
@@ -34,6 +41,7 @@ static void init_task(void *arg)
   IP4_ADDR(&gw, 192, 0, 2, 254);
   netifapi_netif_add(&gnetif, &ip, &mask, &gw, NULL, ethernetif_init,
                      tcpip_input);
+  tcpip_callback(install_link_callback, &gnetif);
   netifapi_netif_set_default(&gnetif);
   netifapi_netif_set_up(&gnetif);
   app_start();

@@ -18,5 +18,12 @@ SIM_SCENARIO(fr_load,
               "app_data waits for ever on app_ctl's semaphore"),
   SIM_VARIANT("isr-free", "tls", REPRODUCED, RTOS, 0,
               "the driver frees sent pbufs with pbuf_free in the "
-              "TX-complete ISR: a free lands while app_log is inside "
-              "pvPortMalloc and re-enters the heap"));
+              "TX-complete ISR: a free lands while a task is inside "
+              "pvPortMalloc and re-enters the heap"),
+  SIM_VARIANT("callback-cable", "tls", NOT_REPRODUCED, RTOS, 0,
+              "the driver frees sent pbufs with pbuf_free_callback under "
+              "the same load and TX interrupts inside the heap, and the "
+              "cable is pulled and plugged 1000 times (2 ms out of every "
+              "6): lwIP sees every link change, traffic resumes after "
+              "each plug, every frame released, heap back to its "
+              "baseline, no re-entry"));
