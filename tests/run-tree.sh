@@ -4,7 +4,9 @@
 # The pass of `make test` on the second fetched lwIP version (BUILD is its
 # build directory, e.g. build/lwip-2.2.1): the front end names the version,
 # the whole suite gives every row as expected for that version (exit 0),
-# and the scenario regression table (tests/cli/test_scenarios.sh) passes.
+# the scenario regression table (tests/cli/test_scenarios.sh) passes, and
+# every board project under examples/ builds against that tree and gives
+# its expected rows (tests/cli/test_examples.sh, plain).
 # The unit tests, the other CLI tests and the sanitizer pass run on the
 # default tree only: they test our code, which is the same on both.
 set -euo pipefail
@@ -29,5 +31,7 @@ if [ "$rc" != 0 ] || ! grep -q "^suite: $n variants, $n as expected, 0 differ.*,
 fi
 echo "ok   lwIP $V: $(tail -1 "$TMP")"
 
+s=$SECONDS
+LWIP_VERSION=$V tests/cli/test_examples.sh "$B" | sed "s/^ok   /ok   lwIP $V: /"
+echo "time lwIP $V test_examples: $((SECONDS - s)) s"
 tests/cli/test_scenarios.sh "$B" | sed "s/^ok   /ok   lwIP $V: /"
-exit "${PIPESTATUS[0]}"

@@ -53,12 +53,26 @@ static uint8_t scn_load_file_byte(size_t i)
   return (uint8_t)((i * 131 + (i >> 9) * 7 + 3) & 0xff);
 }
 
+/* lwIP 2.0.x's server copies the requested name without its terminating
+ * NUL (tftp_server.c, TFTP_RRQ: pbuf_copy_partial of filename_end_offset-2
+ * bytes into an uninitialised buffer; 2.1.0 copies the NUL too), so what
+ * follows the name there is whatever the stack held: on 2.0.x the name is
+ * matched by its characters only, never read past them. */
+static bool scn_load_is_file(const char *fname)
+{
+#if LWIP_VERSION_MAJOR == 2 && LWIP_VERSION_MINOR == 0
+  return strncmp(fname, SCN_LOAD_FILE, sizeof SCN_LOAD_FILE - 1) == 0;
+#else
+  return strcmp(fname, SCN_LOAD_FILE) == 0;
+#endif
+}
+
 static void *scn_load_tftp_open(const char *fname, const char *mode,
                                 u8_t write)
 {
   (void)mode;
   scn_load *l = scn_load_file.l;
-  if (write || strcmp(fname, SCN_LOAD_FILE) != 0 || scn_load_file.open) {
+  if (write || !scn_load_is_file(fname) || scn_load_file.open) {
     l->refused++;
     return NULL;
   }
