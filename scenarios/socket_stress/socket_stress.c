@@ -19,6 +19,12 @@
  * no lwIP assertion (the run would end as a fault), every socket slot free
  * with select_waiting 0, and the pools and heap as before the first step
  * (after TIME_WAIT has run out).
+ *
+ * The loop variants exchange one UDP datagram over 127.0.0.1 instead: as
+ * is (loop-udp, for `lwipsim sweep`), or sent right after a task above
+ * tcpip_thread filled its queue (loop-stranded), where stock lwIP leaves
+ * the datagram on the loopback queue
+ * (docs/findings/loopback-poll-stranded.md).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -64,6 +70,7 @@ typedef struct ss_task {
   int fd, fd2, fd3;     /* the sockets it uses */
   int ret, err;         /* what its call returned */
   int revents[3];       /* poll: revents; select: 1 if the fd was set */
+  int posted;           /* burst: callbacks tcpip_thread's queue took */
   int timeout_ms;       /* select/poll: 10 s unless a step says */
   uint64_t start_us, end_us; /* virtual time around its call */
   sim_sem *done;
@@ -638,14 +645,16 @@ static void ss_t_burst_send(ss_task *t)
   int posted = 0;
   while (posted < 64 && tcpip_try_callback(ss_noop, NULL) == ERR_OK)
     posted++;
-  t->revents[0] = posted;
+  t->posted = posted;
   struct sockaddr_in a = ss_addr(t->fd2);
   t->ret = (int)lwip_sendto(t->fd, "loop-req", 8, 0, (struct sockaddr *)&a,
                             sizeof a);
   t->err = errno;
 }
 
-/* Packets on the loopback netif's queue that no netif_poll() has taken. */
+/* Packets on the loopback netif's queue that no netif_poll() has taken
+ * (the loop variants run on core-locking profiles: netif_find() wants the
+ * core lock). */
 static int ss_loop_queued(void)
 {
   int n = 0;
@@ -692,7 +701,7 @@ static void ss_loop(bool burst)
     if (ss_join(step, &burster))
       ss_check(step, "the burst task's sendto()", burster.ret, burster.err, 8,
                0);
-    posted = burster.revents[0];
+    posted = burster.posted;
     /* The refusals the full queue gives are the step's own doing: the
      * pool check at the end looks at what is held, not at those. */
     scn_pools_snapshot(&p1);
