@@ -44,4 +44,30 @@ SIM_SCENARIO(socket_stress,
               NOT_REPRODUCED, RTOS, SS_LIMIT,
               "the same with the proposed fix (bug model in the other "
               "direction): the queued connection is reset, no assertion",
+              SS_NA_2_0),
+  SIM_VARIANT_BY_VERSION("fd0-cl1-loopfix", "board-loopfix", NOT_REPRODUCED,
+              RTOS, SS_LIMIT,
+              "fd0-cl1 with the fix of loop-stranded-fixed (its sweep: no "
+              "stranded loopback packet)",
+              SS_NA_2_0),
+  SIM_VARIANT_BY_VERSION("loop-udp", "board", NOT_REPRODUCED, RTOS, SS_LIMIT,
+              "one UDP request and echo over 127.0.0.1 (sweep it: a failed "
+              "tcpip_try_callback() in netif_loop_output() strands the "
+              "datagram, see loop-stranded)",
+              SS_NA_2_0),
+  SIM_VARIANT_BY_VERSION("loop-udp-fixed", "board-loopfix", NOT_REPRODUCED,
+              RTOS, SS_LIMIT,
+              "the same with the proposed fix (bug model in the other "
+              "direction); its sweep has no stranded datagram",
+              SS_NA_2_0),
+  SIM_VARIANT_BY_VERSION("loop-stranded", "board", REPRODUCED, RTOS, SS_LIMIT,
+              "a task above tcpip_thread fills its queue with "
+              "tcpip_try_callback(), then sends to 127.0.0.1: the datagram "
+              "stays on the loopback queue until the next loopback packet "
+              "(2.1.3 to master)",
+              SS_NA_2_0),
+  SIM_VARIANT_BY_VERSION("loop-stranded-fixed", "board-loopfix",
+              NOT_REPRODUCED, RTOS, SS_LIMIT,
+              "the same with the proposed fix: the poll is retried from a "
+              "timeout, the echo comes back",
               SS_NA_2_0));

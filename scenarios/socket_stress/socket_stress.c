@@ -19,16 +19,24 @@
  * no lwIP assertion (the run would end as a fault), every socket slot free
  * with select_waiting 0, and the pools and heap as before the first step
  * (after TIME_WAIT has run out).
+ *
+ * The loop variants exchange one UDP datagram over 127.0.0.1 instead: as
+ * is (loop-udp, for `lwipsim sweep`), or sent right after a task above
+ * tcpip_thread filled its queue (loop-stranded), where stock lwIP leaves
+ * the datagram on the loopback queue
+ * (docs/findings/loopback-poll-stranded.md).
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "lwip/init.h"
+#include "lwip/netif.h"
 #include "lwip/opt.h"
 #include "lwip/sockets.h"
 #include "lwip/sys.h"
 #include "lwip/tcp.h"
+#include "lwip/tcpip.h"
 
 #include "scn.h"
 #include "scn_lwip.h"
@@ -62,6 +70,7 @@ typedef struct ss_task {
   int fd, fd2, fd3;     /* the sockets it uses */
   int ret, err;         /* what its call returned */
   int revents[3];       /* poll: revents; select: 1 if the fd was set */
+  int posted;           /* burst: callbacks tcpip_thread's queue took */
   int timeout_ms;       /* select/poll: 10 s unless a step says */
   uint64_t start_us, end_us; /* virtual time around its call */
   sim_sem *done;
@@ -73,6 +82,8 @@ static struct {
   int steps, calls;
   char fail[700];       /* the first mismatch */
   char stuck[200];
+  char stranded[300];   /* a loopback packet left on the queue */
+  unsigned long msg_err; /* TCPIP_MSG_API refusals a step provoked */
   int port;
 } ss;
 
@@ -129,10 +140,15 @@ static void ss_prep(ss_task *t, const char *name, void (*fn)(ss_task *),
   t->done = sim_sem_new(0);
 }
 
+static void ss_go_prio(ss_task *t, int prio)
+{
+  sys_thread_new(t->name, ss_task_entry, t, 0, prio);
+}
+
 static void ss_go(ss_task *t)
 {
   /* Above main (prio 2): the task runs into its call before main goes on. */
-  sys_thread_new(t->name, ss_task_entry, t, 0, 3);
+  ss_go_prio(t, 3);
 }
 
 static void ss_start(ss_task *t, const char *name, void (*fn)(ss_task *),
@@ -193,7 +209,8 @@ static void ss_t_select(ss_task *t)
       FD_SET(fds[i], &ef);
       maxfd = fds[i] > maxfd ? fds[i] : maxfd;
     }
-  struct timeval tv = {.tv_sec = 10, .tv_usec = 0};
+  struct timeval tv = {.tv_sec = t->timeout_ms / 1000,
+                      .tv_usec = (t->timeout_ms % 1000) * 1000};
   t->ret = lwip_select(maxfd + 1, &rf, NULL, &ef, &tv);
   t->err = errno;
   for (int i = 0; i < 3; i++)
@@ -284,6 +301,15 @@ static void ss_close(int fd)
 {
   if (fd >= 0)
     lwip_close(fd);
+}
+
+/* SO_RCVTIMEO: a step whose packet can be lost to an allocation failure
+ * (a reset is never sent again) ends with a documented timeout instead of
+ * a task blocked for ever. */
+static void ss_rcvtimeo(int fd, int ms)
+{
+  struct timeval tv = {.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000};
+  lwip_setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 }
 
 /* Lets the tasks run into their blocking calls and tcpip_thread move. */
@@ -488,6 +514,7 @@ static void ss_accept_vs_listener_close(void)
   ss_check(step, "accept() after close", a, errno, -1, EBADF);
   ss_close(a >= 0 ? a : -1);
   ss_pause();
+  ss_rcvtimeo(c, 1000);
   char buf[8];
   int r = lwip_recv(c, buf, sizeof buf, 0);
   ss_check(step, "the queued client's recv()", r, errno, -1, ECONNRESET);
@@ -515,7 +542,15 @@ static void ss_nb_connect(bool refused)
            errno, 0, 0);
   struct sockaddr_in a = ss_addr(port);
   int r = lwip_connect(c, (struct sockaddr *)&a, sizeof a);
-  ss_check(step, "connect()", r, errno, -1, EINPROGRESS);
+  int cerr = errno;
+  ss_check(step, "connect()", r, cerr, -1, EINPROGRESS);
+  if (r != -1 || cerr != EINPROGRESS) {
+    /* No connection under way (e.g. ENOMEM when the SYN could not be
+     * queued): nothing to wait for or accept; the mismatch is recorded. */
+    ss_close(c);
+    ss_close(l);
+    return;
+  }
   fd_set wf, ef;
   FD_ZERO(&wf);
   FD_ZERO(&ef);
@@ -532,7 +567,9 @@ static void ss_nb_connect(bool refused)
   if (soerr != (refused ? ECONNRESET : 0))
     ss_failf(step, "SO_ERROR %d, lwIP gives %d", soerr,
              refused ? ECONNRESET : 0);
-  if (!refused) {
+  if (!refused && r == 1 && soerr == 0) {
+    /* Only a connection the select() showed established is in the
+     * listener's queue; accept() would wait for ever on any other. */
     int s = lwip_accept(l, NULL, NULL);
     ss_check(step, "accept() of the connection", s >= 0 ? 0 : -1, errno, 0,
              0);
@@ -553,9 +590,12 @@ static void ss_rst_during(bool select)
   ss_check(step, "send() of unread data", (int)lwip_send(c, "xyz", 3, 0),
            errno, 3, 0);
   ss_pause();
+  ss_rcvtimeo(c, 1000);
   ss_task t;
-  ss_start(&t, select ? "selector" : "reader",
-           select ? ss_t_select : ss_t_recv, c);
+  ss_prep(&t, select ? "selector" : "reader",
+          select ? ss_t_select : ss_t_recv, c);
+  t.timeout_ms = 1000; /* below SS_STUCK_US, as SO_RCVTIMEO */
+  ss_go(&t);
   ss_pause();
   /* s has 3 unread bytes: close() aborts with RST (tcp_close_shutdown). */
   ss_check(step, "close() of the other end", lwip_close(s), errno, 0, 0);
@@ -569,9 +609,139 @@ static void ss_rst_during(bool select)
     } else {
       ss_check(step, "the reader's recv()", t.ret, t.err, -1, ECONNRESET);
     }
+  } else {
+    return; /* c stays open: a task still waits on it */
   }
   ss_close(c);
 }
+
+/* --- the loopback queue ------------------------------------------------ */
+
+#define SS_LOOP_WAIT_MS 1500 /* SO_RCVTIMEO of both ends, below SS_STUCK_US */
+
+static void ss_noop(void *arg)
+{
+  (void)arg;
+}
+
+/* The echo end: one datagram back to where it came from. */
+static void ss_t_echo(ss_task *t)
+{
+  char buf[64];
+  struct sockaddr_in from;
+  socklen_t flen = sizeof from;
+  t->ret = lwip_recvfrom(t->fd, buf, sizeof buf, 0, (struct sockaddr *)&from,
+                         &flen);
+  t->err = errno;
+  if (t->ret > 0)
+    lwip_sendto(t->fd, buf, (size_t)t->ret, 0, (struct sockaddr *)&from, flen);
+}
+
+/* A task above tcpip_thread defers work with tcpip_try_callback() (as
+ * pbuf_free_callback() and mem_free_callback() do) until tcpip_thread's
+ * queue takes no more, then sends one datagram to 127.0.0.1. */
+static void ss_t_burst_send(ss_task *t)
+{
+  int posted = 0;
+  while (posted < 64 && tcpip_try_callback(ss_noop, NULL) == ERR_OK)
+    posted++;
+  t->posted = posted;
+  struct sockaddr_in a = ss_addr(t->fd2);
+  t->ret = (int)lwip_sendto(t->fd, "loop-req", 8, 0, (struct sockaddr *)&a,
+                            sizeof a);
+  t->err = errno;
+}
+
+/* Packets on the loopback netif's queue that no netif_poll() has taken
+ * (the loop variants run on core-locking profiles: netif_find() wants the
+ * core lock). */
+static int ss_loop_queued(void)
+{
+  int n = 0;
+  LOCK_TCPIP_CORE();
+  struct netif *lo = netif_find("lo0");
+  for (struct pbuf *q = lo ? lo->loop_first : NULL; q != NULL; q = q->next)
+    if (q->len == q->tot_len)
+      n++; /* the last pbuf of a packet */
+  UNLOCK_TCPIP_CORE();
+  return n;
+}
+
+/* One UDP request and its echo over 127.0.0.1.  burst: the request is sent
+ * by a task above tcpip_thread right after it filled tcpip_thread's queue
+ * (ss_t_burst_send), so netif_loop_output() cannot schedule netif_poll().
+ * Either end's recv() has SO_RCVTIMEO; a datagram that did not arrive and
+ * is still on the loopback queue is the evidence of
+ * docs/findings/loopback-poll-stranded.md. */
+static void ss_loop(bool burst)
+{
+  const char *step = burst ? "loop-stranded" : "loop-udp";
+  int port = ss.port++;
+  int e = lwip_socket(AF_INET, SOCK_DGRAM, 0);
+  int c = lwip_socket(AF_INET, SOCK_DGRAM, 0);
+  struct sockaddr_in a = ss_addr(port);
+  if (e < 0 || c < 0 || lwip_bind(e, (struct sockaddr *)&a, sizeof a) != 0) {
+    ss_failf(step, "UDP sockets on port %d: errno %d", port, errno);
+    ss_close(e);
+    ss_close(c);
+    return;
+  }
+  ss_rcvtimeo(e, SS_LOOP_WAIT_MS);
+  ss_rcvtimeo(c, SS_LOOP_WAIT_MS);
+  ss_task echo, burster;
+  ss_start(&echo, "echo", ss_t_echo, e);
+  ss_pause();
+  int posted = 0;
+  if (burst) {
+    scn_pools p0, p1;
+    scn_pools_snapshot(&p0);
+    ss_prep(&burster, "burst", ss_t_burst_send, c);
+    burster.fd2 = port;
+    ss_go_prio(&burster, TCPIP_THREAD_PRIO + 1);
+    if (ss_join(step, &burster))
+      ss_check(step, "the burst task's sendto()", burster.ret, burster.err, 8,
+               0);
+    posted = burster.posted;
+    /* The refusals the full queue gives are the step's own doing: the
+     * pool check at the end looks at what is held, not at those. */
+    scn_pools_snapshot(&p1);
+    ss.msg_err += p1.memp_err[MEMP_TCPIP_MSG_API] -
+                  p0.memp_err[MEMP_TCPIP_MSG_API];
+  } else {
+    ss_check(step, "sendto()",
+             (int)lwip_sendto(c, "loop-req", 8, 0, (struct sockaddr *)&a,
+                              sizeof a),
+             errno, 8, 0);
+  }
+  char buf[16];
+  int r = lwip_recv(c, buf, sizeof buf, 0);
+  int rerr = errno;
+  bool echoed = ss_join(step, &echo);
+  int queued = ss_loop_queued();
+  if (r != 8 && queued > 0) {
+    char why[80] = "";
+    if (burst)
+      snprintf(why, sizeof why, "; tcpip_try_callback() refused after %d "
+               "deferred callbacks", posted);
+    if (!ss.stranded[0])
+      snprintf(ss.stranded, sizeof ss.stranded,
+               "%s: %d datagram%s sent to 127.0.0.1 still on the loopback "
+               "queue %d ms later (the echo end's recv() %d errno %d, the "
+               "sender's %d errno %d%s)",
+               step, queued, queued > 1 ? "s" : "", SS_LOOP_WAIT_MS,
+               echoed ? echo.ret : -99, echoed ? echo.err : 0, r, rerr, why);
+  } else {
+    ss_check(step, "the sender's recv() of the echo", r, rerr, 8, 0);
+    if (echoed)
+      ss_check(step, "the echo end's recvfrom()", echo.ret, echo.err, 8, 0);
+  }
+  if (echoed)
+    ss_close(e);
+  ss_close(c);
+}
+
+static void ss_loop_udp(void) { ss_loop(false); }
+static void ss_loop_stranded(void) { ss_loop(true); }
 
 static void ss_close_during_select_udp(void) { ss_close_during_wait(false, true); }
 static void ss_close_during_select_tcp(void) { ss_close_during_wait(false, false); }
@@ -589,15 +759,21 @@ typedef struct {
   bool fullduplex;   /* the steps that need LWIP_NETCONN_FULLDUPLEX=1 */
   bool queued_close; /* accept-vs-listener-close (asserts with FD1) */
   bool only_queued;  /* that step alone */
+  int loop;          /* 1: loop-udp alone, 2: loop-stranded alone */
 } ss_config;
 
 static const ss_config ss_configs[] = {
-    {"fd0-cl1", false, true, false},
-    {"fd0-cl0", false, true, false},
-    {"fd1-cl1", true, false, false},
-    {"fd1-cl0", true, false, false},
-    {"listener-queued-fd1", true, true, true},
-    {"listener-queued-fd1-fixed", true, true, true},
+    {"fd0-cl1", false, true, false, 0},
+    {"fd0-cl0", false, true, false, 0},
+    {"fd1-cl1", true, false, false, 0},
+    {"fd1-cl0", true, false, false, 0},
+    {"listener-queued-fd1", true, true, true, 0},
+    {"listener-queued-fd1-fixed", true, true, true, 0},
+    {"fd0-cl1-loopfix", false, true, false, 0},
+    {"loop-udp", false, false, false, 1},
+    {"loop-udp-fixed", false, false, false, 1},
+    {"loop-stranded", false, false, false, 2},
+    {"loop-stranded-fixed", false, false, false, 2},
 };
 
 /* Free slots that cannot be allocated any more (select_waiting left set),
@@ -639,7 +815,9 @@ static void ss_main(scn_run *run)
 
   void (*steps[16])(void);
   int n = 0;
-  if (!cfg->only_queued) {
+  if (cfg->loop)
+    steps[n++] = cfg->loop == 1 ? ss_loop_udp : ss_loop_stranded;
+  else if (!cfg->only_queued) {
     if (cfg->fullduplex) {
       steps[n++] = ss_close_during_recv;
       steps[n++] = ss_shutdown_during_recv;
@@ -670,6 +848,7 @@ static void ss_main(scn_run *run)
   if (!ss.stuck[0]) {
     sim_sleep_us(SS_SETTLE_US); /* TIME_WAIT ends, deferred frees run */
     scn_pools_snapshot(&after);
+    before.memp_err[MEMP_TCPIP_MSG_API] += ss.msg_err;
     ndiff = scn_pools_diff(&before, &after, diff, sizeof diff);
   }
   scn_counter(run, "steps", ss.steps);
@@ -682,6 +861,10 @@ static void ss_main(scn_run *run)
   if (ss.stuck[0])
     scn_verdict(run, SIM_VERDICT_FAULT, "%s%s%s", ss.stuck,
                 ss.fail[0] ? "; before that: " : "", ss.fail);
+  else if (ss.stranded[0])
+    scn_verdict(run, SIM_VERDICT_REPRODUCED, "%s%s%s%s%s", ss.stranded,
+                ndiff ? "; still held after the settling time: " : "",
+                ndiff ? diff : "", ss.fail[0] ? "; also: " : "", ss.fail);
   else if (ss.fail[0])
     scn_verdict(run, SIM_VERDICT_FAULT, "%s", ss.fail);
   else if (bad)
