@@ -34,6 +34,16 @@ SIM_SCENARIO(socket_stress,
   SIM_VARIANT_BY_VERSION("fd1-cl0", "fullduplex-nolock", NOT_REPRODUCED, RTOS,
               SS_LIMIT, "the same with CORE_LOCKING 0",
               SS_NA_2_0),
+  SIM_VARIANT_BY_VERSION("fd1-cl1-pollfix", "fullduplex-pollfix",
+              NOT_REPRODUCED, RTOS, SS_LIMIT,
+              "fd1-cl1 with the fix of poll-fullduplex-fixed: under PCT "
+              "fd1-cl1 ends in that known assertion in about half the runs; "
+              "here a campaign sees what it would hide",
+              SS_NA_2_0),
+  SIM_VARIANT_BY_VERSION("fd1-cl0-pollfix", "fullduplex-nolock-pollfix",
+              NOT_REPRODUCED, RTOS, SS_LIMIT,
+              "the same with CORE_LOCKING 0",
+              SS_NA_2_0),
   SIM_VARIANT_BY_VERSION("listener-queued-fd1", "fullduplex", REPRODUCED, RTOS,
               SS_LIMIT,
               "FULLDUPLEX 1: close() of a listener with an unaccepted "

@@ -113,6 +113,19 @@ static void ss_check(const char *step, const char *call, int ret, int err,
              want_ret < 0 ? " errno " : "", want_ret < 0 ? want_err : 0);
 }
 
+/* The result of a call in another task that a close() ends: -1 with
+ * want_err when the close() came while the call waited, or -1 EBADF when
+ * the call began after it (the descriptor was gone: PCT and the other
+ * policies may run the closer first; the default order never does). */
+static void ss_check_closed(const char *step, const char *call, int ret,
+                            int err, int want_err)
+{
+  if (ret == -1 && err == EBADF)
+    ss.calls++;
+  else
+    ss_check(step, call, ret, err, -1, want_err);
+}
+
 /* --- tasks --------------------------------------------------------------- */
 
 static void ss_task_entry(void *arg)
@@ -333,7 +346,7 @@ static void ss_close_during_recv(void)
   int r = lwip_close(s);
   ss_check(step, "close()", r, errno, 0, 0);
   if (ss_join(step, &t))
-    ss_check(step, "the reader's recv()", t.ret, t.err, -1, ENOTCONN);
+    ss_check_closed(step, "the reader's recv()", t.ret, t.err, ENOTCONN);
   ss_close(c);
 }
 
@@ -350,7 +363,7 @@ static void ss_shutdown_during_recv(void)
   int r = lwip_shutdown(s, SHUT_RDWR);
   ss_check(step, "shutdown(SHUT_RDWR)", r, errno, 0, 0);
   if (ss_join(step, &t))
-    ss_check(step, "the reader's recv()", t.ret, t.err, -1, ENOTCONN);
+    ss_check_closed(step, "the reader's recv()", t.ret, t.err, ENOTCONN);
   ss_close(s);
   ss_close(c);
 }
@@ -369,7 +382,7 @@ static void ss_close_during_send(void)
   int r = lwip_close(s);
   ss_check(step, "close()", r, errno, 0, 0);
   if (ss_join(step, &t))
-    ss_check(step, "the writer's send()", t.ret, t.err, -1, ENOTCONN);
+    ss_check_closed(step, "the writer's send()", t.ret, t.err, ENOTCONN);
   ss_close(c);
 }
 
@@ -386,7 +399,7 @@ static void ss_close_during_accept(void)
   int r = lwip_close(l);
   ss_check(step, "close()", r, errno, 0, 0);
   if (ss_join(step, &t))
-    ss_check(step, "the acceptor's accept()", t.ret, t.err, -1, ENOTCONN);
+    ss_check_closed(step, "the acceptor's accept()", t.ret, t.err, ENOTCONN);
 }
 
 /* close() while another task waits in select() or poll() on the socket. */
@@ -418,23 +431,44 @@ static void ss_close_during_wait(bool poll, bool udp)
      * ("this lets select make the socket readable and writable, which is
      * wrong!"); a TCP close also reports an error (do_close_internal). The
      * waiter wakes at once, before close() returns, and sees the socket
-     * still in its table: readable (TCP: and in error). */
+     * still in its table: readable (TCP: and in error) under the default
+     * order.  Under other orders it may run between the two events (TCP:
+     * in error only, or readable only), or only after the close() freed
+     * the descriptor (select: -1 EBADF; poll: POLLNVAL): each is what
+     * lwIP's code gives at that moment, none leaves the waiter asleep. */
     if (t.end_us - t.start_us >= (uint64_t)t.timeout_ms * 1000)
       ss_failf(step, "the %s was not woken by close(): it returned at its "
                "timeout", poll ? "poll()" : "select()");
     if (poll) {
-      ss_check(step, "the poller's poll()", t.ret, t.err, 1, 0);
-      unsigned want = udp ? POLLIN : POLLIN | POLLERR;
-      if (t.ret == 1 && (unsigned)t.revents[0] != want)
-        ss_failf(step, "poll() revents 0x%x, lwIP gives 0x%x",
-                 (unsigned)t.revents[0], want);
+      unsigned got = (unsigned)t.revents[0];
+      /* Freed while poll() waited: the scan after the wait finds no
+       * socket, marks it POLLNVAL and lwip_poll() returns -1 (its
+       * lwip_pollscan() does so for an invalid descriptor; only with
+       * FULLDUPLEX and the fix of docs/findings/poll-fullduplex.md, since
+       * stock lwIP asserts there first). */
+      if (t.ret == -1 && got == POLLNVAL)
+        ss.calls++;
+      else
+        ss_check(step, "the poller's poll()", t.ret, t.err, 1, 0);
+      bool lawful = got == POLLNVAL || got == POLLIN ||
+                    (!udp && (got == (POLLIN | POLLERR) || got == POLLERR));
+      if (t.ret == 1 && !lawful)
+        ss_failf(step, "poll() revents 0x%x, lwIP gives 0x%x (by the "
+                 "order of the events also %sPOLLNVAL)", got,
+                 udp ? POLLIN : POLLIN | POLLERR,
+                 udp ? "" : "POLLIN, POLLERR or ");
+    } else if (t.ret < 0) {
+      ss_check(step, "the selector's select()", t.ret, t.err, -1, EBADF);
     } else {
-      ss_check(step, "the selector's select()", t.ret, t.err, udp ? 1 : 2,
-               0);
-      if (t.ret > 0 && t.revents[0] != (udp ? 1 : 3))
-        ss_failf(step, "select() sets %s%s, lwIP gives read%s",
-                 t.revents[0] & 1 ? "read " : "",
-                 t.revents[0] & 2 ? "except" : "", udp ? "" : " and except");
+      /* revents[0]: 1 readable, 2 in the except set */
+      int want = udp ? 1 : 3;
+      int n = (t.revents[0] & 1) + (t.revents[0] >> 1 & 1);
+      ss.calls++;
+      if (t.ret != n || t.revents[0] == 0 || (t.revents[0] & ~want))
+        ss_failf(step, "select() returned %d and sets %s%s, lwIP gives "
+                 "read%s", t.ret, t.revents[0] & 1 ? "read " : "",
+                 t.revents[0] & 2 ? "except" : "",
+                 udp ? "" : " and/or except");
     }
   }
   ss_close(c);
@@ -558,7 +592,14 @@ static void ss_nb_connect(bool refused)
   FD_SET(c, &ef);
   struct timeval tv = {.tv_sec = 5, .tv_usec = 0};
   r = lwip_select(c + 1, NULL, &wf, &ef, &tv);
-  ss_check(step, "select() for writing", r, errno, refused ? 2 : 1, 0);
+  if (refused && r == 1) {
+    /* The RST's error and writable events wake select() one at a time:
+     * woken between them, it sees one of the two (not under the default
+     * order, where both are in before it looks). */
+    ss.calls++;
+  } else {
+    ss_check(step, "select() for writing", r, errno, refused ? 2 : 1, 0);
+  }
   int soerr = -1;
   socklen_t len = sizeof soerr;
   ss_check(step, "getsockopt(SO_ERROR)",
@@ -601,8 +642,16 @@ static void ss_rst_during(bool select)
   ss_check(step, "close() of the other end", lwip_close(s), errno, 0, 0);
   if (ss_join(step, &t)) {
     if (select) {
-      /* the RST is an error event too: read and except sets */
-      ss_check(step, "the selector's select()", t.ret, t.err, 2, 0);
+      /* the RST is an error event and a readable one: read and except
+       * sets under the default order; woken between the two events (both
+       * wake select(), one at a time) the selector sees one of them */
+      int n = (t.revents[0] & 1) + (t.revents[0] >> 1 & 1);
+      ss.calls++;
+      if (t.ret < 1 || t.ret != n)
+        ss_failf(step, "the selector's select() returned %d (errno %d) and "
+                 "sets %s%s, lwIP gives read and/or except", t.ret,
+                 t.ret < 0 ? t.err : 0, t.revents[0] & 1 ? "read " : "",
+                 t.revents[0] & 2 ? "except" : "");
       char buf[8];
       int r = lwip_recv(c, buf, sizeof buf, 0);
       ss_check(step, "recv() after the select()", r, errno, -1, ECONNRESET);
@@ -767,6 +816,8 @@ static const ss_config ss_configs[] = {
     {"fd0-cl0", false, true, false, 0},
     {"fd1-cl1", true, false, false, 0},
     {"fd1-cl0", true, false, false, 0},
+    {"fd1-cl1-pollfix", true, false, false, 0},
+    {"fd1-cl0-pollfix", true, false, false, 0},
     {"listener-queued-fd1", true, true, true, 0},
     {"listener-queued-fd1-fixed", true, true, true, 0},
     {"fd0-cl1-loopfix", false, true, false, 0},

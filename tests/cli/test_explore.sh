@@ -145,3 +145,21 @@ for args in "--shard 0/2" "--shard 3/2" "--shard x" "--shard 1/2/3" \
 done
 [ ! -e "$TMP/no" ] || fail "a directory appeared"
 ok "bad --shard, --depth, --steps, --time-limit, --json, --link-mbps: one line, exit 2"
+
+# --- socket_stress under PCT: the oracle takes every lawful order of a
+# close's events (no fault without FULLDUPLEX, nor with poll-fullduplex's
+# fix), and with FULLDUPLEX PCT finds that defect's assertion on its own.
+for v in fd0-cl0 fd1-cl1-pollfix; do
+  rc=0
+  "$LWIPSIM" explore socket_stress --variant "$v" --policy pct --runs 200 \
+    --jobs 2 --no-shrink >"$TMP/ss" 2>&1 || rc=$?
+  [ "$rc" = 0 ] && grep -q '^no failure in 200 runs' "$TMP/ss" ||
+    fail "socket_stress $v under pct: exit $rc: $(grep -m2 '^failure' "$TMP/ss")"
+done
+rc=0
+"$LWIPSIM" explore socket_stress --variant fd1-cl1 --policy pct --runs 200 \
+  --jobs 2 --no-shrink >"$TMP/ss" 2>&1 || rc=$?
+[ "$rc" = 3 ] && [ "$(grep -c "^failure" "$TMP/ss")" = 1 ] &&
+  grep -q '^failure 1: fault in [0-9]* runs, .*select_waiting == 0' "$TMP/ss" ||
+  fail "socket_stress fd1-cl1 under pct: exit $rc: $(grep '^failure' "$TMP/ss")"
+ok "socket_stress under pct, 200 runs each: fd0-cl0 and fd1-cl1-pollfix clean; fd1-cl1 only poll-fullduplex's assertion ($(sed -n 's/^failure 1: fault in \([0-9]*\) runs.*/\1/p' "$TMP/ss") runs)"
