@@ -8,9 +8,11 @@
 #define LWIPSIM_PROFILE_BOARD_LOOPFIX_LWIPOPTS_H
 
 #include "../board/lwipopts.h"
+#include "sys_arch_timeouts.h"
 
 /* The fix's retry timeout is one more active timeout (upstream it would be
- * a term of LWIP_NUM_SYS_TIMEOUT_INTERNAL). */
-#define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 1)
+ * a term of LWIP_NUM_SYS_TIMEOUT_INTERNAL; LWIPSIM_LWIP_TIMEOUTS is that
+ * count on 2.0.x too, which lacks the macro). */
+#define MEMP_NUM_SYS_TIMEOUT (LWIPSIM_LWIP_TIMEOUTS + 1)
 
 #endif
