@@ -129,6 +129,12 @@ void sys_mutex_free(sys_mutex_t *mutex)
 void sys_mutex_lock(sys_mutex_t *mutex)
 {
   sim_point_silent("sys_mutex_lock");
+  /* A board crashes here (or takes a lock that is not one): say so. */
+  if (!*mutex)
+    sim_sched_finish(SIM_END_FAULT, "sys_mutex_lock() of a mutex never "
+                     "created or already freed (an lwIP call before "
+                     "lwip_init(), e.g. a task's pbuf_alloc() before "
+                     "tcpip_init()?)");
   sim_mutex_lock(*mutex);
   sim_point_silent("sys_mutex_lock:done");
 }

@@ -183,8 +183,11 @@ static err_t emac_output_locked(emac *e, struct pbuf *p)
   pbuf_ref(p);
   e->tx_p[i] = p;
   e->tx_head = (i + 1) % e->cfg.tx_ring;
-  if (macdev_tx_submit(e->dev, i, seg, n) == MACDEV_OK)
+  int r = macdev_tx_submit(e->dev, i, seg, n);
+  if (r == MACDEV_OK)
     e->st.tx_frames++;
+  else if (r == MACDEV_DROPPED)
+    e->st.tx_drop_mac++;
   return ERR_OK;
 }
 

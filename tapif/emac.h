@@ -70,6 +70,9 @@ typedef struct {
   uint64_t tx_frames;          /* put on the wire */
   uint64_t tx_drop_link_down;
   uint64_t tx_drop_no_desc;    /* every TX descriptor still in flight */
+  uint64_t tx_drop_mac;        /* on the ring, dropped by the MAC (the link
+                                  went down after the driver looked): given
+                                  back with TXERR, released as a sent one */
   uint64_t tx_freed_isr;       /* TX pbufs freed in the ISR */
   uint64_t tx_freed_deferred;  /* TX pbufs passed to pbuf_free_callback */
   uint64_t refill_failures;    /* pbuf_alloc(PBUF_POOL) failed on refill */
