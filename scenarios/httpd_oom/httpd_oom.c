@@ -297,9 +297,9 @@ static void scn_httpd_oom_main(scn_run *run)
   char leak[512] = "";
   int nleak = 0;
   for (int i = 0; i < MEMP_MAX; i++)
-    if (before->memp_used[i] != after.memp_used[i])
+    if (after.memp_used[i] > before->memp_used[i])
       nleak++;
-  if (before->mem_used != after.mem_used)
+  if (after.mem_used > before->mem_used)
     nleak++;
   if (nleak)
     scn_pools_diff(before, &after, leak, sizeof leak);

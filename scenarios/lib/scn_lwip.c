@@ -78,20 +78,20 @@ int scn_pools_diff(const scn_pools *before, const scn_pools *after,
   buf[0] = 0;
   for (int i = 0; i < MEMP_MAX; i++) {
     const char *name = scn_pool_names[i];
-    if (before->memp_used[i] != after->memp_used[i] && pos < len)
+    if (after->memp_used[i] > before->memp_used[i] && pos < len)
       pos += (size_t)snprintf(buf + pos, len - pos, "%s%s used %lu->%lu",
                               n++ ? ", " : "", name, before->memp_used[i],
                               after->memp_used[i]);
-    if (before->memp_err[i] != after->memp_err[i] && pos < len)
+    if (after->memp_err[i] > before->memp_err[i] && pos < len)
       pos += (size_t)snprintf(buf + pos, len - pos, "%s%s err +%lu",
                               n++ ? ", " : "", name,
                               after->memp_err[i] - before->memp_err[i]);
   }
-  if (before->mem_used != after->mem_used && pos < len)
+  if (after->mem_used > before->mem_used && pos < len)
     pos += (size_t)snprintf(buf + pos, len - pos, "%sheap used %lu->%lu",
                             n++ ? ", " : "", before->mem_used,
                             after->mem_used);
-  if (before->mem_err != after->mem_err && pos < len)
+  if (after->mem_err > before->mem_err && pos < len)
     pos += (size_t)snprintf(buf + pos, len - pos, "%sheap err +%lu",
                             n++ ? ", " : "",
                             after->mem_err - before->mem_err);

@@ -27,8 +27,11 @@ typedef struct {
 } scn_pools;
 
 void scn_pools_snapshot(scn_pools *p);
-/* Describes every pool whose use differs from `before` (and new allocation
- * errors) into buf; returns how many differ. */
+/* Describes every pool (and the heap) that holds more than at `before`,
+ * and new allocation errors, into buf; returns how many.  Less than at
+ * `before` is not reported: `before` then caught something in flight
+ * (a frame on its way, a deferred free not yet run: PCT and random orders
+ * can take a snapshot there), which has since been freed - not a leak. */
 int scn_pools_diff(const scn_pools *before, const scn_pools *after,
                    char *buf, size_t len);
 
