@@ -333,57 +333,48 @@ static void ss_pause(void)
 
 /* --- the behaviours ------------------------------------------------------ */
 
-/* close() of a connected socket while another task is blocked in recv(). */
+/* close() (or shutdown(SHUT_RDWR)) of a connected socket while another
+ * task, `who`, is blocked in `call` on it (fn: ss_t_recv or ss_t_send). */
+static void ss_during(const char *step, const char *who,
+                      void (*fn)(ss_task *), const char *call, bool shutdown)
+{
+  int c, s;
+  if (!ss_pair(step, &c, &s))
+    return;
+  ss_task t;
+  ss_start(&t, who, fn, s);
+  ss_pause();
+  int r = shutdown ? lwip_shutdown(s, SHUT_RDWR) : lwip_close(s);
+  ss_check(step, shutdown ? "shutdown(SHUT_RDWR)" : "close()", r, errno, 0,
+           0);
+  if (ss_join(step, &t)) {
+    if (shutdown) /* the descriptor stays: never EBADF */
+      ss_check(step, call, t.ret, t.err, -1, ENOTCONN);
+    else
+      ss_check_closed(step, call, t.ret, t.err, ENOTCONN);
+  }
+  if (shutdown)
+    ss_close(s);
+  ss_close(c);
+}
+
 static void ss_close_during_recv(void)
 {
-  const char *step = "close-during-recv";
-  int c, s;
-  if (!ss_pair(step, &c, &s))
-    return;
-  ss_task t;
-  ss_start(&t, "reader", ss_t_recv, s);
-  ss_pause();
-  int r = lwip_close(s);
-  ss_check(step, "close()", r, errno, 0, 0);
-  if (ss_join(step, &t))
-    ss_check_closed(step, "the reader's recv()", t.ret, t.err, ENOTCONN);
-  ss_close(c);
+  ss_during("close-during-recv", "reader", ss_t_recv, "the reader's recv()",
+            false);
 }
 
-/* shutdown(SHUT_RDWR) while another task is blocked in recv(). */
 static void ss_shutdown_during_recv(void)
 {
-  const char *step = "shutdown-during-recv";
-  int c, s;
-  if (!ss_pair(step, &c, &s))
-    return;
-  ss_task t;
-  ss_start(&t, "reader", ss_t_recv, s);
-  ss_pause();
-  int r = lwip_shutdown(s, SHUT_RDWR);
-  ss_check(step, "shutdown(SHUT_RDWR)", r, errno, 0, 0);
-  if (ss_join(step, &t))
-    ss_check_closed(step, "the reader's recv()", t.ret, t.err, ENOTCONN);
-  ss_close(s);
-  ss_close(c);
+  ss_during("shutdown-during-recv", "reader", ss_t_recv,
+            "the reader's recv()", true);
 }
 
-/* close() while another task is blocked in send() (the other end does not
- * read, so the send buffer and window fill). */
+/* The other end does not read, so the send buffer and window fill. */
 static void ss_close_during_send(void)
 {
-  const char *step = "close-during-send";
-  int c, s;
-  if (!ss_pair(step, &c, &s))
-    return;
-  ss_task t;
-  ss_start(&t, "writer", ss_t_send, s);
-  ss_pause();
-  int r = lwip_close(s);
-  ss_check(step, "close()", r, errno, 0, 0);
-  if (ss_join(step, &t))
-    ss_check_closed(step, "the writer's send()", t.ret, t.err, ENOTCONN);
-  ss_close(c);
+  ss_during("close-during-send", "writer", ss_t_send, "the writer's send()",
+            false);
 }
 
 /* close() of the listener while another task is blocked in accept(). */
