@@ -360,7 +360,7 @@ void emac_start(emac *e, struct netif *netif)
                                 e->cfg.tx_irq_prio, emac_tx_isr, e);
   macdev_irq_enable(e->dev, MACDEV_IRQ_RX);
   if (!e->cfg.tx_irq_external)
-    macdev_irq_enable(e->dev, MACDEV_IRQ_TX);
+    macdev_irq_enable(e->dev, MACDEV_IRQ_TX | MACDEV_IRQ_TXERR);
   for (unsigned i = 0; i < e->cfg.rx_ring; i++)
     emac_refill(e, i);
   sys_thread_new("emac_rx", emac_rx_task, e, 0, e->cfg.rx_task_prio);

@@ -300,12 +300,16 @@ static void ip_main(scn_run *run)
     else
       snprintf(how, sizeof how, "a TX-complete IRQ pinned at app's %s",
                ip.pin_point);
+    char dropped[64] = "";
+    if (st->tx_drop_mac)
+      snprintf(dropped, sizeof dropped, " and %llu dropped by the MAC",
+               (unsigned long long)st->tx_drop_mac);
     scn_verdict(run, SIM_VERDICT_NOT_REPRODUCED,
                 "%u cable cycles; %llu frames (each link-up's gratuitous "
-                "ARP) released by %s "
+                "ARP)%s released by %s "
                 "(%llu in the ISR, %llu deferred); no heap re-entry, %s; "
                 "%lu app buffers; pools back",
-                ip.cycles, (unsigned long long)st->tx_frames, how,
+                ip.cycles, (unsigned long long)st->tx_frames, dropped, how,
                 (unsigned long long)st->tx_freed_isr,
                 (unsigned long long)st->tx_freed_deferred,
                 hs.allocs ? "block list checked after every operation"
