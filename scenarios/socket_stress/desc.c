@@ -20,7 +20,8 @@ SIM_SCENARIO(socket_stress,
   SIM_VARIANT_BY_VERSION("fd0-cl1", "board", NOT_REPRODUCED, RTOS, SS_LIMIT,
               "FULLDUPLEX 0, CORE_LOCKING 1: close during select/poll "
               "(TCP, UDP), overlapping sets, non-blocking connect, RST "
-              "during recv/select, listener closed with a queued connection",
+              "during recv/select/poll/send, listener closed with a queued "
+              "connection",
               SS_NA_2_0),
   SIM_VARIANT_BY_VERSION("fd0-cl0", "board-nolock", NOT_REPRODUCED, RTOS, SS_LIMIT,
               "the same with CORE_LOCKING 0 (every call a message to "

@@ -611,11 +611,20 @@ static void ss_nb_connect(bool refused)
   ss_close(l);
 }
 
-/* A reset from the other end while a task is blocked in recv() (or waits
- * in select()): the other end closes with unread data, lwIP sends RST. */
-static void ss_rst_during(bool select)
+/* A reset from the other end while a task is blocked in recv() or send(),
+ * or waits in select() or poll(): the other end closes with unread data,
+ * lwIP sends RST. */
+typedef enum { SS_RST_RECV, SS_RST_SELECT, SS_RST_POLL, SS_RST_SEND } ss_rst_mode;
+
+static void ss_rst_during(ss_rst_mode mode)
 {
-  const char *step = select ? "rst-during-select" : "rst-during-recv";
+  static const char *const steps[] = {"rst-during-recv", "rst-during-select",
+                                      "rst-during-poll", "rst-during-send"};
+  static const char *const who[] = {"reader", "selector", "poller",
+                                    "writer"};
+  static void (*const fns[])(ss_task *) = {ss_t_recv, ss_t_select,
+                                           ss_t_poll, ss_t_send};
+  const char *step = steps[mode];
   int c, s;
   if (!ss_pair(step, &c, &s))
     return;
@@ -623,34 +632,50 @@ static void ss_rst_during(bool select)
            errno, 3, 0);
   ss_pause();
   ss_rcvtimeo(c, 1000);
+  if (mode == SS_RST_SEND) {
+    /* the writer's 16 KiB fill s's window, which s never reads; a lost
+     * RST must not block it beyond its step */
+    struct timeval tv = {.tv_sec = 1, .tv_usec = 0};
+    lwip_setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  }
   ss_task t;
-  ss_prep(&t, select ? "selector" : "reader",
-          select ? ss_t_select : ss_t_recv, c);
+  ss_prep(&t, who[mode], fns[mode], c);
   t.timeout_ms = 1000; /* below SS_STUCK_US, as SO_RCVTIMEO */
   ss_go(&t);
   ss_pause();
-  /* s has 3 unread bytes: close() aborts with RST (tcp_close_shutdown). */
+  /* s has unread bytes: close() aborts with RST (tcp_close_shutdown). */
   ss_check(step, "close() of the other end", lwip_close(s), errno, 0, 0);
-  if (ss_join(step, &t)) {
-    if (select) {
-      /* the RST is an error event and a readable one: read and except
-       * sets under the default order; woken between the two events (both
-       * wake select(), one at a time) the selector sees one of them */
-      int n = (t.revents[0] & 1) + (t.revents[0] >> 1 & 1);
-      ss.calls++;
-      if (t.ret < 1 || t.ret != n)
-        ss_failf(step, "the selector's select() returned %d (errno %d) and "
-                 "sets %s%s, lwIP gives read and/or except", t.ret,
-                 t.ret < 0 ? t.err : 0, t.revents[0] & 1 ? "read " : "",
-                 t.revents[0] & 2 ? "except" : "");
-      char buf[8];
-      int r = lwip_recv(c, buf, sizeof buf, 0);
-      ss_check(step, "recv() after the select()", r, errno, -1, ECONNRESET);
-    } else {
-      ss_check(step, "the reader's recv()", t.ret, t.err, -1, ECONNRESET);
-    }
-  } else {
+  if (!ss_join(step, &t))
     return; /* c stays open: a task still waits on it */
+  if (mode == SS_RST_SELECT || mode == SS_RST_POLL) {
+    /* the RST is an error event and a readable one: both under the
+     * default order (select: read and except sets, 2; poll: 1 with
+     * POLLIN|POLLERR); woken between the two events (each wakes the
+     * waiter, one at a time) it sees one of them */
+    unsigned got = (unsigned)t.revents[0];
+    bool lawful;
+    if (mode == SS_RST_SELECT)
+      lawful = t.ret >= 1 && t.ret == (int)((got & 1) + (got >> 1 & 1));
+    else
+      lawful = t.ret == 1 && (got == (POLLIN | POLLERR) || got == POLLIN ||
+                              got == POLLERR);
+    ss.calls++;
+    if (!lawful)
+      ss_failf(step, "the %s returned %d (errno %d) with %s 0x%x, lwIP "
+               "gives %s", mode == SS_RST_SELECT ? "select()" : "poll()",
+               t.ret, t.ret < 0 ? t.err : 0,
+               mode == SS_RST_SELECT ? "sets" : "revents", got,
+               mode == SS_RST_SELECT ? "read and/or except"
+                                     : "POLLIN and/or POLLERR");
+    char buf[8];
+    int r = lwip_recv(c, buf, sizeof buf, 0);
+    ss_check(step, mode == SS_RST_SELECT ? "recv() after the select()"
+                                         : "recv() after the poll()",
+             r, errno, -1, ECONNRESET);
+  } else {
+    ss_check(step, mode == SS_RST_SEND ? "the writer's send()"
+                                       : "the reader's recv()",
+             t.ret, t.err, -1, ECONNRESET);
   }
   ss_close(c);
 }
@@ -789,8 +814,10 @@ static void ss_close_during_poll_udp(void) { ss_close_during_wait(true, true); }
 static void ss_close_during_poll_tcp(void) { ss_close_during_wait(true, false); }
 static void ss_nb_connect_ok(void) { ss_nb_connect(false); }
 static void ss_nb_connect_refused(void) { ss_nb_connect(true); }
-static void ss_rst_during_recv(void) { ss_rst_during(false); }
-static void ss_rst_during_select(void) { ss_rst_during(true); }
+static void ss_rst_during_recv(void) { ss_rst_during(SS_RST_RECV); }
+static void ss_rst_during_select(void) { ss_rst_during(SS_RST_SELECT); }
+static void ss_rst_during_poll(void) { ss_rst_during(SS_RST_POLL); }
+static void ss_rst_during_send(void) { ss_rst_during(SS_RST_SEND); }
 
 /* --- the run ------------------------------------------------------------- */
 
@@ -855,7 +882,7 @@ static void ss_main(scn_run *run)
   scn_pools before, after;
   scn_pools_snapshot(&before);
 
-  void (*steps[16])(void);
+  void (*steps[24])(void);
   int n = 0;
   if (cfg->loop)
     steps[n++] = cfg->loop == 1 ? ss_loop_udp : ss_loop_stranded;
@@ -875,6 +902,8 @@ static void ss_main(scn_run *run)
     steps[n++] = ss_nb_connect_refused;
     steps[n++] = ss_rst_during_recv;
     steps[n++] = ss_rst_during_select;
+    steps[n++] = ss_rst_during_poll;
+    steps[n++] = ss_rst_during_send;
   }
   if (cfg->queued_close)
     steps[n++] = ss_accept_vs_listener_close;
