@@ -74,6 +74,16 @@ rc=0
   fail "peer_ping_2000 REASSDATA: exit $rc: $(cat "$TMP/pp")"
 ok "peer_ping_2000 --pools REASSDATA: $(jq .runs_done "$TMP/pp.json") runs, every one handled (the reassembly timer's frees waited for)"
 
+# --- heap_fragmentation's udp_tx thread: udp_new() returning NULL is an
+# error lwIP returned, reported in the verdict; the run ends normally (it
+# used to stop the simulator with a fault: a sweep's `crash`, 2026-12-02)
+j=$("$LWIPSIM" run heap_fragmentation --variant pools --fail memp:UDP_PCB@1 --json 2>/dev/null |
+  jq -r '[.end, .verdict, .message] | join("|")') || true
+case $j in
+  "normal|fault|udp_tx: udp_new() returned NULL"*) ok "heap_fragmentation pools, udp_new() failed: ends normally with a fault verdict" ;;
+  *) fail "heap_fragmentation pools --fail memp:UDP_PCB@1: $j" ;;
+esac
+
 # --- --jobs 1 gives the same summary
 "$LWIPSIM" sweep board_ping --variant default --jobs 1 --json "$TMP/bp1.json" >/dev/null 2>&1 || true
 diff <(norm "$TMP/bp.json") <(norm "$TMP/bp1.json") >/dev/null ||
