@@ -84,6 +84,22 @@ case $j in
   *) fail "heap_fragmentation pools --fail memp:UDP_PCB@1: $j" ;;
 esac
 
+# --- port_reentrancy/correct: a failed listen (N 1 of TCP_PCB_LISTEN) and
+# a failed tftp_init (UDP_PCB N 1, scn_load) are errors lwIP returned; the
+# runs end normally with a fault verdict naming them (the sweep counted
+# them a hang, the scenario's pin holding app_data for app_ctl's wait,
+# and a crash, scn_load stopping the simulator; 2026-12-02)
+for k in "TCP_PCB_LISTEN@1|control echo: 0 trips, failed in connect" \
+         "UDP_PCB@1|tftp: incomplete (0 of"; do
+  j=$("$LWIPSIM" run port_reentrancy --variant correct --fail "memp:${k%%|*}" --json 2>/dev/null |
+    jq -r '[.end, .verdict, .message] | join("|")') || true
+  case $j in
+    "normal|fault|${k#*|}"*) ;;
+    *) fail "port_reentrancy correct --fail memp:${k%%|*}: $j" ;;
+  esac
+done
+ok "port_reentrancy correct, listen or tftp_init failed: ends normally with a fault verdict naming it"
+
 # --- --jobs 1 gives the same summary
 "$LWIPSIM" sweep board_ping --variant default --jobs 1 --json "$TMP/bp1.json" >/dev/null 2>&1 || true
 diff <(norm "$TMP/bp.json") <(norm "$TMP/bp1.json") >/dev/null ||
