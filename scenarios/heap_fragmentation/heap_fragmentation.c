@@ -86,6 +86,7 @@ static struct {
   /* udp_tx */
   unsigned sent, refused_exhausted;
   unsigned long biggest_sent;
+  bool udp_new_failed;   /* udp_new() returned NULL: an lwIP error */
   bool found;            /* the finding: a refusal with enough free */
   unsigned found_len;    /* the datagram's length */
   sys_arch_heap_failure at;
@@ -119,8 +120,13 @@ static void hf_udp_thread(void *arg)
   LOCK_TCPIP_CORE();
   struct udp_pcb *pcb = udp_new();
   UNLOCK_TCPIP_CORE();
-  if (!pcb)
-    sim_sched_finish(SIM_END_FAULT, "udp_tx: udp_new() failed");
+  if (!pcb) {
+    /* An error lwIP returned (UDP_PCB pool empty): the verdict says so;
+     * the run ends normally, as an application would go on. */
+    hf.udp_new_failed = true;
+    sys_sem_signal(&hf.udp_done);
+    return;
+  }
   while (!hf.stop && sim_clock_now_us() < HF_RUN_US) {
     unsigned len = hf_udp_len();
     uint64_t failures = sys_arch_mem_last_heap_failure()->failures;
@@ -291,7 +297,11 @@ static void hf_main(scn_run *run)
   const char *blk = now.pools ? "element" : "block";
   /* What mem_malloc() needs of one block for this request. */
   unsigned long need = LWIP_MEM_ALIGN_SIZE(hf.at.request);
-  if (hf.found && hf.at.injected) {
+  if (hf.udp_new_failed) {
+    scn_verdict(run, SIM_VERDICT_FAULT,
+                "udp_tx: udp_new() returned NULL (UDP_PCB pool empty): no "
+                "datagram sent");
+  } else if (hf.found && hf.at.injected) {
     const sys_arch_heap_layout *l = &hf.at.at;
     scn_verdict(run, SIM_VERDICT_FAULT,
                 "at %.3f s mem_malloc(%lu) refused because an allocation "

@@ -5,6 +5,7 @@
  */
 #include "scn_lwip.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -68,6 +69,29 @@ void scn_pools_snapshot(scn_pools *p)
   }
   p->mem_used = lwip_stats.mem.used;
   p->mem_err = lwip_stats.mem.err;
+}
+
+static bool scn_pools_used_equal(const scn_pools *a, const scn_pools *b)
+{
+  for (int i = 0; i < MEMP_MAX; i++)
+    if (a->memp_used[i] != b->memp_used[i])
+      return false;
+  return a->mem_used == b->mem_used;
+}
+
+unsigned long long scn_pools_settle(const scn_pools *before,
+                                    unsigned long long step_us,
+                                    unsigned long long max_us)
+{
+  unsigned long long slept = 0;
+  scn_pools now;
+  scn_pools_snapshot(&now);
+  while (!scn_pools_used_equal(before, &now) && slept < max_us) {
+    sim_sleep_us(step_us);
+    slept += step_us;
+    scn_pools_snapshot(&now);
+  }
+  return slept;
 }
 
 int scn_pools_diff(const scn_pools *before, const scn_pools *after,

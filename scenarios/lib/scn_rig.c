@@ -19,6 +19,8 @@
 
 #define SCN_RIG_SVC_PRIO 3
 #define SCN_RIG_SVC_WAIT_MS 5000
+#define SCN_RIG_DRAIN_STEP_US 100000ull
+#define SCN_RIG_DRAIN_MAX_US 20000000ull /* TCP RTOs (the first is 3 s) */
 
 void scn_rig_board_up(scn_run *run, scn_rig *r)
 {
@@ -46,6 +48,12 @@ void scn_rig_wait(scn_rig *r, peer_app *app, uint64_t app_us)
 void scn_rig_settle(scn_rig *r, uint64_t settle_us)
 {
   sim_sleep_us(settle_us);
+  /* A failed run (a sweep's) may leave lwIP a retransmission to finish
+   * (a dropped last ACK keeps the board's pcb in LAST_ACK until its FIN is
+   * answered) or the EMAC a TX frame for the PHY task's next poll: wait for
+   * the levels to come back, as long as a few RTOs.  A clean run's levels
+   * are back already and its schedule is unchanged. */
+  scn_pools_settle(&r->before, SCN_RIG_DRAIN_STEP_US, SCN_RIG_DRAIN_MAX_US);
   r->clean = scn_peer_clean(&r->before, r->clean_text, sizeof r->clean_text);
 }
 

@@ -35,6 +35,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lwip/ip4_frag.h"
 #include "lwip/sockets.h"
 #include "lwip/sys.h"
 
@@ -42,6 +43,7 @@
 #include "peers.h"
 #include "scn.h"
 #include "scn_board.h"
+#include "scn_lwip.h"
 #include "sim_clock.h"
 #include "sim_sched.h"
 
@@ -55,6 +57,10 @@
 #define PU_NOARP_SIZE 64
 #define PU_ARP_RESOLVES 3
 #define PU_LOSS_PPM 100000
+/* At the end, while a level is not back (a failed run only): lwIP's
+ * reassembly timer frees a partial datagram after IP_REASS_MAXAGE. */
+#define PU_DRAIN_STEP_US 100000ull
+#define PU_DRAIN_MAX_US (IP_REASS_MAXAGE * IP_TMR_INTERVAL * 1000ull + 1000000ull)
 
 static struct {
   scn_board board;
@@ -246,6 +252,8 @@ static void pu_main(scn_run *run)
   sys_thread_new("udp_echo", pu_echo, NULL, 0, PU_SRV_PRIO);
   sys_arch_sem_wait(&pu.ready, 0);
   sys_arch_sem_wait(&pu.ready, 0);
+  scn_pools before;
+  scn_pools_snapshot(&before);
 
   char err[160];
   unsigned tries = loss ? 8 : 3;
@@ -292,6 +300,7 @@ static void pu_main(scn_run *run)
   for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
     if (all[i])
       peers_wait(all[i], SIM_FOREVER);
+  scn_pools_settle(&before, PU_DRAIN_STEP_US, PU_DRAIN_MAX_US);
 
   const peers_tftp_result *t = peers_get_tftp(pu.tftp);
   const peers_tftp_result *m = peers_get_tftp(pu.missing);
