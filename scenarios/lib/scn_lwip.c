@@ -71,12 +71,14 @@ void scn_pools_snapshot(scn_pools *p)
   p->mem_err = lwip_stats.mem.err;
 }
 
-static bool scn_pools_used_equal(const scn_pools *a, const scn_pools *b)
+/* Nothing holds more than at `before` (the rule of scn_pools_diff: less
+ * means `before` caught something in flight). */
+static bool scn_pools_back(const scn_pools *before, const scn_pools *now)
 {
   for (int i = 0; i < MEMP_MAX; i++)
-    if (a->memp_used[i] != b->memp_used[i])
+    if (now->memp_used[i] > before->memp_used[i])
       return false;
-  return a->mem_used == b->mem_used;
+  return now->mem_used <= before->mem_used;
 }
 
 unsigned long long scn_pools_settle(const scn_pools *before,
@@ -86,7 +88,7 @@ unsigned long long scn_pools_settle(const scn_pools *before,
   unsigned long long slept = 0;
   scn_pools now;
   scn_pools_snapshot(&now);
-  while (!scn_pools_used_equal(before, &now) && slept < max_us) {
+  while (!scn_pools_back(before, &now) && slept < max_us) {
     sim_sleep_us(step_us);
     slept += step_us;
     scn_pools_snapshot(&now);

@@ -34,8 +34,8 @@ void scn_pools_snapshot(scn_pools *p);
  * can take a snapshot there), which has since been freed - not a leak. */
 int scn_pools_diff(const scn_pools *before, const scn_pools *after,
                    char *buf, size_t len);
-/* Sleeps in steps of step_us while some pool's or the heap's use differs
- * from `before`, for at most max_us; returns the virtual time slept (0
+/* Sleeps in steps of step_us while some pool or the heap holds more than at
+ * `before`, for at most max_us; returns the virtual time slept (0
  * when every level is already back: a clean run's schedule is unchanged).
  * For the end of a scenario whose clean-up lwIP or the port finishes on a
  * timer: a partial IP datagram freed by the reassembly timer
