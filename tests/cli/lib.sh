@@ -15,6 +15,10 @@
 #   serve_stop SIG  stop the `lwipsim serve` whose PID is in $SERVE with
 #            signal SIG, wait for it (5 s at most) and fail unless it
 #            ended with exit 0; $SERVE is emptied.
+#   has ARGS...  grep ARGS... reading its whole input, quietly: for the end
+#            of a pipeline.  grep -q stops at the first match, and under
+#            pipefail the writer's SIGPIPE then fails the pipeline when
+#            the writer had more to write (`lwipsim list` of 12 KB did).
 # Not executable and not named test_*: tests/run.sh does not run it.
 # shellcheck shell=bash disable=SC2034 # what it defines is the tests'
 set -euo pipefail
@@ -35,6 +39,7 @@ trap lib_exit EXIT
 
 fail() { echo "FAIL: $TEST: $*" >&2; exit 1; }
 ok() { echo "ok   $TEST: $*"; }
+has() { grep "$@" >/dev/null; }
 
 serve_stop() {
   kill -"$1" "$SERVE"

@@ -14,8 +14,8 @@ fi
 
 "$LWIPSIM" run board_ping --variant default --pcap "$TMP/a.pcapng" >"$TMP/out"
 [ ! -e "$TMP/a.pcapng.tmp" ] || fail "temporary file left"
-capinfos -t "$TMP/a.pcapng" | grep -q 'pcapng' || fail "capinfos: not pcapng"
-capinfos -k "$TMP/a.pcapng" | grep -q 'scenario: board_ping variant: default seed: 1' ||
+capinfos -t "$TMP/a.pcapng" | has 'pcapng' || fail "capinfos: not pcapng"
+capinfos -k "$TMP/a.pcapng" | has 'scenario: board_ping variant: default seed: 1' ||
   fail "section comment: $(capinfos -k "$TMP/a.pcapng")"
 capinfos -k "$TMP/a.pcapng" | grep -Eq 'lwip: [0-9.]+ build: [0-9a-f]{16} wire: virtual' ||
   fail "section comment lacks lwIP version, build or wire"
@@ -29,7 +29,7 @@ grep -q $'^1\tICMP' "$TMP/f" && grep -q $'^0\tICMP' "$TMP/f" || fail "directions
 ok "board_ping: pcapng with identity comment, 20 ICMP in both directions, ARP, interface en0"
 
 "$LWIPSIM" run board_ping --variant cable-pull --pcap "$TMP/c.pcapng" >/dev/null
-fields "$TMP/c.pcapng" | grep -q 'rx dropped: link down' || fail "drop comment"
+fields "$TMP/c.pcapng" | has 'rx dropped: link down' || fail "drop comment"
 ok "cable-pull: the dropped ping carries 'rx dropped: link down'"
 
 "$LWIPSIM" run board_ping --variant default --pcap "$TMP/b.pcapng" >"$TMP/out2"
@@ -41,14 +41,14 @@ ok "the same run writes a byte-identical capture; --pcap leaves the digest alone
 
 "$LWIPSIM" run board_ping --variant default --pcap - 2>"$TMP/err" >"$TMP/s.pcapng"
 cmp -s "$TMP/a.pcapng" "$TMP/s.pcapng" || fail "--pcap - differs from the file"
-tail -1 "$TMP/err" | grep -q "^$d1\$" || fail "--pcap -: result not on stderr"
+tail -1 "$TMP/err" | has "^$d1\$" || fail "--pcap -: result not on stderr"
 n=$("$LWIPSIM" run board_ping --variant default --pcap - 2>/dev/null | tshark -r - 2>/dev/null | wc -l)
 [ "$n" = "$(wc -l <"$TMP/f")" ] || fail "tshark -r - read $n frames"
 ok "--pcap - streams the same bytes into a pipe (tshark -r - reads $n frames); result on stderr"
 
 "$LWIPSIM" run udp_loopback --pcap "$TMP/none.pcapng" >/dev/null 2>"$TMP/err"
 grep -q 'has no wire; the capture holds no frames' "$TMP/err" || fail "no-wire note"
-capinfos -c "$TMP/none.pcapng" | grep -q 'Number of packets: *0' || fail "no-wire capture"
+capinfos -c "$TMP/none.pcapng" | has 'Number of packets: *0' || fail "no-wire capture"
 ok "a scenario without a wire gives a valid, empty capture and says so"
 
 rc=0; "$LWIPSIM" run board_ping --variant default --pcap "$TMP/no/dir/x.pcapng" \

@@ -23,13 +23,13 @@ usage_error() {
 "$LWIPSIM" --version | grep -Eq '^lwipsim [0-9.]+ \(lwIP [0-9]+\.[0-9]+\.[0-9]+' ||
   fail "--version"
 if [ "$(cat "$B/lwip-tree.txt")" = "$PWD/build/deps/lwip-2.1.3" ]; then
-  "$LWIPSIM" --version | grep -q '(lwIP 2.1.3)' || fail "--version names lwIP 2.1.3"
+  "$LWIPSIM" --version | has '(lwIP 2.1.3)' || fail "--version names lwIP 2.1.3"
 fi
 ok "--version: $("$LWIPSIM" --version)"
-"$LWIPSIM" list | grep -q '^udp_loopback$' || fail "list shows udp_loopback"
-"$LWIPSIM" list --names | grep -q '^udp_loopback default not-reproduced$' ||
+"$LWIPSIM" list | has '^udp_loopback$' || fail "list shows udp_loopback"
+"$LWIPSIM" list --names | has '^udp_loopback default not-reproduced$' ||
   fail "list --names"
-"$LWIPSIM" --help | grep -q 'exit codes' || fail "--help"
+"$LWIPSIM" --help | has 'exit codes' || fail "--help"
 ok "list, list --names, --help"
 
 # --- bad input

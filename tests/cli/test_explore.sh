@@ -77,7 +77,7 @@ grep -q "^failure 1: reproduced .*heap re-entered: heap free from ISR context wh
   "$TMP/ip" || fail "isr-free unpinned: $(cat "$TMP/ip")"
 cmd=$(sed -n 's/^replay: //p' "$TMP/ip" | head -1)
 case $cmd in *"--link-mbps 100"*) ;; *) fail "replay without the link speed: $cmd" ;; esac
-$cmd | grep -q '^verdict: reproduced .*heap re-entered' || fail "'$cmd' does not replay"
+$cmd | has '^verdict: reproduced .*heap re-entered' || fail "'$cmd' does not replay"
 ok "isr-free unpinned at 100 Mbit/s: $(sed -n 's/^  reproduced *//p' "$TMP/ip")/1000 re-entries; '$cmd' replays"
 
 # --- --jobs 1 and 2: the same summary but for wall times

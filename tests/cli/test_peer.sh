@@ -95,7 +95,7 @@ cc -c -fno-common -o "$TMP/lib.o" "$TMP/lib.c"
 "$SYMS" rename "$TMP/lib.o" "$TMP/lib-r.o" "$TMP/lib.map"
 [ "$(defined "$TMP/lib-r.o" | tr '\n' ' ')" = "peer_copy peer_counter " ] ||
   fail "rename: $(defined "$TMP/lib-r.o")"
-nm -u "$TMP/lib-r.o" | grep -qw memcpy || fail "rename touched the libc reference"
+nm -u "$TMP/lib-r.o" | has -w memcpy || fail "rename touched the libc reference"
 "$SYMS" rename "$TMP/lib-r.o" "$TMP/lib-rr.o" "$TMP/lib2.map"
 [ ! -s "$TMP/lib2.map" ] && cmp -s "$TMP/lib-r.o" "$TMP/lib-rr.o" ||
   fail "renaming twice changed the object"

@@ -105,7 +105,7 @@ done < <("$LWIPSIM" list --names)
 grep -q '^  reproduced *8$' "$TMP/e1" || fail "explore leak-2.0: $(cat "$TMP/e1")"
 cmd=$(sed -n 's/^replay: //p' "$TMP/e1" | head -1)
 [ -n "$cmd" ] || fail "explore printed no replay command"
-$cmd | grep -q '^verdict: reproduced' || fail "replay '$cmd' does not reproduce"
+$cmd | has '^verdict: reproduced' || fail "replay '$cmd' does not reproduce"
 ok "explore leak-2.0 --policy random: 8/8 reproduce; '$cmd' replays"
 
 # --- bad input

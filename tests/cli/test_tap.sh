@@ -90,8 +90,8 @@ in_ns ip link show lwt0 >/dev/null 2>&1 && fail "TAP device still there after th
 ok "SIGINT stops serve (exit 0, summary, digest); the TAP device is gone"
 
 if command -v tshark >/dev/null; then
-  capinfos -k "$TMP/s.pcapng" | grep -q 'lwipsim serve' || fail "capture comment"
-  capinfos -k "$TMP/s.pcapng" | grep -q 'wire: tap:lwt0' || fail "capture wire"
+  capinfos -k "$TMP/s.pcapng" | has 'lwipsim serve' || fail "capture comment"
+  capinfos -k "$TMP/s.pcapng" | has 'wire: tap:lwt0' || fail "capture wire"
   tshark -r "$TMP/s.pcapng" -T fields -e _ws.col.Protocol 2>/dev/null >"$TMP/p"
   [ "$(grep -cx ICMP "$TMP/p" || true)" = 20 ] || fail "want 20 ICMP frames"
   grep -qx ARP "$TMP/p" && grep -qx TCP "$TMP/p" || fail "want ARP and TCP"
@@ -135,7 +135,7 @@ for cfg in default-poll kill-old; do
   if [ "$cfg" = default-poll ]; then
     [ "$code" = 000 ] || fail "httpd_oom:$cfg live: curl got HTTP $code, want a reset"
     tshark -r "$TMP/h-$cfg.pcapng" -Y 'tcp.flags.reset == 1 && tcp.srcport == 80' \
-      -T fields -e frame.comment 2>/dev/null | grep -q 'http_accept: Out of memory, RST' ||
+      -T fields -e frame.comment 2>/dev/null | has 'http_accept: Out of memory, RST' ||
       fail "httpd_oom:$cfg live: no RST with lwIP's comment in the capture"
     ok "serve --config httpd_oom:default-poll: with two idle connections curl is reset; the RST carries 'http_accept: Out of memory, RST'"
   else
