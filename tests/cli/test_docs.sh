@@ -72,7 +72,7 @@ for md in README.md docs/*.md docs/*/*.md; do
       awk '/^ *```/ { f = !f } !f && /^#+ / {
              s = tolower($0); sub(/^#+ +/, "", s)
              gsub(/[^a-z0-9 _-]/, "", s); gsub(/ /, "-", s); print s }' \
-        "$dir/$path" | has -xF "$anchor" ||
+        "$dir/$path" | grep -xF "$anchor" >/dev/null ||
         fail "$md:$line: link to '$target': no heading '#$anchor' in $path"
       ;;
     esac
