@@ -178,9 +178,8 @@ void sim_trace_emit(uint64_t t_us, const char *thread, const char *kind,
   if (sim_trace_hook.lock)
     sim_trace_hook.lock();
   /* The header by hand: snprintf was a fifth of a token handoff. */
-  size_t pos = 0;
   memcpy(line, "{\"t_us\":", 8);
-  pos = 8;
+  size_t pos = 8;
   pos += sim_trace_put_u64(line + pos, t_us);
   memcpy(line + pos, ",\"seq\":", 7);
   pos += 7;

@@ -5,7 +5,6 @@
  */
 #include "scn_lwip.h"
 
-#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -71,9 +70,7 @@ void scn_pools_snapshot(scn_pools *p)
   p->mem_err = lwip_stats.mem.err;
 }
 
-/* Nothing holds more than at `before` (the rule of scn_pools_diff: less
- * means `before` caught something in flight). */
-static bool scn_pools_back(const scn_pools *before, const scn_pools *now)
+bool scn_pools_back(const scn_pools *before, const scn_pools *now)
 {
   for (int i = 0; i < MEMP_MAX; i++)
     if (now->memp_used[i] > before->memp_used[i])

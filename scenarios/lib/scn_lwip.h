@@ -6,6 +6,7 @@
 #ifndef SCN_LWIP_H
 #define SCN_LWIP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "lwip/memp.h"
@@ -34,6 +35,9 @@ void scn_pools_snapshot(scn_pools *p);
  * can take a snapshot there), which has since been freed - not a leak. */
 int scn_pools_diff(const scn_pools *before, const scn_pools *after,
                    char *buf, size_t len);
+/* True when no pool and not the heap holds more than at `before` (the
+ * rule of scn_pools_diff; allocation errors aside). */
+bool scn_pools_back(const scn_pools *before, const scn_pools *now);
 /* Sleeps in steps of step_us while some pool or the heap holds more than at
  * `before`, for at most max_us; returns the virtual time slept (0
  * when every level is already back: a clean run's schedule is unchanged).
